@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test in the solution (unit, component, integration and headless-Chromium end-to-end) and
+# prints the totals alone on the last line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --with-browser || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+results_dir="TestResults"
+rm -rf "$results_dir"
+dotnet build Medvis.Web.sln -c Release --nologo --verbosity quiet || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+dotnet test Medvis.Web.sln -c Release --no-build --nologo \
+  --logger "console;verbosity=normal" --logger "trx" --results-directory "$results_dir" 2>&1 | tee "$results_dir.log"
+status=${PIPESTATUS[0]}
+
+sum_counter() { grep -hoE "<Counters [^>]*" "$results_dir"/*.trx 2>/dev/null | grep -oE " $1=\"[0-9]+\"" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+passed=$(sum_counter passed)
+failed=$(sum_counter failed)
+passed=${passed:-0}; failed=${failed:-0}
+# a crashed test host writes no failures of its own: count it so a red run never prints "0 failed"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

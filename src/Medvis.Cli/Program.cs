@@ -1,0 +1,1 @@
+return Medvis.Cli.CliApp.Run(args, Console.Out, Console.Error);

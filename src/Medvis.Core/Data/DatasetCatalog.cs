@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace Medvis.Core.Data;
+
+/// <summary>
+/// Turns a user's dataset spec into a source: <c>demo</c>, <c>demo:64</c>, <c>demo-qc</c> (synthetic, with
+/// duplicates and artefacts), a <c>.npz</c> file, a folder of class folders, or a PatchCamelyon <c>.h5</c> file.
+/// </summary>
+public static class DatasetCatalog
+{
+    /// <summary>What users may type, for help texts.</summary>
+    public const string SpecHelp = "demo | demo:64 | demo-qc | file.npz | folder of class folders";
+
+    /// <summary>The source a spec names. <paramref name="imageSize"/> applies to folders and to "demo" without a size.</summary>
+    /// <exception cref="DatasetFormatException">For a missing path or an unsupported kind of file.</exception>
+    public static IDatasetSource Open(string spec, int imageSize = 28)
+    {
+        if (string.IsNullOrWhiteSpace(spec)) throw new DatasetFormatException("(empty)", "no dataset given; use " + SpecHelp);
+        var trimmed = spec.Trim();
+        if (TryOpenDemo(trimmed, imageSize) is { } demo) return demo;
+        if (Directory.Exists(trimmed)) return new ImageFolderDatasetSource(trimmed, imageSize);
+        var extension = Path.GetExtension(trimmed).ToLowerInvariant();
+        if (!File.Exists(trimmed))
+            throw new DatasetFormatException(trimmed, extension is ".npz" or ".h5" ? "file not found" : $"no such file or folder (expected {SpecHelp})");
+        return extension switch
+        {
+            ".npz" => new NpzDatasetSource(trimmed),
+            ".h5" or ".hdf5" => throw new DatasetFormatException(trimmed, "HDF5 (PatchCamelyon) files are not supported yet; convert to .npz or an image folder"),
+            _ => throw new DatasetFormatException(trimmed, $"unsupported dataset file type '{extension}' (expected {SpecHelp})"),
+        };
+    }
+
+    /// <summary>Opens <paramref name="spec"/> and loads one split.</summary>
+    public static ImageDataset Load(string spec, DatasetSplit split = DatasetSplit.Train, int imageSize = 28) =>
+        Open(spec, imageSize).Load(split);
+
+    /// <summary>Parses "train", "val"/"validation", "test" or "all" (case-insensitive).</summary>
+    public static DatasetSplit ParseSplit(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "train" => DatasetSplit.Train,
+        "val" or "valid" or "validation" => DatasetSplit.Val,
+        "test" => DatasetSplit.Test,
+        "all" => DatasetSplit.All,
+        _ => throw new ArgumentException($"Unknown split '{text}': use train, val, test or all."),
+    };
+
+    private static SyntheticMicroscopyDataset? TryOpenDemo(string spec, int imageSize)
+    {
+        var lower = spec.ToLowerInvariant();
+        var (name, sizeText) = lower.IndexOf(':') is var colon and > 0 ? (lower[..colon], lower[(colon + 1)..]) : (lower, null);
+        if (name is not ("demo" or "demo-qc")) return null;
+        var size = imageSize;
+        if (sizeText is not null && !int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out size))
+            throw new DatasetFormatException(spec, "the demo size must be a number of pixels, e.g. demo:64");
+        var options = name == "demo-qc" ? SyntheticMicroscopyOptions.QualityControl : new SyntheticMicroscopyOptions();
+        try
+        {
+            return new SyntheticMicroscopyDataset(options with { ImageSize = size });
+        }
+        catch (ArgumentException e)
+        {
+            throw new DatasetFormatException(spec, e.Message, e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+namespace Medvis.Core.Data;
+
+/// <summary>
+/// A folder of class folders, <c>root/&lt;class&gt;/*.png|jpg|jpeg|tif|tiff|bmp</c>. Images are centre-cropped to a
+/// square and resized to <see cref="ImageSize"/>; they are stored grey when every image is grey, else RGB.
+/// A folder has no predefined splits: <see cref="DatasetSplit.Train"/> and <see cref="DatasetSplit.All"/> both
+/// hold every image, asking for val or test is an error.
+/// </summary>
+/// <param name="root">The folder whose sub-folders are the classes (class names: folder names, sorted).</param>
+/// <param name="imageSize">Side of the square images produced, in pixels.</param>
+/// <param name="skipUndecodable">Leave out files that cannot be decoded (listed in <see cref="SkippedFiles"/>) instead of failing.</param>
+public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bool skipUndecodable = false) : IDatasetSource
+{
+    private readonly List<string> _skipped = [];
+
+    /// <summary>The folder this source reads.</summary>
+    public string Root { get; } = Path.GetFullPath(root);
+
+    /// <summary>Side of the square images produced.</summary>
+    public int ImageSize { get; } = imageSize is >= 1 and <= 4096
+        ? imageSize
+        : throw new ArgumentOutOfRangeException(nameof(imageSize), $"image size {imageSize} must be between 1 and 4096");
+
+    /// <inheritdoc />
+    public string Name => Path.GetFileName(Root.TrimEnd(Path.DirectorySeparatorChar));
+
+    /// <summary>Files left out by the last <see cref="Load"/> because they could not be decoded (with <c>skipUndecodable</c>).</summary>
+    public IReadOnlyList<string> SkippedFiles => _skipped;
+
+    /// <summary>Counts files per class folder without decoding them; the channel count is read from the first image.</summary>
+    public DatasetSummary Describe()
+    {
+        var classes = ListClasses();
+        var counts = classes.Select(c => c.Files.Count).ToArray();
+        var first = classes.SelectMany(c => c.Files).First();
+        var channels = ImageDecoding.IsGrey(DecodeFile(first, 3)) ? 1 : 3;
+        return new DatasetSummary(Name, "folder", channels, ImageSize, ImageSize, classes.Select(c => c.Name).ToArray(),
+            new Dictionary<DatasetSplit, int[]> { [DatasetSplit.Train] = counts });
+    }
+
+    /// <inheritdoc />
+    public ImageDataset Load(DatasetSplit split)
+    {
+        if (split is DatasetSplit.Val or DatasetSplit.Test)
+            throw new DatasetFormatException(Root, $"an image folder has no {split.ToString().ToLowerInvariant()} split (use train or all)");
+        var classes = ListClasses();
+        var files = classes.SelectMany((c, label) => c.Files.Select(f => (File: f, Label: label))).ToArray();
+        var decoded = new byte[]?[files.Length];
+        var errors = new DatasetFormatException?[files.Length];
+        Parallel.For(0, files.Length, i => (decoded[i], errors[i]) = TryDecode(files[i].File));
+        // The first bad file in file order, so the message does not depend on thread timing.
+        if (!skipUndecodable && errors.FirstOrDefault(e => e is not null) is { } error) throw error;
+
+        _skipped.Clear();
+        _skipped.AddRange(files.Where((_, i) => decoded[i] is null).Select(f => f.File));
+        var kept = Enumerable.Range(0, files.Length).Where(i => decoded[i] is not null).ToArray();
+        if (kept.Length == 0) throw new DatasetFormatException(Root, "none of the images could be decoded");
+
+        var grey = kept.All(i => ImageDecoding.IsGrey(decoded[i]));
+        var channels = grey ? 1 : 3;
+        var imageBytes = channels * ImageSize * ImageSize;
+        var pixels = new byte[(long)kept.Length * imageBytes];
+        for (var k = 0; k < kept.Length; k++)
+            decoded[kept[k]].AsSpan(0, imageBytes).CopyTo(pixels.AsSpan(k * imageBytes, imageBytes));
+        var labels = kept.Select(i => files[i].Label).ToArray();
+        return new ImageDataset(Name, pixels, kept.Length, channels, ImageSize, ImageSize, labels,
+            classes.Select(c => c.Name).ToArray(), kept);
+    }
+
+    /// <summary>Decoded RGB planes, or the error naming the file.</summary>
+    private (byte[]? Pixels, DatasetFormatException? Error) TryDecode(string file)
+    {
+        try
+        {
+            return (DecodeFile(file, 3), null);
+        }
+        catch (DatasetFormatException e)
+        {
+            return (null, e);
+        }
+    }
+
+    private byte[] DecodeFile(string file, int channels)
+    {
+        try
+        {
+            return ImageDecoding.DecodeSquare(File.ReadAllBytes(file), ImageSize, channels);
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetFormatException(file, $"cannot decode image: {e.Message}", e);
+        }
+    }
+
+    private sealed record ClassFolder(string Name, IReadOnlyList<string> Files);
+
+    private List<ClassFolder> ListClasses()
+    {
+        if (File.Exists(Root)) throw new DatasetFormatException(Root, "is a file, not a folder of class folders");
+        if (!Directory.Exists(Root)) throw new DatasetFormatException(Root, "folder not found");
+        var classes = Directory.GetDirectories(Root)
+            .Where(d => !Path.GetFileName(d).StartsWith('.'))
+            .Order(StringComparer.Ordinal)
+            .Select(d => new ClassFolder(Path.GetFileName(d), ImageFiles(d)))
+            .Where(c => c.Files.Count > 0)
+            .ToList();
+        if (classes.Count == 0)
+            throw new DatasetFormatException(Root, "no class folders with images (expected root/<class>/*.png|jpg|jpeg|tif|tiff|bmp)");
+        return classes;
+    }
+
+    private static List<string> ImageFiles(string folder) =>
+        Directory.GetFiles(folder)
+            .Where(f => ImageDecoding.Extensions.Contains(Path.GetExtension(f)) && !Path.GetFileName(f).StartsWith('.'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+}

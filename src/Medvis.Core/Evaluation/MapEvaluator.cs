@@ -1,0 +1,62 @@
+namespace Medvis.Core.Evaluation;
+
+/// <summary>Settings of <see cref="MapEvaluator.Evaluate"/>; the defaults are those of the t-SimCNE papers.</summary>
+public sealed record MapEvaluationOptions(
+    int K = KnnEvaluation.DefaultK,
+    double TestFraction = TrainTestSplit.DefaultTestFraction,
+    int SplitSeed = TrainTestSplit.DefaultSeed,
+    SilhouetteOptions? Silhouette = null)
+{
+    public static MapEvaluationOptions Default { get; } = new();
+}
+
+/// <summary>One call from coordinates and labels to a <see cref="MetricsReport"/>.</summary>
+public static class MapEvaluator
+{
+    /// <summary>
+    /// kNN accuracy (stratified seeded split) and silhouette of the points, overall and per class.
+    /// With very few training points k shrinks to their number (the report states the k used).
+    /// </summary>
+    public static MetricsReport Evaluate(float[,] coords, int[] labels, IReadOnlyList<string> classNames,
+        MapEvaluationOptions? options = null)
+    {
+        PointMatrix.CheckPointsAndLabels(coords, labels);
+        ArgumentNullException.ThrowIfNull(classNames);
+        var outside = labels.FirstOrDefault(l => l >= classNames.Count, -1);
+        if (outside >= 0)
+            throw new ArgumentException($"Label {outside} has no class name ({classNames.Count} names given).");
+        options ??= MapEvaluationOptions.Default;
+
+        var split = TrainTestSplit.Stratified(labels, options.TestFraction, options.SplitSeed);
+        var knn = KnnEvaluation.Evaluate(coords, labels, split, Math.Min(options.K, split.TrainIndices.Length));
+        var silhouette = Silhouette.Compute(coords, labels, options.Silhouette);
+        return new MetricsReport(
+            Method: null,
+            PointCount: labels.Length,
+            Dimensions: coords.GetLength(1),
+            K: knn.K,
+            SplitSeed: options.SplitSeed,
+            TestFraction: options.TestFraction,
+            TrainCount: knn.TrainCount,
+            TestCount: knn.TestIndices.Length,
+            KnnAccuracy: knn.Accuracy,
+            Silhouette: Defined(silhouette.Overall),
+            SilhouetteSampled: silhouette.Sampled,
+            SilhouettePointCount: silhouette.PointIndices.Length,
+            Classes: ClassRows(labels, classNames, knn, silhouette),
+            Timings: new MetricsTimings(knn.Elapsed.TotalSeconds, silhouette.Elapsed.TotalSeconds));
+    }
+
+    private static List<ClassMetrics> ClassRows(int[] labels, IReadOnlyList<string> classNames, KnnResult knn, SilhouetteResult silhouette)
+    {
+        var counts = new int[classNames.Count];
+        foreach (var label in labels) counts[label]++;
+        return Enumerable.Range(0, classNames.Count).Select(c => new ClassMetrics(
+            c, classNames[c], counts[c],
+            c < knn.TestCountPerClass.Length ? knn.TestCountPerClass[c] : 0,
+            c < knn.PerClassRecall.Length ? Defined(knn.PerClassRecall[c]) : null,
+            c < silhouette.PerClass.Length ? Defined(silhouette.PerClass[c]) : null)).ToList();
+    }
+
+    private static double? Defined(double value) => double.IsNaN(value) ? null : value;
+}

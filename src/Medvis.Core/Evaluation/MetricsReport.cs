@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Medvis.Core.Evaluation;
+
+/// <summary>Metrics of one class of a map. Undefined values (no test points, no points) are null.</summary>
+public sealed record ClassMetrics(int Index, string Name, int Count, int TestCount, double? KnnRecall, double? Silhouette);
+
+/// <summary>Wall-clock seconds spent on each metric, and on making the embedding where the producer reports it.</summary>
+public sealed record MetricsTimings(double KnnSeconds, double SilhouetteSeconds, double? EmbeddingSeconds = null);
+
+/// <summary>
+/// The numbers by which a 2-D map (or any embedding) is judged: kNN accuracy on a stratified split and the
+/// silhouette score, overall and per class. Written as JSON by <c>medvis train</c>, <c>medvis eval</c>,
+/// <c>medvis baseline</c> and shown by the web app.
+/// </summary>
+/// <param name="Method">What produced the points (e.g. "t-SimCNE", "t-SNE (pixels)"); null when unknown.</param>
+/// <param name="Silhouette">Mean silhouette; null when fewer than two classes are present.</param>
+/// <param name="SilhouetteSampled">True when the silhouette was computed on a random subset of <paramref name="SilhouettePointCount"/> points.</param>
+/// <param name="PointCount">Points in the map.</param>
+/// <param name="Dimensions">Coordinates per point (2 for maps).</param>
+/// <param name="K">Neighbours in the kNN vote actually used.</param>
+/// <param name="SplitSeed">Seed of the stratified split.</param>
+/// <param name="TestFraction">Share of points held out for testing.</param>
+/// <param name="TrainCount">Points the kNN classifier was fitted on.</param>
+/// <param name="TestCount">Points it was scored on.</param>
+/// <param name="KnnAccuracy">Share of test points classified correctly.</param>
+/// <param name="SilhouettePointCount">Points the silhouette was computed on.</param>
+/// <param name="Classes">Per-class numbers, one row per class name.</param>
+/// <param name="Timings">Seconds spent.</param>
+public sealed record MetricsReport(
+    string? Method,
+    int PointCount,
+    int Dimensions,
+    int K,
+    int SplitSeed,
+    double TestFraction,
+    int TrainCount,
+    int TestCount,
+    double KnnAccuracy,
+    double? Silhouette,
+    bool SilhouetteSampled,
+    int SilhouettePointCount,
+    IReadOnlyList<ClassMetrics> Classes,
+    MetricsTimings Timings)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>Indented camelCase JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads what <see cref="ToJson"/> wrote; throws <see cref="FormatException"/> with a one-line reason otherwise.</summary>
+    public static MetricsReport FromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<MetricsReport>(json, JsonOptions)
+                   ?? throw new FormatException("metrics JSON is empty (null).");
+        }
+        catch (JsonException error)
+        {
+            throw new FormatException($"not a metrics report: {error.Message}", error);
+        }
+    }
+
+    /// <summary>A copy naming what produced the points.</summary>
+    public MetricsReport WithMethod(string method) => this with { Method = method };
+}

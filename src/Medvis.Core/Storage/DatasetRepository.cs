@@ -1,0 +1,26 @@
+using LiteDB;
+
+namespace Medvis.Core.Storage;
+
+/// <summary>Registered datasets.</summary>
+public sealed class DatasetRepository(ILiteDatabase db)
+{
+    internal const string Collection = "datasets";
+    private ILiteCollection<DatasetRecord> Items => db.GetCollection<DatasetRecord>(Collection);
+
+    /// <summary>Stores a new dataset and returns it with its id.</summary>
+    public DatasetRecord Add(DatasetRecord dataset)
+    {
+        Items.Insert(dataset);
+        return dataset;
+    }
+
+    public DatasetRecord? Get(int id) => Items.FindById(id);
+
+    /// <summary>The dataset registered with this spec (path or "demo"), if any.</summary>
+    public DatasetRecord? FindBySpec(string spec) => Items.FindOne(d => d.Spec == spec);
+
+    public IReadOnlyList<DatasetRecord> All() => Items.FindAll().OrderBy(d => d.Id).ToList();
+
+    public bool Delete(int id) => Items.Delete(id);
+}

@@ -1,0 +1,70 @@
+using LiteDB;
+using Medvis.Core.Training;
+
+namespace Medvis.Core.Storage;
+
+/// <summary>
+/// The one LiteDB file that holds datasets, runs, results, models, checkpoints and annotations.
+/// Opened once per process in direct mode: a single <see cref="LiteDatabase"/> is thread-safe within the
+/// process (shared mode exists for several processes and reopens the file per call, which we do not need).
+/// </summary>
+public sealed class MedvisDatabase : IDisposable
+{
+    private readonly LiteDatabase _db;
+
+    /// <summary>Opens (or creates) the database file, creating its folder as needed.</summary>
+    /// <exception cref="InvalidOperationException">The file is not a LiteDB database or cannot be opened.</exception>
+    public MedvisDatabase(string path)
+    {
+        FilePath = Path.GetFullPath(path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+            _db = new LiteDatabase(new ConnectionString { Filename = FilePath, Connection = ConnectionType.Direct }, CreateMapper())
+            {
+                UtcDate = true,
+            };
+            _db.GetCollection<RunRecord>(RunRepository.Collection).EnsureIndex(r => r.Status);
+            _db.GetCollection<AnnotationRecord>(AnnotationRepository.Collection).EnsureIndex(a => a.RunId);
+        }
+        // LiteDB reports a damaged or foreign file with whatever broke first (even ArgumentOutOfRange on a date).
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidOperationException($"{FilePath}: cannot open the Medvis database, not a LiteDB file or damaged ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")})", e);
+        }
+        Datasets = new DatasetRepository(_db);
+        Runs = new RunRepository(_db);
+        Artifacts = new RunArtifactStore(_db);
+        Annotations = new AnnotationRepository(_db);
+    }
+
+    /// <summary>Absolute path of the database file.</summary>
+    public string FilePath { get; }
+    public DatasetRepository Datasets { get; }
+    public RunRepository Runs { get; }
+    public RunArtifactStore Artifacts { get; }
+    public AnnotationRepository Annotations { get; }
+
+    /// <summary>The checkpoint store of one run (what the trainer resumes from).</summary>
+    public ICheckpointStore CheckpointsFor(int runId) => new LiteDbCheckpointStore(_db, runId);
+
+    /// <summary>Drops a run's checkpoint (once the run is done, its model replaces it).</summary>
+    public void ClearCheckpoints(int runId) => new LiteDbCheckpointStore(_db, runId).Clear();
+
+    /// <summary>Removes a run with everything stored for it.</summary>
+    public void DeleteRun(int runId)
+    {
+        Artifacts.DeleteAll(runId);
+        new LiteDbCheckpointStore(_db, runId).Clear();
+        Annotations.DeleteForRun(runId);
+        Runs.Delete(runId);
+    }
+
+    private static BsonMapper CreateMapper()
+    {
+        // Our own mapper rather than BsonMapper.Global: no process-wide mutable state.
+        return new BsonMapper { EnumAsInteger = false };
+    }
+
+    public void Dispose() => _db.Dispose();
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Medvis.Core.Compute;
+using Medvis.Core.Data;
+using Medvis.Core.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Medvis.Core.Training;
+
+/// <summary>
+/// A trained t-SimCNE network with what it needs to embed new images the same way (options, image shape,
+/// normalisation, border colour). Parametric: <see cref="Transform"/> places any image of the right shape
+/// into the map, so out-of-sample images land where the training images of their kind are.
+/// </summary>
+public sealed class TSimCneModel : IDisposable
+{
+    private const string Magic = "MEDVIS-TSIMCNE-1";
+    private readonly TSimCneNetwork network;
+    private readonly Device device;
+
+    internal TSimCneModel(TSimCneNetwork network, Device device, ModelMetadata metadata)
+    {
+        this.network = network;
+        this.device = device;
+        Metadata = metadata;
+        network.eval();
+    }
+
+    internal ModelMetadata Metadata { get; }
+    public TrainingOptions Options => Metadata.Options;
+    public int Channels => Metadata.Channels;
+    public int Height => Metadata.Height;
+    public int Width => Metadata.Width;
+    /// <summary>The dataset's mean border colour, 0-255 per channel.</summary>
+    public float[] BorderColor => Metadata.BorderColor;
+    /// <summary>Class names of the training data, for labelling maps.</summary>
+    public IReadOnlyList<string> ClassNames => Metadata.ClassNames;
+    /// <summary>Output dimension (2 after stage 2; 128 if only stage 1 ran).</summary>
+    public int OutputDim => (int)network.OutputDim;
+
+    /// <summary>Coordinates (N×OutputDim, N×2 for a map) of <paramref name="images"/>: eval mode, no augmentation.</summary>
+    /// <exception cref="ArgumentException">When the images' shape differs from the training images'.</exception>
+    public float[,] Transform(ImageDataset images, int batchSize = 512) => Embed(images, batchSize, features: false);
+
+    /// <summary>Backbone features (before the projection head) of <paramref name="images"/>, N×FeatureDim.</summary>
+    public float[,] Features(ImageDataset images, int batchSize = 512) => Embed(images, batchSize, features: true);
+
+    private float[,] Embed(ImageDataset images, int batchSize, bool features)
+    {
+        if (images.Channels != Channels || images.Height != Height || images.Width != Width)
+            throw new ArgumentException($"The model embeds {Channels}×{Height}×{Width} images; '{images.Name}' has {images.Channels}×{images.Height}×{images.Width}.");
+        if (batchSize < 1) throw new ArgumentException("Batch size must be positive.");
+        var width = features ? network.Spec.FeatureDim : OutputDim;
+        var result = new float[images.Count, width];
+        using var noGrad = no_grad();
+        for (var start = 0; start < images.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(batchSize, images.Count - start);
+            var bytes = images.Pixels.AsSpan(start * images.ImageSize, count * images.ImageSize).ToArray();
+            var batch = tensor(bytes, [count, Channels, Height, Width], ScalarType.Byte, device).to_type(ScalarType.Float32).div_(255);
+            ImageTensors.Normalize(batch, Metadata.Mean, Metadata.Std);
+            var output = (features ? network.Features(batch) : network.forward(batch)).cpu().contiguous().data<float>().ToArray();
+            Buffer.BlockCopy(output, 0, result, start * width * sizeof(float), output.Length * sizeof(float));
+        }
+        return result;
+    }
+
+    /// <summary>Serialises weights and metadata into one self-contained blob.</summary>
+    public byte[] ToBytes()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(JsonSerializer.Serialize(Metadata));
+            writer.Write((int)network.OutputDim);
+            network.save(writer);
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>Restores a model written by <see cref="ToBytes"/> onto <paramref name="deviceName"/> ("auto", "cpu", "cuda").</summary>
+    /// <exception cref="InvalidDataException">When the bytes are not a Medvis model.</exception>
+    public static TSimCneModel FromBytes(byte[] bytes, string deviceName = "auto")
+    {
+        var device = ComputeDevice.Resolve(deviceName);
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes));
+            if (reader.ReadString() != Magic) throw new InvalidDataException("not a Medvis t-SimCNE model file");
+            var metadata = JsonSerializer.Deserialize<ModelMetadata>(reader.ReadString())
+                           ?? throw new InvalidDataException("model metadata is missing");
+            var outputDim = reader.ReadInt32();
+            var network = new TSimCneNetwork(metadata.Spec, metadata.Channels, metadata.Options.HiddenDim, outputDim);
+            network.load(reader);
+            network.to(device);
+            return new TSimCneModel(network, device, metadata);
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException or IOException or ArgumentException)
+        {
+            throw new InvalidDataException($"not a readable Medvis model ({e.Message})", e);
+        }
+    }
+
+    public void Dispose() => network.Dispose();
+}
+
+/// <summary>What a saved model needs besides its weights.</summary>
+internal sealed record ModelMetadata(
+    TrainingOptions Options, ResNetSpec Spec, int Channels, int Height, int Width,
+    float[] Mean, float[] Std, float[] BorderColor, IReadOnlyList<string> ClassNames);

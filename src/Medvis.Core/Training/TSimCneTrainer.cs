@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using Medvis.Core.Augmentation;
+using Medvis.Core.Compute;
+using Medvis.Core.Data;
+using Medvis.Core.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Medvis.Core.Training;
+
+/// <summary>
+/// Runs the three t-SimCNE stages on a dataset: (1) contrastive pre-training to 128-d, (2) a fresh 2-d output
+/// layer trained alone, (3) the whole network fine-tuned at lr/1000. Synchronous: call it from a dedicated
+/// thread (torch dispose scopes are per thread). Deterministic on CPU for a given seed, including across a
+/// cancel-and-resume from a checkpoint.
+/// </summary>
+public sealed class TSimCneTrainer(TrainingOptions options)
+{
+    /// <summary>SGD settings of the reference (momentum 0.9, weight decay 5e-4 on all parameters).</summary>
+    private const double Momentum = 0.9, WeightDecay = 5e-4;
+
+    /// <summary>Std of the fresh 2-d layer's weights (the reference's last_lin_std).</summary>
+    private const double NewOutputLayerStd = 1.0;
+
+    /// <summary>Trains (or resumes from <paramref name="checkpoints"/>) and returns the model and the 2-D map of <paramref name="data"/>.</summary>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellation"/> fires; the last checkpoint stays.</exception>
+    /// <exception cref="ArgumentException">When the options are invalid or the dataset too small.</exception>
+    public TrainingResult Train(ImageDataset data, IProgress<TrainingEvent>? progress = null,
+        ICheckpointStore? checkpoints = null, CancellationToken cancellation = default)
+    {
+        options.Validate();
+        if (data.Count < 2) throw new ArgumentException($"'{data.Name}' has {data.Count} images; training needs at least 2.");
+        var device = ComputeDevice.Resolve(options.Device);
+        var clock = Stopwatch.StartNew();
+        using var run = new RunState(options, data, device);
+        progress?.Report(new TrainingMessage($"Training on {device.type} ({ComputeDevice.Describe()}); {data.Count} images, backbone {options.Backbone}, augmentation {options.Augmentation.Describe()}."));
+
+        if (checkpoints?.LoadLatest() is { } checkpoint)
+        {
+            run.Restore(checkpoint.State);
+            progress?.Report(new TrainingMessage($"Resumed from the checkpoint after epoch {run.GlobalEpoch} of {run.TotalEpochs}."));
+        }
+
+        var epochSeconds = new List<double>();
+        var lastLoss = double.NaN;
+        foreach (var stage in run.Stages)
+        {
+            if (run.GlobalEpoch >= stage.FirstGlobalEpoch + stage.Epochs) continue;
+            run.EnterStage(stage);
+            for (var epoch = run.GlobalEpoch - stage.FirstGlobalEpoch; epoch < stage.Epochs; epoch++)
+            {
+                var epochClock = Stopwatch.StartNew();
+                var learningRate = LearningRateSchedule.At(epoch, stage.Epochs, stage.Warmup, stage.LearningRate);
+                lastLoss = run.TrainEpoch(stage, epoch, learningRate, progress, cancellation);
+                run.GlobalEpoch++;
+                epochSeconds.Add(epochClock.Elapsed.TotalSeconds);
+
+                var recent = epochSeconds.TakeLast(5).Average();
+                progress?.Report(new EpochCompleted(stage.Number, epoch, stage.Epochs, run.GlobalEpoch, run.TotalEpochs, lastLoss,
+                    learningRate, data.Count / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed,
+                    TimeSpan.FromSeconds(recent * (run.TotalEpochs - run.GlobalEpoch))));
+
+                var lastOfStage = epoch == stage.Epochs - 1;
+                if (stage.Number >= 2 && options.SnapshotEvery > 0 && ((epoch + 1) % options.SnapshotEvery == 0 || lastOfStage))
+                    progress?.Report(run.Snapshot(stage.Number, epoch));
+                if (checkpoints is not null && (run.GlobalEpoch % options.CheckpointEvery == 0 || lastOfStage))
+                {
+                    checkpoints.Save(new TrainingCheckpoint(run.GlobalEpoch, run.Capture(), DateTime.UtcNow));
+                    progress?.Report(new CheckpointSaved(stage.Number, epoch, run.GlobalEpoch));
+                }
+            }
+        }
+
+        var model = run.ToModel();
+        var coordinates = model.Transform(data);
+        return new TrainingResult(model, coordinates, clock.Elapsed, lastLoss);
+    }
+
+    /// <summary>One stage of the schedule.</summary>
+    internal sealed record StagePlan(int Number, int Epochs, int FirstGlobalEpoch, double LearningRate, int Warmup, int OutputDim, bool OnlyOutputLayer);
+
+    /// <summary>Everything that changes while training; disposed at the end of the run.</summary>
+    private sealed class RunState : IDisposable
+    {
+        private const string CheckpointMagic = "MEDVIS-CKPT-1";
+        private readonly TrainingOptions options;
+        private readonly ImageDataset data;
+        private readonly Device device;
+        private readonly Generator generator;
+        private readonly Tensor images;
+        private readonly BatchAugmenter augmenter;
+        private readonly float[] mean, std, borderColor;
+        private readonly int[] snapshotIndices;
+        private TSimCneNetwork network;
+        private torch.optim.Optimizer? optimizer;
+        private int optimizerStage;
+
+        public RunState(TrainingOptions options, ImageDataset data, Device device)
+        {
+            this.options = options;
+            this.data = data;
+            this.device = device;
+            generator = new Generator((ulong)options.Seed, CPU);
+            images = ImageTensors.ToDevice(data, device);
+            (mean, std) = ImageTensors.ChannelStatistics(data);
+            borderColor = Augmentation.BorderColor.Compute(data);
+            augmenter = new BatchAugmenter(options.Augmentation, borderColor.Select(c => c / 255f).ToArray(), generator);
+            snapshotIndices = ChooseSnapshot(data.Count, options.SnapshotSize, options.Seed);
+
+            var spec = BackboneFactory.Spec(options.Backbone, Math.Min(data.Height, data.Width));
+            network = new TSimCneNetwork(spec, data.Channels, options.HiddenDim, options.PretrainDim);
+            SeededInit.Apply(network, generator);
+            network.to(device);
+
+            var rate = options.EffectiveLearningRate;
+            var e = options.EpochsPerStage;
+            Stages =
+            [
+                new StagePlan(1, e[0], 0, rate, LearningRateSchedule.WarmupEpochs(10, e[0]), options.PretrainDim, false),
+                new StagePlan(2, e[1], e[0], rate, 0, 2, true),
+                new StagePlan(3, e[2], e[0] + e[1], rate / 1000, LearningRateSchedule.WarmupEpochs(10, e[2]), 2, false),
+            ];
+            TotalEpochs = e.Sum();
+        }
+
+        public IReadOnlyList<StagePlan> Stages { get; }
+        public int TotalEpochs { get; }
+        public int GlobalEpoch { get; set; }
+
+        /// <summary>Swaps in the stage's output layer and freezing; a new optimiser per stage (momentum reset), as the reference.</summary>
+        public void EnterStage(StagePlan stage)
+        {
+            if (network.OutputDim != stage.OutputDim)
+            {
+                var next = network.WithNewOutputLayer(stage.OutputDim, NewOutputLayerStd, generator);
+                network.Dispose();
+                network = next;
+                network.to(device);
+            }
+            network.TrainOnlyOutputLayer(stage.OnlyOutputLayer);
+            if (optimizerStage != stage.Number)
+            {
+                optimizer?.Dispose();
+                optimizer = CreateOptimizer(stage);
+                optimizerStage = stage.Number;
+            }
+        }
+
+        private torch.optim.Optimizer CreateOptimizer(StagePlan stage)
+        {
+            var trainable = stage.OnlyOutputLayer ? network.OutputLayerParameters() : network.parameters();
+            return torch.optim.SGD(trainable, stage.LearningRate, momentum: Momentum, weight_decay: WeightDecay);
+        }
+
+        /// <summary>One pass over the data in random order; returns the mean loss.</summary>
+        public double TrainEpoch(StagePlan stage, int epoch, double learningRate, IProgress<TrainingEvent>? progress, CancellationToken cancellation)
+        {
+            foreach (var group in optimizer!.ParamGroups) group.LearningRate = learningRate;
+            network.train();
+            var metric = stage.Number == 1 ? options.PretrainLoss : ContrastiveMetric.Cauchy;
+            using var order = randperm(data.Count, generator: generator);
+            var batchSize = Math.Min(options.BatchSize, data.Count);
+            // A last batch of one image has no negatives; the reference keeps small last batches, we drop only that case.
+            var steps = data.Count / batchSize + (data.Count % batchSize >= 2 ? 1 : 0);
+            var reportEvery = Math.Max(1, steps / 10);
+            using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
+            for (var step = 0; step < steps; step++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var count = Math.Min(batchSize, data.Count - step * batchSize);
+                var indices = order.narrow(0, step * batchSize, count).to(device);
+                var batch = ImageTensors.Batch(images, indices);
+                var views = cat([augmenter.Augment(batch), augmenter.Augment(batch)], 0);
+                ImageTensors.Normalize(views, mean, std);
+                var loss = ContrastiveLoss.Compute(network.forward(views), metric);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                lossSum.add_(loss.detach().to_type(ScalarType.Float64));
+                if (progress is not null && (step + 1) % reportEvery == 0)
+                    progress.Report(new StepProgress(stage.Number, epoch, step + 1, steps, loss.item<float>()));
+            }
+            var meanLoss = lossSum.item<double>() / steps;
+            if (!double.IsFinite(meanLoss))
+                throw new InvalidOperationException($"Training diverged in stage {stage.Number}, epoch {epoch + 1} (loss {meanLoss}); try a lower learning rate.");
+            return meanLoss;
+        }
+
+        /// <summary>2-d coordinates of the fixed snapshot subset, in eval mode.</summary>
+        public EmbeddingSnapshot Snapshot(int stage, int epoch)
+        {
+            var subset = data.Subset(snapshotIndices);
+            var coordinates = Embed(subset);
+            var count = snapshotIndices.Length;
+            var x = new float[count];
+            var y = new float[count];
+            for (var i = 0; i < count; i++) { x[i] = coordinates[i, 0]; y[i] = coordinates[i, 1]; }
+            return new EmbeddingSnapshot(stage, epoch, GlobalEpoch, snapshotIndices, subset.Labels, x, y);
+        }
+
+        private float[,] Embed(ImageDataset subset)
+        {
+            // The model wrapper switches the network to eval mode; switch back for training afterwards.
+            var model = new TSimCneModel(network, device, Metadata());
+            var coordinates = model.Transform(subset);
+            network.train();
+            return coordinates;
+        }
+
+        private ModelMetadata Metadata() =>
+            new(options, network.Spec, data.Channels, data.Height, data.Width, mean, std, borderColor, data.ClassNames);
+
+        /// <summary>Hands the network over to a model (so disposing this state leaves it alive).</summary>
+        public TSimCneModel ToModel()
+        {
+            var model = new TSimCneModel(network, device, Metadata());
+            network = null!;
+            return model;
+        }
+
+        public byte[] Capture()
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(CheckpointMagic);
+                writer.Write(GlobalEpoch);
+                writer.Write((int)network.OutputDim);
+                writer.Write(optimizerStage);
+                using var rngState = generator.get_state();
+                var rngBytes = rngState.data<byte>().ToArray();
+                writer.Write(rngBytes.Length);
+                writer.Write(rngBytes);
+                network.save(writer);
+                writer.Write(optimizer is not null);
+                if (optimizer is TorchSharp.Modules.OptimizerHelper helper) helper.save_state_dict(writer);
+            }
+            return stream.ToArray();
+        }
+
+        public void Restore(byte[] state)
+        {
+            using var reader = new BinaryReader(new MemoryStream(state));
+            if (reader.ReadString() != CheckpointMagic) throw new InvalidDataException("The checkpoint is not a Medvis training checkpoint.");
+            GlobalEpoch = reader.ReadInt32();
+            var outputDim = reader.ReadInt32();
+            var savedStage = reader.ReadInt32();
+            if (GlobalEpoch > TotalEpochs) throw new InvalidDataException($"The checkpoint is after epoch {GlobalEpoch}, beyond this run's {TotalEpochs} epochs.");
+            var rngBytes = reader.ReadBytes(reader.ReadInt32());
+            using (var rngState = tensor(rngBytes, ScalarType.Byte)) generator.set_state(rngState);
+            if (network.OutputDim != outputDim)
+            {
+                network.Dispose();
+                network = new TSimCneNetwork(BackboneFactory.Spec(options.Backbone, Math.Min(data.Height, data.Width)), data.Channels, options.HiddenDim, outputDim);
+            }
+            network.load(reader);
+            network.to(device);
+            if (reader.ReadBoolean() && savedStage > 0)
+            {
+                // The optimiser only carries over when the run stopped inside that stage; a new stage starts a new one.
+                var stage = Stages[savedStage - 1];
+                var epochsIntoStage = GlobalEpoch - stage.FirstGlobalEpoch;
+                if (epochsIntoStage > 0 && epochsIntoStage < stage.Epochs)
+                {
+                    network.TrainOnlyOutputLayer(stage.OnlyOutputLayer);
+                    optimizer = CreateOptimizer(stage);
+                    ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(reader);
+                    optimizerStage = savedStage;
+                }
+            }
+        }
+
+        private static int[] ChooseSnapshot(int count, int size, int seed)
+        {
+            var indices = Enumerable.Range(0, count).ToArray();
+            if (size >= count) return indices;
+            new Random(seed).Shuffle(indices);
+            var chosen = indices.Take(size).ToArray();
+            Array.Sort(chosen);
+            return chosen;
+        }
+
+        public void Dispose()
+        {
+            optimizer?.Dispose();
+            network?.Dispose();
+            augmenter.Dispose();
+            images.Dispose();
+            generator.Dispose();
+        }
+    }
+}
+
+/// <summary>A finished run: the model and the 2-D coordinates (N×2, dataset order) of the training images.</summary>
+public sealed record TrainingResult(TSimCneModel Model, float[,] Coordinates, TimeSpan Duration, double FinalLoss);

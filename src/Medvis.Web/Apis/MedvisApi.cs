@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+using Medvis.Core.Data;
+using Medvis.Web.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Medvis.Web.Apis;
+
+/// <summary>Plain HTTP endpoints the pages link to: image thumbnails and CSV exports.</summary>
+public static class MedvisApi
+{
+    public static IEndpointRouteBuilder MapMedvisApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/datasets/{datasetId:int}/images/{index:int}.png", DatasetImage);
+        api.MapGet("/runs/{runId:int}/images/{point:int}.png", RunPointImage);
+        api.MapGet("/runs/{runId:int}/coordinates.csv", Coordinates);
+        api.MapGet("/runs/{runId:int}/tags.csv", Tags);
+        return app;
+    }
+
+    /// <summary>Image <paramref name="index"/> of a dataset split, as PNG.</summary>
+    public static Results<FileContentHttpResult, NotFound, BadRequest<string>> DatasetImage(
+        int datasetId, int index, DatasetService datasets, ThumbnailRenderer renderer, DatasetSplit split = DatasetSplit.Train, int scale = 3)
+    {
+        if (datasets.Get(datasetId) is not { } dataset) return TypedResults.NotFound();
+        try
+        {
+            var images = datasets.Load(dataset, split);
+            if (index < 0 || index >= images.Count) return TypedResults.NotFound();
+            return Png(renderer.Png(images, index, scale));
+        }
+        catch (Exception e) when (DatasetService.IsUserInputProblem(e))
+        {
+            return TypedResults.BadRequest(DatasetService.OneLine(e));
+        }
+    }
+
+    /// <summary>The image behind a point of a finished run's map, as PNG.</summary>
+    public static Results<FileContentHttpResult, NotFound> RunPointImage(
+        int runId, int point, RunResults results, ThumbnailRenderer renderer, int scale = 3) =>
+        results.ImageOfPoint(runId, point) is { } image ? Png(renderer.Png(image.Images, image.Index, scale)) : TypedResults.NotFound();
+
+    /// <summary>point,x,y,label,class,dataset_index for every point of the map.</summary>
+    public static Results<FileContentHttpResult, NotFound> Coordinates(int runId, RunResults results)
+    {
+        if (results.Result(runId) is not { } map) return TypedResults.NotFound();
+        var csv = new StringBuilder("point,x,y,label,class,dataset_index\n");
+        for (var i = 0; i < map.Count; i++)
+            csv.Append(CultureInfo.InvariantCulture, $"{i},{map.X[i]:R},{map.Y[i]:R},{map.Labels[i]},{Quote(map.ClassNames[map.Labels[i]])},{map.DatasetIndices[i]}\n");
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"run-{runId}-coordinates.csv");
+    }
+
+    /// <summary>tag,point,dataset_index for every tagged point of a run.</summary>
+    public static Results<FileContentHttpResult, NotFound> Tags(int runId, RunResults results)
+    {
+        if (results.Result(runId) is not { } map) return TypedResults.NotFound();
+        var csv = new StringBuilder("tag,point,dataset_index\n");
+        foreach (var tag in results.Tags(runId))
+        foreach (var point in tag.PointIndices.Where(p => p >= 0 && p < map.Count))
+            csv.Append(CultureInfo.InvariantCulture, $"{Quote(tag.Label)},{point},{map.DatasetIndices[point]}\n");
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"run-{runId}-tags.csv");
+    }
+
+    /// <summary>CSV of selected map points (what the map view exports).</summary>
+    public static string SelectionCsv(Core.Storage.RunResult map, IEnumerable<int> points)
+    {
+        var csv = new StringBuilder("point,dataset_index,label,class\n");
+        foreach (var i in points.Where(p => p >= 0 && p < map.Count))
+            csv.Append(CultureInfo.InvariantCulture, $"{i},{map.DatasetIndices[i]},{map.Labels[i]},{Quote(map.ClassNames[map.Labels[i]])}\n");
+        return csv.ToString();
+    }
+
+    private static FileContentHttpResult Png(byte[] bytes) => TypedResults.File(bytes, "image/png");
+
+    private static string Quote(string value) => value.Contains(',') || value.Contains('"') ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+}

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Components;
+
+namespace Medvis.Web.Components.Pages;
+
+/// <summary>Registers datasets by path (or the demo) and shows what each holds.</summary>
+public partial class Datasets
+{
+    [Inject] private DatasetService DatasetService { get; set; } = default!;
+
+    private IReadOnlyList<DatasetRecord>? _datasets;
+    private DatasetRecord? _selected;
+    private string _path = "";
+    private int _imageSize = 28;
+    private string? _error;
+    private bool _busy;
+
+    private DatasetRecord? Selected
+    {
+        get => _selected;
+        set => _selected = value;
+    }
+
+    protected override void OnInitialized() => Reload(selectId: null);
+
+    private Task RegisterPathAsync() => RegisterAsync(_path);
+
+    private Task RegisterDemoAsync() => RegisterAsync(DatasetService.DemoSpec);
+
+    private async Task RegisterAsync(string spec)
+    {
+        _busy = true;
+        _error = null;
+        // Describing a large dataset reads the file: keep the circuit responsive meanwhile.
+        var result = await Task.Run(() => DatasetService.Register(spec, _imageSize));
+        _busy = false;
+        if (!result.Succeeded) { _error = result.Error; return; }
+        Reload(result.Dataset!.Id);
+    }
+
+    private void Reload(int? selectId)
+    {
+        _datasets = DatasetService.All();
+        _selected = _datasets.FirstOrDefault(d => d.Id == selectId) ?? _datasets.FirstOrDefault();
+    }
+}

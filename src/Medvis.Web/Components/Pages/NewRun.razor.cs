@@ -1,0 +1,48 @@
+using Medvis.Core.Augmentation;
+using Microsoft.AspNetCore.Components;
+
+namespace Medvis.Web.Components.Pages;
+
+/// <summary>The run form: presets, every option, validation messages; queues one run or the three augmentation variants.</summary>
+public partial class NewRun
+{
+    [Inject] private DatasetService DatasetService { get; set; } = default!;
+    [Inject] private RunPlanner Planner { get; set; } = default!;
+    [Inject] private RunPresets Presets { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    /// <summary>Preselects a dataset (from a link on the datasets page).</summary>
+    [SupplyParameterFromQuery(Name = "dataset")] public int? DatasetId { get; set; }
+
+    internal RunForm Form { get; } = new();
+    private IReadOnlyList<DatasetRecord> _datasets = [];
+    private IReadOnlyList<string> _problems = [];
+
+    private static IEnumerable<string> AugmentationSets => AugmentationOptions.SetNames.Append(RunForm.Custom);
+
+    protected override void OnInitialized()
+    {
+        _datasets = DatasetService.All();
+        Form.Apply(Presets.Get(RunPresets.CpuQuick));
+        Form.DatasetId = DatasetId ?? _datasets.FirstOrDefault(d => d.Spec == DatasetService.DemoSpec)?.Id ?? _datasets.FirstOrDefault()?.Id;
+    }
+
+    private void ApplyPreset(RunPreset preset)
+    {
+        Form.Apply(preset);
+        _problems = [];
+    }
+
+    private Task QueueAsync() => SubmitAsync(Planner.Queue);
+
+    private Task QueueComparisonAsync() => SubmitAsync(Planner.QueueAugmentationComparison);
+
+    private async Task SubmitAsync(Func<RunRequest, PlanResult> plan)
+    {
+        var request = Form.ToRequest();
+        var result = await Task.Run(() => plan(request));
+        _problems = result.Errors;
+        if (!result.Succeeded) return;
+        Navigation.NavigateTo(result.Runs.Count == 1 ? $"runs/{result.Runs[0].Id}" : "runs");
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Components;
+
+namespace Medvis.Web.Components.Pages;
+
+/// <summary>All runs with status and progress, updated live; queued and running ones can be cancelled.</summary>
+public partial class Runs : IDisposable
+{
+    [Inject] private MedvisDatabase Database { get; set; } = default!;
+    [Inject] private TrainingNotifier Notifier { get; set; } = default!;
+    [Inject] private RunPlanner Planner { get; set; } = default!;
+
+    private IReadOnlyList<RunRecord> _runs = [];
+    private readonly Dictionary<int, EpochPoint> _latest = [];
+    private IDisposable? _subscription;
+
+    protected override void OnInitialized()
+    {
+        _subscription = Notifier.Subscribe(null, OnUpdateAsync);
+        _runs = Database.Runs.All();
+    }
+
+    private Task OnUpdateAsync(RunUpdate update) => update switch
+    {
+        RunStatusUpdate => InvokeAsync(() => { _runs = Database.Runs.All(); StateHasChanged(); }),
+        RunEpochUpdate e => InvokeAsync(() => { _latest[e.RunId] = e.Point; StateHasChanged(); }),
+        _ => Task.CompletedTask,
+    };
+
+    private string ProgressOf(RunRecord run)
+    {
+        var latest = _latest.TryGetValue(run.Id, out var live) ? live : run.History.LastOrDefault();
+        return latest is null ? "–" : $"epoch {latest.GlobalEpoch} / {latest.TotalEpochs}";
+    }
+
+    private void Cancel(int runId)
+    {
+        Planner.Cancel(runId);
+        _runs = Database.Runs.All();
+    }
+
+    public void Dispose() => _subscription?.Dispose();
+}

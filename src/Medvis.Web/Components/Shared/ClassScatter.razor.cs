@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Components;
+using Plotly.Blazor;
+using Plotly.Blazor.Interop;
+using Plotly.Blazor.LayoutLib;
+using Plotly.Blazor.Traces;
+using Plotly.Blazor.Traces.ScatterGlLib;
+using PlotLayout = Plotly.Blazor.Layout;
+
+namespace Medvis.Web.Components.Shared;
+
+/// <summary>
+/// A 2-D map drawn with WebGL, one trace per class (so the legend toggles classes), optional highlighted extra
+/// points (out-of-sample images), hover and lasso/box selection reported as map point indices.
+/// Redraws when <see cref="Revision"/> changes.
+/// </summary>
+public partial class ClassScatter
+{
+    private readonly IList<ITrace> _data = new List<ITrace>();
+    private readonly Config _config = new() { Responsive = true, DisplayLogo = false };
+    private readonly List<int[]> _pointsOfTrace = [];
+    private PlotLayout _layout = new();
+    private PlotlyChart? _chart;
+    private object? _drawnRevision;
+    private bool _rendered;
+
+    [Parameter] public string? Id { get; set; }
+    [Parameter, EditorRequired] public float[] X { get; set; } = [];
+    [Parameter, EditorRequired] public float[] Y { get; set; } = [];
+    [Parameter, EditorRequired] public int[] Labels { get; set; } = [];
+    [Parameter, EditorRequired] public IReadOnlyList<string> ClassNames { get; set; } = [];
+    /// <summary>Map point index of each drawn point (default: its position); hover and selection report these.</summary>
+    [Parameter] public int[]? PointIndices { get; set; }
+    /// <summary>Changes whenever the data changes.</summary>
+    [Parameter] public object? Revision { get; set; }
+    [Parameter] public string? Title { get; set; }
+    [Parameter] public int Height { get; set; } = 600;
+    /// <summary>Start in lasso mode and report selections.</summary>
+    [Parameter] public bool Selectable { get; set; }
+    /// <summary>Extra points drawn on top (uploaded images), reported on hover as -(i+1).</summary>
+    [Parameter] public float[]? HighlightX { get; set; }
+    [Parameter] public float[]? HighlightY { get; set; }
+    [Parameter] public EventCallback<int> PointHovered { get; set; }
+    [Parameter] public EventCallback<int[]> PointsSelected { get; set; }
+
+    protected override void OnInitialized()
+    {
+        _layout = new PlotLayout
+        {
+            Title = Title is null ? null : new Title { Text = Title },
+            Margin = new Margin { L = 30, R = 10, T = Title is null ? 10 : 40, B = 30 },
+            DragMode = Selectable ? DragModeEnum.Lasso : DragModeEnum.Zoom,
+            HoverMode = HoverModeEnum.Closest,
+            XAxis = [new XAxis { ShowGrid = false, ZeroLine = false }],
+            YAxis = [new YAxis { ShowGrid = false, ZeroLine = false, ScaleAnchor = "x" }],
+        };
+        Fill();
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (!_rendered || _chart is null || Equals(Revision, _drawnRevision)) return;
+        Fill();
+        await _chart.React();
+    }
+
+    protected override void OnAfterRender(bool firstRender) => _rendered |= firstRender;
+
+    private void Fill()
+    {
+        _drawnRevision = Revision;
+        if (Title is not null) _layout.Title = new Title { Text = Title };
+        _data.Clear();
+        _pointsOfTrace.Clear();
+        var markerSize = X.Length > 20_000 ? 2 : X.Length > 3_000 ? 3 : 5;
+        for (var c = 0; c < ClassNames.Count; c++)
+        {
+            var members = Enumerable.Range(0, Labels.Length).Where(i => Labels[i] == c).ToArray();
+            if (members.Length == 0) continue;
+            _pointsOfTrace.Add(members.Select(i => PointIndices?[i] ?? i).ToArray());
+            _data.Add(new ScatterGl
+            {
+                Name = ClassNames[c],
+                Mode = ModeFlag.Markers,
+                X = members.Select(i => (object)X[i]).ToList(),
+                Y = members.Select(i => (object)Y[i]).ToList(),
+                Marker = new Marker { Color = ClassPalette.Of(c), Size = markerSize, Opacity = 0.8m },
+                HoverTemplate = $"{Escape(ClassNames[c])}<extra></extra>",
+            });
+        }
+        if (HighlightX is { Length: > 0 } hx && HighlightY is { } hy)
+        {
+            _pointsOfTrace.Add(Enumerable.Range(0, hx.Length).Select(i => -(i + 1)).ToArray());
+            _data.Add(new ScatterGl
+            {
+                Name = "uploaded",
+                Mode = ModeFlag.Markers,
+                X = hx.Select(v => (object)v).ToList(),
+                Y = hy.Select(v => (object)v).ToList(),
+                Marker = new Marker { Color = "#000000", Size = 12, Symbol = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.SymbolEnum.Star },
+                HoverTemplate = "uploaded image<extra></extra>",
+            });
+        }
+    }
+
+    private void SubscribeEvents()
+    {
+        if (_chart is null) return;
+        _ = InvokeAsync(async () =>
+        {
+            await _chart.SubscribeHoverEvent();
+            if (Selectable) await _chart.SubscribeSelectedEvent();
+        });
+    }
+
+    private void OnHover(IEnumerable<EventDataPoint> points)
+    {
+        var point = points.Select(MapIndex).FirstOrDefault(i => i is not null);
+        if (point is { } index) _ = InvokeAsync(() => PointHovered.InvokeAsync(index));
+    }
+
+    private void OnSelected(IEnumerable<EventDataPoint> points)
+    {
+        var selected = points.Select(MapIndex).OfType<int>().Where(i => i >= 0).Distinct().ToArray();
+        _ = InvokeAsync(() => PointsSelected.InvokeAsync(selected));
+    }
+
+    private int? MapIndex(EventDataPoint point)
+    {
+        var trace = ToInt(point.CurveNumber);
+        var index = ToInt(point.PointIndex) ?? ToInt(point.PointNumber);
+        if (trace is not { } t || index is not { } i || t < 0 || t >= _pointsOfTrace.Count) return null;
+        var members = _pointsOfTrace[t];
+        return i >= 0 && i < members.Length ? members[i] : null;
+    }
+
+    private static int? ToInt(object? value) => value switch
+    {
+        null => null,
+        JsonElement { ValueKind: JsonValueKind.Number } e => e.GetInt32(),
+        JsonElement => null,
+        IConvertible c => Convert.ToInt32(c, System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    private static string Escape(string text) => System.Net.WebUtility.HtmlEncode(text);
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+
+namespace Medvis.Web.Components.Shared;
+
+/// <summary>Uploads images and shows where the run's model puts them on its map.</summary>
+public partial class OutOfSamplePanel
+{
+    private const int MaxFiles = 500;
+
+    [Inject] private OutOfSampleService OutOfSample { get; set; } = default!;
+    [Inject] private ThumbnailRenderer Renderer { get; set; } = default!;
+
+    [Parameter, EditorRequired] public RunResult Result { get; set; } = default!;
+
+    private PlacedImages? _placed;
+    private List<string> _thumbnails = [];
+    private int? _hoveredUpload;
+    private string? _error;
+    private bool _busy;
+    private int _revision;
+
+    private async Task OnFilesChosenAsync(InputFileChangeEventArgs e)
+    {
+        _error = null;
+        _busy = true;
+        try
+        {
+            var files = new List<UploadedFile>();
+            foreach (var file in e.GetMultipleFiles(MaxFiles))
+            {
+                using var memory = new MemoryStream();
+                await using var stream = file.OpenReadStream(OutOfSampleService.MaxFileBytes);
+                await stream.CopyToAsync(memory);
+                files.Add(new UploadedFile(file.Name, memory.ToArray()));
+            }
+            var runId = Result.RunId;
+            _placed = await Task.Run(() => OutOfSample.Place(runId, files));
+            _thumbnails = Enumerable.Range(0, Math.Min(_placed.Images.Count, 200))
+                .Select(i => "data:image/png;base64," + Convert.ToBase64String(Renderer.Png(_placed.Images, i, 3)))
+                .ToList();
+            _hoveredUpload = null;
+            _revision++;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException || DatasetService.IsUserInputProblem(ex))
+        {
+            _error = DatasetService.OneLine(ex);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private void OnHovered(int point)
+    {
+        if (point < 0 && -point - 1 < _thumbnails.Count) _hoveredUpload = -point - 1;
+    }
+}

@@ -1,0 +1,60 @@
+using Medvis.Web.Apis;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+
+namespace Medvis.Web.Components.Shared;
+
+/// <summary>The finished map: hover shows the image, lasso selection shows a grid of images to export or tag, exports of the map.</summary>
+public partial class RunMapView
+{
+    private const int MaxShownSelection = 200;
+
+    [Inject] private RunResults Results { get; set; } = default!;
+    [Inject] private IJSRuntime Js { get; set; } = default!;
+
+    [Parameter, EditorRequired] public RunResult Result { get; set; } = default!;
+
+    private int? _hovered;
+    private int[] _selected = [];
+    private string? _tagLabel;
+    private string? _tagError;
+    private IReadOnlyList<AnnotationRecord> _tags = [];
+
+    private string PlotId => $"run-map-{Result.RunId}";
+
+    protected override void OnParametersSet() => _tags = Results.Tags(Result.RunId);
+
+    private void OnHovered(int point)
+    {
+        if (point >= 0 && point < Result.Count) _hovered = point;
+    }
+
+    private void OnSelected(int[] points)
+    {
+        _selected = points;
+        _tagError = null;
+    }
+
+    private void TagSelection()
+    {
+        try
+        {
+            Results.Tag(Result.RunId, _tagLabel ?? "", _selected);
+            _tags = Results.Tags(Result.RunId);
+            _tagLabel = null;
+            _tagError = null;
+        }
+        catch (ArgumentException e)
+        {
+            _tagError = e.Message;
+        }
+    }
+
+    private async Task ExportSelectionAsync() =>
+        await Js.InvokeVoidAsync("medvis.downloadText", $"run-{Result.RunId}-selection.csv", MedvisApi.SelectionCsv(Result, _selected), "text/csv");
+
+    private async Task DownloadPlotAsync(string format) =>
+        await Js.InvokeAsync<bool>("medvis.downloadPlot", PlotId, format, $"run-{Result.RunId}-map");
+
+    private string ImageUrl(int point, int scale) => $"api/runs/{Result.RunId}/images/{point}.png?scale={scale}";
+}

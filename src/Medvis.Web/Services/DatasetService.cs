@@ -1,0 +1,94 @@
+using Medvis.Core.Data;
+using Medvis.Core.Storage;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Medvis.Web.Services;
+
+/// <summary>Outcome of registering a dataset: the record, or a message for the user.</summary>
+public sealed record RegistrationResult(DatasetRecord? Dataset, string? Error)
+{
+    public bool Succeeded => Dataset is not null;
+}
+
+/// <summary>
+/// Registers datasets and loads their images. Loaded splits are cached for a while because thumbnails,
+/// map hovers and training all read the same pixels.
+/// </summary>
+public sealed class DatasetService(
+    MedvisDatabase database, IDatasetOpener opener, IMemoryCache cache, IOptions<MedvisOptions> options, ILogger<DatasetService> logger)
+{
+    /// <summary>The spec of the built-in synthetic dataset.</summary>
+    public const string DemoSpec = "demo";
+    private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(10);
+
+    public IReadOnlyList<DatasetRecord> All() => database.Datasets.All();
+
+    public DatasetRecord? Get(int id) => database.Datasets.Get(id);
+
+    /// <summary>Registers the dataset at <paramref name="spec"/> (or returns the one already registered there).</summary>
+    public RegistrationResult Register(string spec, int imageSize = 28)
+    {
+        spec = spec.Trim();
+        if (spec.Length == 0) return new(null, "Give a path to an .npz file or an image folder, or pick the demo.");
+        if (imageSize is < 8 or > 512) return new(null, $"Image size {imageSize} must be between 8 and 512 pixels.");
+        if (database.Datasets.FindBySpec(spec) is { } existing) return new(existing, null);
+        try
+        {
+            var summary = opener.Open(spec, imageSize).Describe();
+            if (summary.CountsPerSplit.Values.All(c => c.Sum() == 0))
+                return new(null, $"{spec}: the dataset holds no images.");
+            var record = database.Datasets.Add(new DatasetRecord
+            {
+                Name = summary.Name, Spec = spec, ImageSize = imageSize, Kind = summary.Kind,
+                Channels = summary.Channels, Height = summary.Height, Width = summary.Width,
+                ClassNames = summary.ClassNames.ToList(),
+                CountsPerSplit = summary.CountsPerSplit.ToDictionary(p => p.Key.ToString(), p => p.Value.ToArray()),
+                RegisteredAtUtc = DateTime.UtcNow,
+            });
+            logger.LogInformation("Registered dataset {Spec} as {Id}", spec, record.Id);
+            return new(record, null);
+        }
+        catch (Exception e) when (IsUserInputProblem(e))
+        {
+            return new(null, OneLine(e));
+        }
+    }
+
+    /// <summary>Registers the synthetic demo on first start, so a fresh app can train at once.</summary>
+    public void EnsureDemoRegistered()
+    {
+        if (!options.Value.SeedDemoDataset || database.Datasets.FindBySpec(DemoSpec) is not null) return;
+        var result = Register(DemoSpec, options.Value.DemoImageSize);
+        if (!result.Succeeded) logger.LogError("Could not register the demo dataset: {Error}", result.Error);
+    }
+
+    /// <summary>The images of one split (cached).</summary>
+    public ImageDataset Load(string spec, int imageSize, DatasetSplit split) =>
+        cache.GetOrCreate((spec, imageSize, split), entry =>
+        {
+            entry.SlidingExpiration = CacheLifetime;
+            return opener.Open(spec, imageSize).Load(split);
+        })!;
+
+    public ImageDataset Load(DatasetRecord dataset, DatasetSplit split) => Load(dataset.Spec, dataset.ImageSize, split);
+
+    /// <summary>Up to <paramref name="perClass"/> image indices (within <paramref name="split"/>) per class, for the sample grid.</summary>
+    public IReadOnlyList<int[]> SampleIndicesPerClass(ImageDataset data, int perClass)
+    {
+        var samples = Enumerable.Range(0, data.ClassNames.Count).Select(_ => new List<int>(perClass)).ToArray();
+        for (var i = 0; i < data.Count; i++)
+        {
+            var bucket = samples[data.Labels[i]];
+            if (bucket.Count < perClass) bucket.Add(i);
+        }
+        return samples.Select(s => s.ToArray()).ToList();
+    }
+
+    /// <summary>Bad paths and files are the user's to fix: say so instead of crashing.</summary>
+    internal static bool IsUserInputProblem(Exception e) =>
+        e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException or ArgumentException
+            or UnauthorizedAccessException or IOException or InvalidDataException or NotSupportedException;
+
+    internal static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ").Trim();
+}

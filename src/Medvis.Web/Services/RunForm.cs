@@ -1,0 +1,92 @@
+using Medvis.Core.Augmentation;
+
+namespace Medvis.Web.Services;
+
+/// <summary>
+/// The new-run form's state, editable field by field, turned into a <see cref="RunRequest"/> on submit.
+/// Picking a named augmentation set sets the toggles; changing a toggle makes the set "custom".
+/// </summary>
+public sealed class RunForm
+{
+    public const string Custom = "custom";
+
+    public int? DatasetId { get; set; }
+    public DatasetSplit Split { get; set; } = DatasetSplit.Train;
+    public string? Name { get; set; }
+    public int? MaxImages { get; set; }
+    public string Backbone { get; set; } = "small";
+    public int BatchSize { get; set; } = 256;
+    public int EpochsStage1 { get; set; } = 30;
+    public int EpochsStage2 { get; set; } = 5;
+    public int EpochsStage3 { get; set; } = 15;
+    /// <summary>Null: 0.03·batch/256 as in the reference.</summary>
+    public double? LearningRate { get; set; }
+    public int Seed { get; set; }
+    public string Device { get; set; } = "auto";
+    public int SnapshotEvery { get; set; } = 1;
+    public int SnapshotSize { get; set; } = 1000;
+    public AugmentationOptions Augmentation { get; private set; } = AugmentationOptions.Rotate;
+
+    /// <summary>Backbones the engine offers.</summary>
+    public static IReadOnlyList<string> Backbones { get; } = ["small", "resnet18", "resnet18-imagenet"];
+
+    /// <summary>Devices a run can ask for.</summary>
+    public static IReadOnlyList<string> Devices { get; } = ["auto", "cpu", "cuda"];
+
+    /// <summary>"natural", "rot90", "rotate" or "custom"; setting a named set replaces the toggles.</summary>
+    public string AugmentationSet
+    {
+        // The maximum angle only matters with arbitrary rotation on; otherwise it must not make a set "custom".
+        get => (Augmentation.ArbitraryRotation ? Augmentation : Augmentation with { MaxRotationDegrees = AugmentationOptions.Natural.MaxRotationDegrees }).Describe();
+        set
+        {
+            if (value == Custom) return;
+            var named = AugmentationOptions.FromName(value);
+            Augmentation = named.ArbitraryRotation ? named : named with { MaxRotationDegrees = Augmentation.MaxRotationDegrees };
+        }
+    }
+
+    public bool Crop { get => Augmentation.Crop; set => Augmentation = Augmentation with { Crop = value }; }
+    public bool HorizontalFlip { get => Augmentation.HorizontalFlip; set => Augmentation = Augmentation with { HorizontalFlip = value }; }
+    public bool ColorJitter { get => Augmentation.ColorJitter; set => Augmentation = Augmentation with { ColorJitter = value }; }
+    public bool Grayscale { get => Augmentation.Grayscale; set => Augmentation = Augmentation with { Grayscale = value }; }
+    public bool Rot90AndVerticalFlip { get => Augmentation.Rot90AndVerticalFlip; set => Augmentation = Augmentation with { Rot90AndVerticalFlip = value }; }
+    public bool ArbitraryRotation { get => Augmentation.ArbitraryRotation; set => Augmentation = Augmentation with { ArbitraryRotation = value }; }
+    public double MaxRotationDegrees { get => Augmentation.MaxRotationDegrees; set => Augmentation = Augmentation with { MaxRotationDegrees = value }; }
+
+    /// <summary>Copies a preset's settings into the form (dataset, split and name stay).</summary>
+    public void Apply(RunPreset preset) => Apply(preset.Options, preset.MaxImages);
+
+    /// <summary>Copies training options into the form.</summary>
+    public void Apply(TrainingOptions options, int? maxImages)
+    {
+        Augmentation = options.Augmentation;
+        Backbone = options.Backbone;
+        BatchSize = options.BatchSize;
+        (EpochsStage1, EpochsStage2, EpochsStage3) = options.EpochsPerStage is [var a, var b, var c] ? (a, b, c) : (0, 0, 0);
+        LearningRate = options.LearningRate;
+        Seed = options.Seed;
+        Device = options.Device;
+        SnapshotEvery = options.SnapshotEvery;
+        SnapshotSize = options.SnapshotSize;
+        MaxImages = maxImages;
+    }
+
+    /// <summary>The training options the form describes (not yet validated).</summary>
+    public TrainingOptions ToOptions() => new()
+    {
+        Augmentation = Augmentation,
+        Backbone = Backbone,
+        BatchSize = BatchSize,
+        EpochsPerStage = [EpochsStage1, EpochsStage2, EpochsStage3],
+        LearningRate = LearningRate,
+        Seed = Seed,
+        Device = Device,
+        SnapshotEvery = SnapshotEvery,
+        SnapshotSize = SnapshotSize,
+        CheckpointEvery = Math.Max(1, SnapshotEvery),
+    };
+
+    /// <summary>The request to queue; DatasetId 0 when none is picked (the planner rejects it).</summary>
+    public RunRequest ToRequest() => new(DatasetId ?? 0, Split, ToOptions(), MaxImages, Name);
+}

@@ -1,0 +1,103 @@
+using Medvis.Core.Augmentation;
+using Medvis.Core.Compute;
+using Medvis.Core.Data;
+using Medvis.Core.Storage;
+using Medvis.Core.Training;
+
+namespace Medvis.Web.Services;
+
+/// <summary>What the new-run form asks for.</summary>
+public sealed record RunRequest(int DatasetId, DatasetSplit Split, TrainingOptions Options, int? MaxImages = null, string? Name = null);
+
+/// <summary>The runs that were queued, or why nothing was.</summary>
+public sealed record PlanResult(IReadOnlyList<RunRecord> Runs, IReadOnlyList<string> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>Checks run requests, stores them as queued runs and hands them to the worker; cancels runs.</summary>
+public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, RunCancellations cancellations, TrainingNotifier notifier)
+{
+    /// <summary>Every reason the request cannot run (empty when it can).</summary>
+    public IReadOnlyList<string> Validate(RunRequest request)
+    {
+        var problems = new List<string>();
+        try { request.Options.Validate(); }
+        catch (ArgumentException e) { problems.AddRange(SplitProblems(e.Message)); }
+        var dataset = database.Datasets.Get(request.DatasetId);
+        if (dataset is null)
+        {
+            problems.Add("pick a registered dataset");
+            return problems;
+        }
+        var available = dataset.CountOf(request.Split);
+        if (available == 0) problems.Add($"{dataset.Name} has no {request.Split.ToString().ToLowerInvariant()} split");
+        if (request.MaxImages is < 2) problems.Add("the image limit must be at least 2");
+        var images = Math.Min(available, request.MaxImages ?? int.MaxValue);
+        if (available > 0 && request.Options.BatchSize > images)
+            problems.Add($"batch size {request.Options.BatchSize} is larger than the {images} training images");
+        try { ComputeDevice.Resolve(request.Options.Device); }
+        catch (ArgumentException e) { problems.Add(e.Message.TrimEnd('.')); }
+        return problems;
+    }
+
+    /// <summary>Queues one run, or nothing when the request is invalid.</summary>
+    public PlanResult Queue(RunRequest request)
+    {
+        var problems = Validate(request);
+        return problems.Count > 0 ? new([], problems) : new([Store(request)], []);
+    }
+
+    /// <summary>Queues the same run once per augmentation set (natural, rot90, rotate), for side-by-side review.</summary>
+    public PlanResult QueueAugmentationComparison(RunRequest request)
+    {
+        var variants = AugmentationOptions.SetNames
+            .Select(name => request with
+            {
+                Options = request.Options with { Augmentation = AugmentationOptions.FromName(name) with { MaxRotationDegrees = request.Options.Augmentation.MaxRotationDegrees } },
+                Name = $"{request.Name ?? "compare"} · {name}",
+            })
+            .ToList();
+        var problems = variants.SelectMany(Validate).Distinct().ToList();
+        return problems.Count > 0 ? new([], problems) : new(variants.Select(Store).ToList(), []);
+    }
+
+    /// <summary>Cancels a queued or training run; false when it already ended.</summary>
+    public bool Cancel(int runId)
+    {
+        if (cancellations.Cancel(runId)) return true;
+        var cancelled = false;
+        database.Runs.Update(runId, r =>
+        {
+            if (r.Status != RunStatus.Queued) return;
+            r.Status = RunStatus.Cancelled;
+            r.FinishedAtUtc = DateTime.UtcNow;
+            cancelled = true;
+        });
+        if (cancelled) notifier.Publish(new RunStatusUpdate(runId, RunStatus.Cancelled, null));
+        return cancelled;
+    }
+
+    private RunRecord Store(RunRequest request)
+    {
+        var dataset = database.Datasets.Get(request.DatasetId)!;
+        var run = database.Runs.Add(new RunRecord
+        {
+            Name = string.IsNullOrWhiteSpace(request.Name) ? $"{dataset.Name} · {request.Options.Augmentation.Describe()}" : request.Name.Trim(),
+            DatasetId = dataset.Id, DatasetSpec = dataset.Spec, DatasetName = dataset.Name, ImageSize = dataset.ImageSize,
+            Split = request.Split, MaxImages = request.MaxImages,
+            OptionsJson = TrainingOptionsJson.Serialize(request.Options),
+            Status = RunStatus.Queued, CreatedAtUtc = DateTime.UtcNow,
+        });
+        notifier.Publish(new RunStatusUpdate(run.Id, RunStatus.Queued, null));
+        queue.Enqueue(run.Id);
+        return run;
+    }
+
+    private static IEnumerable<string> SplitProblems(string message)
+    {
+        const string prefix = "Invalid training options: ";
+        var body = message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : message;
+        return body.TrimEnd('.').Split("; ", StringSplitOptions.RemoveEmptyEntries);
+    }
+}

@@ -1,0 +1,74 @@
+using Medvis.Core.Storage;
+using Medvis.Core.Training;
+
+namespace Medvis.Web.Services;
+
+/// <summary>
+/// Receives the trainer's events on the training thread: stores what late joiners need (epoch history, latest
+/// snapshot, messages) and forwards everything to the notifier. Synchronous on purpose: <see cref="Progress{T}"/>
+/// would post to the thread pool and could reorder events.
+/// </summary>
+public sealed class RunProgressSink(int runId, MedvisDatabase database, TrainingNotifier notifier) : IProgress<TrainingEvent>
+{
+    private static readonly TimeSpan StepInterval = TimeSpan.FromMilliseconds(250);
+    private const int MaxMessages = 200;
+    private DateTime _lastStepSentUtc = DateTime.MinValue;
+
+    public void Report(TrainingEvent value)
+    {
+        switch (value)
+        {
+            case EpochCompleted e: OnEpoch(e); break;
+            case EmbeddingSnapshot s: OnSnapshot(s); break;
+            case StepProgress s: OnStep(s); break;
+            case TrainingMessage m: AddMessage(m.Text); break;
+            case CheckpointSaved: break; // frequent and not interesting to viewers
+        }
+    }
+
+    /// <summary>Stores a log line and shows it to viewers.</summary>
+    public void AddMessage(string text)
+    {
+        database.Runs.Update(runId, r =>
+        {
+            r.Messages.Add(text);
+            if (r.Messages.Count > MaxMessages) r.Messages.RemoveRange(0, r.Messages.Count - MaxMessages);
+        });
+        notifier.Publish(new RunMessageUpdate(runId, text));
+    }
+
+    private void OnEpoch(EpochCompleted e)
+    {
+        var point = new EpochPoint
+        {
+            Stage = e.Stage, Epoch = e.Epoch, EpochsInStage = e.EpochsInStage, GlobalEpoch = e.GlobalEpoch,
+            TotalEpochs = e.TotalEpochs, Loss = e.Loss, LearningRate = e.LearningRate, ImagesPerSecond = e.ImagesPerSecond,
+            ElapsedSeconds = e.Elapsed.TotalSeconds, EtaSeconds = e.EstimatedRemaining?.TotalSeconds,
+        };
+        // After a resume the trainer repeats epochs past its checkpoint: the new points replace the old ones.
+        database.Runs.Update(runId, r =>
+        {
+            r.History.RemoveAll(p => p.GlobalEpoch >= point.GlobalEpoch);
+            r.History.Add(point);
+        });
+        notifier.Publish(new RunEpochUpdate(runId, point));
+    }
+
+    private void OnSnapshot(EmbeddingSnapshot s)
+    {
+        var snapshot = new SnapshotPoint
+        {
+            Stage = s.Stage, Epoch = s.Epoch, GlobalEpoch = s.GlobalEpoch, Indices = s.Indices, Labels = s.Labels, X = s.X, Y = s.Y,
+        };
+        database.Runs.Update(runId, r => r.LatestSnapshot = snapshot);
+        notifier.Publish(new RunSnapshotUpdate(runId, snapshot));
+    }
+
+    private void OnStep(StepProgress s)
+    {
+        var now = DateTime.UtcNow;
+        if (now - _lastStepSentUtc < StepInterval) return;
+        _lastStepSentUtc = now;
+        notifier.Publish(new RunStepUpdate(runId, s.Stage, s.Epoch, s.Step, s.StepsPerEpoch, s.Loss));
+    }
+}

@@ -1,0 +1,21 @@
+// Small browser helpers the Blazor pages call through JS interop.
+window.medvis = {
+    // Saves text as a file (CSV exports of selections).
+    downloadText: function (fileName, text, mimeType) {
+        const blob = new Blob([text], { type: mimeType || "text/plain" });
+        const link = document.createElement("a");
+        link.href = URL.createObjectURL(blob);
+        link.download = fileName;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    },
+    // Exports a Plotly chart by element id as png or svg (plotly's own downloadImage).
+    downloadPlot: function (elementId, format, fileName) {
+        const element = document.getElementById(elementId);
+        if (!element || !window.Plotly) return false;
+        window.Plotly.downloadImage(element, { format: format, filename: fileName, width: 1200, height: 1000 });
+        return true;
+    }
+};

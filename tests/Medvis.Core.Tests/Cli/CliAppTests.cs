@@ -1,0 +1,147 @@
+using Medvis.Cli;
+using Medvis.Cli.Commands;
+using Medvis.Core.Augmentation;
+using Medvis.Core.Tests.Data;
+
+namespace Medvis.Core.Tests.Cli;
+
+public class CliAppTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = CliApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [SkippableFact]
+    public void DatasetsInfoPrintsTheBloodCellClassesAndSplits()
+    {
+        var (code, output, error) = Run("datasets", "info", TestData.Require("pbc-bloodcells-28.npz"));
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Contains("8 classes, 28×28 RGB", output);
+        Assert.Contains("splits: train 11964 / val 1709 / test 3419", output);
+        foreach (var name in new[] { "basophil", "eosinophil", "erythroblast", "immature granulocyte", "lymphocyte", "monocyte", "neutrophil", "platelet" })
+            Assert.Contains(name, output);
+    }
+
+    [SkippableFact]
+    public void DatasetsInfoReportsGreyImages()
+    {
+        var (code, output, _) = Run("datasets", "info", TestData.Require("breastmnist.npz"));
+
+        Assert.Equal(0, code);
+        Assert.Contains("2 classes, 28×28 grey", output);
+        Assert.Contains("splits: train 546 / val 78 / test 156", output);
+    }
+
+    [Fact]
+    public void DatasetsInfoDescribesTheDemo()
+    {
+        var (code, output, _) = Run("datasets", "info", "demo:64");
+
+        Assert.Equal(0, code);
+        Assert.Contains("8 classes, 64×64 RGB", output);
+        Assert.Contains("kidney-shaped nucleus", output);
+        Assert.Contains("splits: train 2100 / val 300 / test 600", output);
+    }
+
+    [Fact]
+    public void MissingFileGivesOneErrorLineAndNonZeroExit()
+    {
+        var path = _temp.File("absent.npz");
+        var (code, output, error) = Run("datasets", "info", path);
+
+        Assert.Equal(CliApp.ErrorExitCode, code);
+        Assert.Equal("", output);
+        Assert.Equal($"error: {path}: file not found", error.TrimEnd());
+    }
+
+    [Fact]
+    public void CorruptNpzGivesOneErrorLineWithoutStackTrace()
+    {
+        var path = _temp.File("corrupt.npz");
+        File.WriteAllBytes(path, [0x50, 0x4B, 0x03, 0x04, 1, 2, 3]);
+        var (code, _, error) = Run("datasets", "info", path);
+
+        Assert.NotEqual(0, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {path}: ", line);
+        Assert.DoesNotContain(" at ", line);
+    }
+
+    [Fact]
+    public void UnknownVerbOrMissingArgumentIsAParseError()
+    {
+        Assert.NotEqual(0, Run("frobnicate").ExitCode);
+        Assert.NotEqual(0, Run("datasets", "info").ExitCode);
+    }
+
+    [Theory]
+    [InlineData("--epochs", "1,2", "exactly three stages")]
+    [InlineData("--epochs", "a,b,c", "three whole numbers")]
+    [InlineData("--backbone", "vgg", "Unknown backbone 'vgg'")]
+    [InlineData("--augment", "sideways", "Unknown augmentation set 'sideways'")]
+    [InlineData("--batch", "2", "batch size 2 must be between")]
+    [InlineData("--lr", "-1", "learning rate -1")]
+    [InlineData("--device", "tpu", "Unknown device 'tpu'")]
+    [InlineData("--split", "training", "Unknown split 'training'")]
+    public void TrainRejectsBadOptionsBeforeLoadingData(string option, string value, string expected)
+    {
+        var (code, _, error) = Run("train", "--data", _temp.File("never-read.npz"), "--out", _temp.File("out"), option, value);
+
+        Assert.Equal(CliApp.ErrorExitCode, code);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void TrainNamesAMissingDataset()
+    {
+        var data = _temp.File("missing.npz");
+        var (code, _, error) = Run("train", "--data", data, "--out", _temp.File("out"), "--epochs", "1,0,0");
+
+        Assert.Equal(CliApp.ErrorExitCode, code);
+        Assert.Equal($"error: {data}: file not found", error.TrimEnd());
+    }
+
+    [Fact]
+    public void TrainRequiresDataAndOut() => Assert.NotEqual(0, Run("train", "--epochs", "1,1,1").ExitCode);
+
+    [Fact]
+    public void TrainOptionsAreBuiltFromTheCommandLine()
+    {
+        var options = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--augment", "rot90", "--epochs", "3, 1, 2",
+            "--batch", "64", "--backbone", "ResNet18", "--lr", "0.01", "--seed", "7", "--device", "cpu"]);
+
+        Assert.Equal(AugmentationOptions.Rot90, options.Augmentation);
+        Assert.Equal([3, 1, 2], options.EpochsPerStage);
+        Assert.Equal((64, "resnet18", 0.01, 7, "cpu"), (options.BatchSize, options.Backbone, options.LearningRate, options.Seed, options.Device));
+
+        var defaults = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x"]);
+        Assert.Equal(AugmentationOptions.Rotate, defaults.Augmentation);
+        Assert.Equal((256, "tiny", (double?)0.1, "auto"), (defaults.BatchSize, defaults.Backbone, defaults.LearningRate, defaults.Device));
+        Assert.Equal([40, 5, 15], defaults.EpochsPerStage);
+
+        var reference = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--lr", "auto", "--batch", "512"]);
+        Assert.Null(reference.LearningRate);
+        Assert.Equal(0.06, reference.EffectiveLearningRate, 12);
+        Assert.Throws<ArgumentException>(() => TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--lr", "fast"]));
+    }
+
+    [Fact]
+    public void EmbedNamesAMissingModel()
+    {
+        var (code, _, error) = Run("embed", "--model", _temp.Path, "--data", "demo");
+
+        Assert.Equal(CliApp.ErrorExitCode, code);
+        Assert.Equal($"error: {Path.Combine(_temp.Path, "model.bin")}: model file not found (run medvis train first)", error.TrimEnd());
+    }
+}

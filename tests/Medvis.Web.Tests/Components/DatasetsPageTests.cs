@@ -1,0 +1,61 @@
+using Bunit;
+using Medvis.Core.Storage;
+using Medvis.Web.Components.Pages;
+using Medvis.Web.Services;
+using Medvis.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace Medvis.Web.Tests.Components;
+
+/// <summary>The datasets page with the real catalog and database.</summary>
+public sealed class DatasetsPageTests : MudTestContext
+{
+    private readonly TempDirectory _dir = new();
+    private readonly MedvisDatabase _database;
+
+    public DatasetsPageTests()
+    {
+        _database = new MedvisDatabase(_dir.File("medvis.db"));
+        Services.AddSingleton(_database);
+        Services.AddMemoryCache();
+        Services.AddLogging();
+        Services.AddOptions<MedvisOptions>();
+        Services.AddCoreAdapters();
+        Services.AddSingleton<DatasetService>();
+        Render<MudPopoverProvider>();
+    }
+
+    [Fact]
+    public void ABadPathShowsOneClearMessageAndRegistersNothing()
+    {
+        var cut = Render<Datasets>();
+        cut.Find("input[data-testid=dataset-path]").Change("/no/such/cells.npz");
+
+        cut.Find("button[data-testid=register-dataset]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("/no/such/cells.npz: file not found", cut.Find("[data-testid=dataset-error]").TextContent), Patience);
+        Assert.Empty(_database.Datasets.All());
+    }
+
+    [Fact]
+    public void TheDemoShowsItsClassesCountsAndSampleImages()
+    {
+        var demo = Services.GetRequiredService<DatasetService>().Register(DatasetService.DemoSpec).Dataset!;
+
+        var cut = Render<Datasets>();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("img.medvis-thumb")), Patience);
+        var details = cut.Find("[data-testid=dataset-details]").TextContent;
+        Assert.All(demo.ClassNames, name => Assert.Contains(name, details));
+        Assert.Contains($"{demo.Width}×{demo.Height} px", details);
+        Assert.Contains(demo.CountOf(Core.Data.DatasetSplit.Train).ToString(), details);
+        Assert.All(cut.FindAll("img.medvis-thumb"), img => Assert.StartsWith($"api/datasets/{demo.Id}/images/", img.GetAttribute("src")));
+    }
+
+    protected override void DisposeResources()
+    {
+        _database.Dispose();
+        _dir.Dispose();
+    }
+}

@@ -1,0 +1,95 @@
+using Bunit;
+using Medvis.Core.Storage;
+using Medvis.Web.Components.Pages;
+using Medvis.Web.Extensions;
+using Medvis.Web.Services;
+using Medvis.Web.Tests.Support;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor;
+
+namespace Medvis.Web.Tests.Components;
+
+/// <summary>The new-run page with the real planner and a real database (no worker, so queued runs stay queued).</summary>
+public sealed class NewRunTests : MudTestContext
+{
+    private readonly TempDirectory _dir = new();
+    private readonly MedvisDatabase _database;
+
+    public NewRunTests()
+    {
+        _database = new MedvisDatabase(_dir.File("medvis.db"));
+        Services.AddSingleton(_database);
+        Services.AddSignalR();
+        Services.AddMemoryCache();
+        Services.AddLogging();
+        Services.AddOptions<MedvisOptions>();
+        Services.AddCoreAdapters();
+        Services.AddSingleton<DatasetService>();
+        Services.AddSingleton<RunPresets>();
+        Services.AddSingleton<TrainingQueue>();
+        Services.AddSingleton<RunCancellations>();
+        Services.AddSingleton<TrainingNotifier>();
+        Services.AddSingleton<RunPlanner>();
+        Render<MudPopoverProvider>();
+    }
+
+    [Fact]
+    public void InvalidSettingsShowEveryReasonAndQueueNothing()
+    {
+        var cut = Render<NewRun>();
+        cut.Instance.Form.BatchSize = 1;
+        cut.Instance.Form.EpochsStage1 = 0;
+        cut.Instance.Form.EpochsStage2 = 0;
+        cut.Instance.Form.EpochsStage3 = 0;
+
+        cut.Find("button[data-testid=queue-run]").Click();
+
+        cut.WaitForAssertion(() =>
+        {
+            var errors = cut.Find("[data-testid=run-errors]").TextContent;
+            Assert.Contains("batch size 1 must be between 4 and 65536", errors);
+            Assert.Contains("at least one stage must have epochs", errors);
+            Assert.Contains("pick a registered dataset", errors);
+        }, Patience);
+        Assert.Empty(_database.Runs.All());
+    }
+
+    [SkippableFact]
+    public void CompareAugmentationsQueuesTheThreeSetsAndOpensTheRunList()
+    {
+        var dataset = Services.GetRequiredService<DatasetService>().Register(SharedData.File("breastmnist.npz")).Dataset!;
+        var cut = Render<NewRun>();
+        Assert.Equal(dataset.Id, cut.Instance.Form.DatasetId);
+
+        cut.Find("button[data-testid=preset-CPU-quick]").Click();
+        cut.Find("button[data-testid=queue-compare]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(3, _database.Runs.All().Count), Patience);
+        var runs = _database.Runs.All().OrderBy(r => r.Id).ToList();
+        Assert.Equal(["natural", "rot90", "rotate"], runs.Select(r => TrainingOptionsJson.Deserialize(r.OptionsJson).Augmentation.Describe()));
+        Assert.All(runs, r => Assert.Equal(RunStatus.Queued, r.Status));
+        Assert.EndsWith("/runs", Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [SkippableFact]
+    public void ABatchLargerThanTheSubsetIsRejected()
+    {
+        Services.GetRequiredService<DatasetService>().Register(SharedData.File("breastmnist.npz"));
+        var cut = Render<NewRun>();
+        cut.Instance.Form.MaxImages = 100;
+        cut.Instance.Form.BatchSize = 256;
+
+        cut.Find("button[data-testid=queue-run]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("batch size 256 is larger than the 100 training images", cut.Find("[data-testid=run-errors]").TextContent), Patience);
+        Assert.Empty(_database.Runs.All());
+    }
+
+    protected override void DisposeResources()
+    {
+        _database.Dispose();
+        _dir.Dispose();
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text.RegularExpressions;
+using Medvis.Core.Storage;
+using Medvis.Web.Services;
+using Medvis.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Medvis.Web.Tests.EndToEnd;
+
+/// <summary>
+/// A user's path through the app in Debian's headless Chromium: queue a "CPU quick" run on the synthetic demo,
+/// watch the loss chart grow, wait for the map, then look at the grid and the metrics. Screenshots land in
+/// TestResults/screenshots.
+/// </summary>
+[Collection(TrainingCollection.Name)]
+public sealed class BrowserJourneyTests : IDisposable
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+    private const float TrainingTimeoutMs = 6 * 60 * 1000;
+
+    private readonly TempDirectory _dir = new();
+    private readonly string _screenshots = Path.Combine(SharedData.RepositoryRoot, "TestResults", "screenshots");
+
+    /// <summary>"CPU quick" shrunk so the journey fits CI: 256 demo images, epochs [2, 1, 1].</summary>
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Medvis:SeedDemoDataset"] = "true",
+        ["Medvis:CpuQuick:EpochsPerStage:0"] = "2",
+        ["Medvis:CpuQuick:EpochsPerStage:1"] = "1",
+        ["Medvis:CpuQuick:EpochsPerStage:2"] = "1",
+        ["Medvis:CpuQuick:BatchSize"] = "64",
+        ["Medvis:CpuQuick:MaxImages"] = "256",
+        ["Medvis:CpuQuick:SnapshotSize"] = "200",
+        ["Medvis:GridCellThreshold"] = "5",
+    };
+
+    [SkippableFact]
+    public async Task QuickRunOnTheDemoFromFormToMapGridAndMetrics()
+    {
+        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing: scripts/setup.sh --with-browser installs it.");
+        Directory.CreateDirectory(_screenshots);
+        await using var app = new KestrelApp(_dir.File("medvis.db"), Settings);
+        var demo = app.Services.GetRequiredService<MedvisDatabase>().Datasets.FindBySpec(DatasetService.DemoSpec);
+        Assert.True(demo is not null, "the demo dataset was not registered on start");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+
+        await page.GotoAsync("datasets");
+        await Assertions.Expect(page.GetByTestId("dataset-details")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("img.medvis-thumb").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("1-datasets"), FullPage = true });
+
+        await page.GotoAsync("runs/new");
+        await ClickWhenInteractiveAsync(page, page.GetByTestId("preset-CPU-quick"), () => page.GetByTestId("queue-run").ClickAsync(), new Regex(@"/runs/\d+$"));
+        var runId = int.Parse(page.Url.TrimEnd('/').Split('/')[^1]);
+
+        // Live view: the epoch counter and the loss curve grow while it trains.
+        var epochs = page.GetByTestId("epochs-done");
+        await Assertions.Expect(epochs).ToHaveTextAsync(new Regex(@"^[12] / 4$"), new() { Timeout = TrainingTimeoutMs });
+        await Assertions.Expect(page.Locator("#loss-chart .scatterlayer .trace").First).ToBeAttachedAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("2-live"), FullPage = true });
+        await Assertions.Expect(epochs).ToHaveTextAsync(new Regex(@"^[34] / 4$"), new() { Timeout = TrainingTimeoutMs });
+        var lossPoints = await page.Locator("#loss-chart .scatterlayer .point").CountAsync();
+        Assert.True(lossPoints >= 3, $"the loss chart shows {lossPoints} points after 3 epochs");
+
+        await Assertions.Expect(page.GetByTestId("run-status")).ToHaveTextAsync("done", new() { Timeout = TrainingTimeoutMs });
+        var map = page.Locator($"#run-map-{runId}");
+        await Assertions.Expect(map.Locator(".legend .traces").First).ToBeVisibleAsync();
+        Assert.Equal(demo!.ClassNames.Count, await map.Locator(".legend .traces").CountAsync());
+
+        // Hover shows the image behind a point; a lasso around the middle of the map shows the selected images.
+        var plot = (await map.Locator(".nsewdrag").First.BoundingBoxAsync())!;
+        var (cx, cy, w, h) = (plot.X + plot.Width / 2, plot.Y + plot.Height / 2, plot.Width / 3, plot.Height / 3);
+        await HoverUntilAsync(page, cx, cy, page.Locator("[data-testid=hover-panel] img"));
+        await page.Mouse.MoveAsync(cx - w, cy - h);
+        await page.Mouse.DownAsync();
+        foreach (var (x, y) in new[] { (cx + w, cy - h), (cx + w, cy + h), (cx - w, cy + h), (cx - w, cy - h) })
+            await page.Mouse.MoveAsync(x, y, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+        await Assertions.Expect(page.Locator("[data-testid=selection-grid] img").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("3-map"), FullPage = true });
+
+        await page.Locator(".mud-tab", new() { HasTextString = "Grid" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("thumbnail-grid")).ToBeVisibleAsync();
+        Assert.True(await page.GetByTestId("grid-image").CountAsync() > 0, "no grid cell reached the threshold");
+        await page.ScreenshotAsync(new() { Path = Shot("4-grid"), FullPage = true });
+
+        await page.Locator(".mud-tab", new() { HasTextString = "Metrics" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("metric-knn")).ToHaveTextAsync(new Regex(@"\d+(\.\d)?\s?%"));
+        await Assertions.Expect(page.GetByTestId("run-config")).ToContainTextAsync("2, 1, 1");
+        await page.ScreenshotAsync(new() { Path = Shot("5-metrics"), FullPage = true });
+
+        var stored = app.Services.GetRequiredService<MedvisDatabase>().Runs.Get(runId)!;
+        Assert.Equal(RunStatus.Done, stored.Status);
+    }
+
+    /// <summary>
+    /// A prerendered page ignores clicks until its circuit connects: repeat the action until it navigates.
+    /// <paramref name="prepare"/> is clicked first each time (harmless to repeat).
+    /// </summary>
+    private static async Task ClickWhenInteractiveAsync(IPage page, ILocator prepare, Func<Task> act, Regex urlAfter)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await prepare.ClickAsync();
+            await act();
+            try
+            {
+                await page.WaitForURLAsync(urlAfter, new() { Timeout = 3000 });
+                return;
+            }
+            catch (Exception e) when (e is System.TimeoutException or PlaywrightException && attempt < 20)
+            {
+            }
+        }
+    }
+
+    /// <summary>Moves the mouse around a spot until <paramref name="expected"/> appears (WebGL hover needs a point under the cursor).</summary>
+    private static async Task HoverUntilAsync(IPage page, float x, float y, ILocator expected)
+    {
+        for (var ring = 0; ring < 12; ring++)
+        {
+            var angle = ring * Math.PI / 3;
+            var radius = 4f * ring;
+            await page.Mouse.MoveAsync(x + radius * (float)Math.Cos(angle), y + radius * (float)Math.Sin(angle), new() { Steps = 3 });
+            try
+            {
+                await Assertions.Expect(expected).ToBeVisibleAsync(new() { Timeout = 1000 });
+                return;
+            }
+            catch (PlaywrightException) when (ring < 11)
+            {
+            }
+        }
+    }
+
+    private string Shot(string name) => Path.Combine(_screenshots, name + ".png");
+
+    public void Dispose() => _dir.Dispose();
+}

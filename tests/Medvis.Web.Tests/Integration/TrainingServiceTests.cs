@@ -1,0 +1,240 @@
+using System.Collections.Concurrent;
+using Medvis.Core.Augmentation;
+using Medvis.Core.Data;
+using Medvis.Core.Storage;
+using Medvis.Core.Training;
+using Medvis.Web.Services;
+using Medvis.Web.Tests.Support;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Medvis.Web.Tests.Integration;
+
+/// <summary>The hosted training service end to end with the real engine on 256 real blood-cell images.</summary>
+[Collection(TrainingCollection.Name)]
+public sealed class TrainingServiceTests : IDisposable
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
+    private readonly TempDirectory _dir = new();
+    private string DatabasePath => _dir.File("medvis.db");
+
+    private static TrainingOptions TinyOptions(int[]? epochs = null) => new()
+    {
+        Augmentation = AugmentationOptions.Rotate,
+        Backbone = "small",
+        BatchSize = 64,
+        EpochsPerStage = epochs ?? [1, 1, 1],
+        SnapshotEvery = 1,
+        SnapshotSize = 100,
+        Device = "cpu",
+        Seed = 3,
+    };
+
+    [SkippableFact]
+    public async Task ATinyRunStreamsProgressStoresItsMapAndSurvivesARestart()
+    {
+        var npz = SharedData.File("pbc-bloodcells-28.npz");
+        int runId;
+        var epochs = new ConcurrentQueue<RunEpochUpdate>();
+        var snapshots = new ConcurrentQueue<RunSnapshotUpdate>();
+        var done = new TaskCompletionSource<RunStatusUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var app = new MedvisAppFactory(DatabasePath))
+        {
+            var dataset = app.Services.GetRequiredService<DatasetService>().Register(npz).Dataset!;
+            await using var hub = await ConnectAsync(app);
+            hub.On<RunEpochUpdate>(nameof(Hubs.ITrainingClient.Epoch), epochs.Enqueue);
+            hub.On<RunSnapshotUpdate>(nameof(Hubs.ITrainingClient.Snapshot), snapshots.Enqueue);
+            hub.On<RunStatusUpdate>(nameof(Hubs.ITrainingClient.Status), s =>
+            {
+                if (s.Status is RunStatus.Done or RunStatus.Failed or RunStatus.Cancelled) done.TrySetResult(s);
+            });
+            await hub.InvokeAsync(nameof(Hubs.TrainingHub.WatchAllRuns));
+
+            var plan = app.Services.GetRequiredService<RunPlanner>()
+                .Queue(new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions(), MaxImages: 256, Name: "tiny"));
+            Assert.True(plan.Succeeded, string.Join("; ", plan.Errors));
+            runId = plan.Runs[0].Id;
+            var history = await hub.InvokeAsync<RunHistory?>(nameof(Hubs.TrainingHub.JoinRun), runId);
+            Assert.NotNull(history);
+
+            var final = await done.Task.WaitAsync(RunTimeout);
+            Assert.True(final.Status == RunStatus.Done, $"run ended {final.Status}: {final.Error}");
+            Assert.Equal([1, 2, 3], epochs.Select(e => e.Point.GlobalEpoch).Distinct().Order());
+            Assert.All(epochs, e => Assert.True(double.IsFinite(e.Point.Loss) && e.Point.ImagesPerSecond > 0));
+            Assert.NotEmpty(snapshots);
+            Assert.All(snapshots, s => Assert.Equal(100, s.Snapshot.X.Length));
+
+            // A late joiner gets the same curve the live viewer saw.
+            await using var late = await ConnectAsync(app);
+            var lateHistory = await late.InvokeAsync<RunHistory?>(nameof(Hubs.TrainingHub.JoinRun), runId);
+            Assert.Equal(RunStatus.Done, lateHistory!.Status);
+            Assert.Equal(epochs.Select(e => e.Point.Loss).Distinct(), lateHistory.Epochs.Select(e => e.Loss));
+            Assert.NotNull(lateHistory.LatestSnapshot);
+        }
+
+        await using (var restarted = new MedvisAppFactory(DatabasePath))
+        {
+            var database = restarted.Services.GetRequiredService<Core.Storage.MedvisDatabase>();
+            var run = database.Runs.Get(runId)!;
+            Assert.Equal(RunStatus.Done, run.Status);
+            Assert.Equal(3, run.History.Count);
+            Assert.True(run.TrainingSeconds > 0);
+            var result = database.Artifacts.LoadResult(runId)!;
+            Assert.Equal(256, result.Count);
+            Assert.All(result.X.Concat(result.Y), v => Assert.True(float.IsFinite(v)));
+            Assert.Equal(256, result.DatasetIndices.Distinct().Count());
+            var metrics = restarted.Services.GetRequiredService<RunResults>().Metrics(runId)!;
+            Assert.InRange(metrics.KnnAccuracy, 0, 1);
+            Assert.Equal(8, metrics.ClassNames.Count);
+            Assert.NotNull(database.Artifacts.LoadModel(runId));
+            Assert.Null(database.CheckpointsFor(runId).LoadLatest());
+
+            using var client = restarted.CreateClient();
+            var page = await client.GetStringAsync($"/runs/{runId}");
+            Assert.Contains("tiny", page);
+            var csv = await client.GetStringAsync($"/api/runs/{runId}/coordinates.csv");
+            Assert.Equal(257, csv.Trim().Split('\n').Length);
+            var png = await client.GetByteArrayAsync($"/api/runs/{runId}/images/0.png");
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+
+            // Out-of-sample: training images uploaded as PNG land where the map put them.
+            var uploads = new[] { 0, 100, 255 }
+                .Select(p => (Point: p, Image: restarted.Services.GetRequiredService<RunResults>().ImageOfPoint(runId, p)!.Value))
+                .Select(u => new UploadedFile($"point-{u.Point}.png", ImageEncoding.EncodePng(u.Image.Images, u.Image.Index)))
+                .ToList();
+            var placed = restarted.Services.GetRequiredService<OutOfSampleService>().Place(runId, uploads);
+            Assert.Equal(3, placed.X.Length);
+            foreach (var (point, i) in new[] { 0, 100, 255 }.Select((p, i) => (p, i)))
+            {
+                Assert.Equal(result.X[point], placed.X[i], 0.01f);
+                Assert.Equal(result.Y[point], placed.Y[i], 0.01f);
+            }
+            var broken = Assert.Throws<DatasetFormatException>(() => restarted.Services.GetRequiredService<OutOfSampleService>()
+                .Place(runId, [new UploadedFile("notes.png", "not an image"u8.ToArray())]));
+            Assert.Contains("notes.png", broken.Message);
+        }
+    }
+
+    [SkippableFact]
+    public async Task ARunInterruptedByShutdownResumesFromItsCheckpointAfterRestart()
+    {
+        var npz = SharedData.File("pbc-bloodcells-28.npz");
+        int runId;
+        await using (var app = new MedvisAppFactory(DatabasePath))
+        {
+            var dataset = app.Services.GetRequiredService<DatasetService>().Register(npz).Dataset!;
+            var firstEpoch = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var _ = app.Services.GetRequiredService<TrainingNotifier>().Subscribe(null, u =>
+            {
+                if (u is RunEpochUpdate) firstEpoch.TrySetResult();
+                return Task.CompletedTask;
+            });
+            runId = app.Services.GetRequiredService<RunPlanner>()
+                .Queue(new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions([2, 1, 1]), MaxImages: 128)).Runs[0].Id;
+            await firstEpoch.Task.WaitAsync(RunTimeout);
+        } // disposing the host stops the worker mid-run
+
+        var database = new Func<MedvisAppFactory, Core.Storage.MedvisDatabase>(f => f.Services.GetRequiredService<Core.Storage.MedvisDatabase>());
+        await using (var restarted = new MedvisAppFactory(DatabasePath))
+        {
+            var db = database(restarted);
+            var deadline = DateTime.UtcNow + RunTimeout;
+            while (db.Runs.Get(runId)!.Status is RunStatus.Queued or RunStatus.Running && DateTime.UtcNow < deadline)
+                await Task.Delay(200);
+            var run = db.Runs.Get(runId)!;
+            Assert.True(run.Status == RunStatus.Done, $"run ended {run.Status}: {run.Error}");
+            Assert.Equal(Enumerable.Range(1, 4), run.History.Select(h => h.GlobalEpoch));
+            Assert.Contains(run.Messages, m => m.Contains("esum", StringComparison.OrdinalIgnoreCase));
+            Assert.Equal(128, db.Artifacts.LoadResult(runId)!.Count);
+        }
+    }
+
+    [SkippableFact]
+    public async Task ARunWhoseDatasetVanishedFailsWithTheReason()
+    {
+        var npz = SharedData.File("breastmnist.npz");
+        var copy = _dir.File("vanishing.npz");
+        File.Copy(npz, copy);
+        await using var app = new MedvisAppFactory(DatabasePath);
+        var dataset = app.Services.GetRequiredService<DatasetService>().Register(copy).Dataset!;
+        File.Delete(copy);
+        var ended = new TaskCompletionSource<RunStatusUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var _ = app.Services.GetRequiredService<TrainingNotifier>().Subscribe(null, u =>
+        {
+            if (u is RunStatusUpdate { Status: RunStatus.Failed or RunStatus.Done } s) ended.TrySetResult(s);
+            return Task.CompletedTask;
+        });
+
+        var runId = app.Services.GetRequiredService<RunPlanner>()
+            .Queue(new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions(), MaxImages: 64)).Runs[0].Id;
+
+        var status = await ended.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(RunStatus.Failed, status.Status);
+        Assert.Contains("vanishing.npz", status.Error);
+        Assert.Equal(RunStatus.Failed, app.Services.GetRequiredService<Core.Storage.MedvisDatabase>().Runs.Get(runId)!.Status);
+    }
+
+    [SkippableFact]
+    public async Task CancellingAQueuedRunKeepsItFromTraining()
+    {
+        var npz = SharedData.File("breastmnist.npz");
+        await using var app = new MedvisAppFactory(DatabasePath);
+        var dataset = app.Services.GetRequiredService<DatasetService>().Register(npz).Dataset!;
+        var planner = app.Services.GetRequiredService<RunPlanner>();
+        var first = planner.Queue(new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions([50, 1, 1]), MaxImages: 128)).Runs[0];
+        var second = planner.Queue(new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions(), MaxImages: 128)).Runs[0];
+
+        Assert.True(planner.Cancel(second.Id));
+        await WaitForStatusAsync(app, first.Id, RunStatus.Running);
+        Assert.True(planner.Cancel(first.Id));
+        await WaitForStatusAsync(app, first.Id, RunStatus.Cancelled);
+
+        var database = app.Services.GetRequiredService<Core.Storage.MedvisDatabase>();
+        Assert.Equal(RunStatus.Cancelled, database.Runs.Get(second.Id)!.Status);
+        Assert.Empty(database.Runs.Get(second.Id)!.History);
+        Assert.False(planner.Cancel(first.Id));
+    }
+
+    [Fact]
+    public async Task InvalidRequestsAreRejectedWithEveryReasonAndNothingIsQueued()
+    {
+        await using var app = new MedvisAppFactory(DatabasePath);
+        var planner = app.Services.GetRequiredService<RunPlanner>();
+
+        var result = planner.Queue(new RunRequest(42, DatasetSplit.Train, TinyOptions() with { BatchSize = 2, EpochsPerStage = [0, 0, 0] }));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Errors, e => e.Contains("batch size 2"));
+        Assert.Contains(result.Errors, e => e.Contains("at least one stage"));
+        Assert.Contains(result.Errors, e => e.Contains("registered dataset"));
+        Assert.Empty(app.Services.GetRequiredService<Core.Storage.MedvisDatabase>().Runs.All());
+    }
+
+    private static async Task WaitForStatusAsync(MedvisAppFactory app, int runId, RunStatus status)
+    {
+        var database = app.Services.GetRequiredService<Core.Storage.MedvisDatabase>();
+        var deadline = DateTime.UtcNow + RunTimeout;
+        while (database.Runs.Get(runId)!.Status != status)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {runId} never became {status} (is {database.Runs.Get(runId)!.Status}).");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<HubConnection> ConnectAsync(MedvisAppFactory app)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.Server.BaseAddress, "hubs/training"), o =>
+            {
+                o.Transports = HttpTransportType.LongPolling;
+                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
+            })
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+
+    public void Dispose() => _dir.Dispose();
+}

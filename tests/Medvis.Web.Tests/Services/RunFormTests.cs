@@ -1,0 +1,71 @@
+using Medvis.Core.Augmentation;
+using Medvis.Core.Data;
+using Medvis.Web.Services;
+using Microsoft.Extensions.Options;
+
+namespace Medvis.Web.Tests.Services;
+
+public sealed class RunFormTests
+{
+    [Theory]
+    [InlineData("natural", false, false)]
+    [InlineData("rot90", true, false)]
+    [InlineData("rotate", true, true)]
+    public void PickingANamedSetSetsItsToggles(string set, bool rot90, bool rotation)
+    {
+        var form = new RunForm { AugmentationSet = set };
+
+        Assert.Equal(rot90, form.Rot90AndVerticalFlip);
+        Assert.Equal(rotation, form.ArbitraryRotation);
+        Assert.True(form.Crop && form.HorizontalFlip && form.ColorJitter && form.Grayscale);
+        Assert.Equal(set, form.AugmentationSet);
+    }
+
+    [Fact]
+    public void ChangingAToggleMakesTheSetCustomAndReachesTheOptions()
+    {
+        var form = new RunForm { AugmentationSet = "rotate" };
+        form.ColorJitter = false;
+        form.MaxRotationDegrees = 30;
+
+        Assert.Equal(RunForm.Custom, form.AugmentationSet);
+        var options = form.ToOptions();
+        Assert.False(options.Augmentation.ColorJitter);
+        Assert.Equal(30, options.Augmentation.MaxRotationDegrees);
+
+        form.AugmentationSet = "natural";
+        Assert.Equal("natural", form.AugmentationSet);
+        Assert.True(form.ColorJitter);
+    }
+
+    [Fact]
+    public void PresetsFillEveryTrainingFieldAndKeepTheDataset()
+    {
+        var presets = new RunPresets(Options.Create(new MedvisOptions
+        {
+            CpuQuick = new PresetSettings { BatchSize = 128, EpochsPerStage = [3, 2, 1], MaxImages = 500, Backbone = "small" },
+        }));
+        var form = new RunForm { DatasetId = 7, Split = DatasetSplit.Val };
+
+        form.Apply(presets.Get(RunPresets.Paper));
+        var paper = form.ToRequest();
+        Assert.Equal([1000, 50, 450], paper.Options.EpochsPerStage);
+        Assert.Equal("resnet18", paper.Options.Backbone);
+        Assert.Equal(1024, paper.Options.BatchSize);
+        Assert.Null(paper.MaxImages);
+
+        form.Apply(presets.Get(RunPresets.CpuQuick));
+        var quick = form.ToRequest();
+        Assert.Equal([3, 2, 1], quick.Options.EpochsPerStage);
+        Assert.Equal(128, quick.Options.BatchSize);
+        Assert.Equal(500, quick.MaxImages);
+        Assert.Equal("cpu", quick.Options.Device);
+        Assert.Equal(7, quick.DatasetId);
+        Assert.Equal(DatasetSplit.Val, quick.Split);
+        Assert.Equal(AugmentationOptions.Rotate, quick.Options.Augmentation);
+    }
+
+    [Fact]
+    public void AnUnknownPresetIsRejected() =>
+        Assert.Throws<ArgumentException>(() => new RunPresets(Options.Create(new MedvisOptions())).Get("turbo"));
+}

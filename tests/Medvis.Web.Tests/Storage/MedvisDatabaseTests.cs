@@ -1,0 +1,193 @@
+using Medvis.Core.Data;
+using Medvis.Core.Storage;
+using Medvis.Core.Training;
+using Medvis.Web.Tests.Support;
+
+namespace Medvis.Web.Tests.Storage;
+
+public sealed class MedvisDatabaseTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private MedvisDatabase Open() => new(_dir.File("sub/medvis.db"));
+
+    [Fact]
+    public void RunsSurviveReopeningTheFileWithOptionsHistoryAndTimestamps()
+    {
+        var options = new TrainingOptions { BatchSize = 64, EpochsPerStage = [2, 1, 3], Seed = 7, LearningRate = 0.01 };
+        var created = new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        int id;
+        using (var db = Open())
+        {
+            var run = db.Runs.Add(new RunRecord
+            {
+                Name = "r", DatasetSpec = "demo", Split = DatasetSplit.Val, OptionsJson = TrainingOptionsJson.Serialize(options),
+                CreatedAtUtc = created, MaxImages = 256,
+            });
+            id = run.Id;
+            db.Runs.Update(id, r =>
+            {
+                r.Status = RunStatus.Running;
+                r.History.Add(new EpochPoint { Stage = 1, Epoch = 0, GlobalEpoch = 1, Loss = 4.5, LearningRate = 0.01, ImagesPerSecond = 100 });
+                r.LatestSnapshot = new SnapshotPoint { Stage = 2, Indices = [1, 2], Labels = [0, 1], X = [0.5f, 1.5f], Y = [2f, 3f] };
+            });
+        }
+
+        using var reopened = Open();
+        var stored = reopened.Runs.Get(id)!;
+        Assert.Equal(RunStatus.Running, stored.Status);
+        Assert.Equal(DatasetSplit.Val, stored.Split);
+        Assert.Equal(256, stored.MaxImages);
+        Assert.Equal(created, stored.CreatedAtUtc);
+        Assert.Equal(DateTimeKind.Utc, stored.CreatedAtUtc.Kind);
+        Assert.Equal(4.5, Assert.Single(stored.History).Loss);
+        Assert.Equal([0.5f, 1.5f], stored.LatestSnapshot!.X);
+        var restoredOptions = TrainingOptionsJson.Deserialize(stored.OptionsJson);
+        Assert.Equal(options.EpochsPerStage, restoredOptions.EpochsPerStage);
+        Assert.Equal(options with { EpochsPerStage = restoredOptions.EpochsPerStage }, restoredOptions);
+    }
+
+    [Fact]
+    public void WithStatusReturnsOnlyMatchingRunsOldestFirst()
+    {
+        using var db = Open();
+        var a = db.Runs.Add(new RunRecord { Status = RunStatus.Queued });
+        db.Runs.Add(new RunRecord { Status = RunStatus.Done });
+        var c = db.Runs.Add(new RunRecord { Status = RunStatus.Running });
+
+        var pending = db.Runs.WithStatus(RunStatus.Queued, RunStatus.Running);
+
+        Assert.Equal([a.Id, c.Id], pending.Select(r => r.Id));
+    }
+
+    [Fact]
+    public void ConcurrentUpdatesAreNotLost()
+    {
+        using var db = Open();
+        var run = db.Runs.Add(new RunRecord());
+
+        Parallel.For(0, 200, i => db.Runs.Update(run.Id, r => r.Messages.Add(i.ToString())));
+
+        Assert.Equal(200, db.Runs.Get(run.Id)!.Messages.Distinct().Count());
+    }
+
+    [Fact]
+    public void ResultRoundTripsExactly()
+    {
+        var x = Enumerable.Range(0, 5000).Select(i => i * 0.25f - 3).ToArray();
+        var y = x.Select(v => -v).ToArray();
+        var labels = Enumerable.Range(0, 5000).Select(i => i % 7).ToArray();
+        var indices = Enumerable.Range(0, 5000).Select(i => 5000 - i).ToArray();
+        using (var db = Open())
+            db.Artifacts.SaveResult(new RunResult(3, x, y, labels, indices, ["a", "b", "c", "d", "e", "f", "g"]));
+
+        using var reopened = Open();
+        var result = reopened.Artifacts.LoadResult(3)!;
+        Assert.Equal(x, result.X);
+        Assert.Equal(y, result.Y);
+        Assert.Equal(labels, result.Labels);
+        Assert.Equal(indices, result.DatasetIndices);
+        Assert.Equal(["a", "b", "c", "d", "e", "f", "g"], result.ClassNames);
+        Assert.Null(reopened.Artifacts.LoadResult(4));
+    }
+
+    [Fact]
+    public void ResultWithMismatchedArraysIsRejected()
+    {
+        using var db = Open();
+        var error = Assert.Throws<ArgumentException>(() => db.Artifacts.SaveResult(new RunResult(1, [1f, 2f], [1f], [0, 0], [0, 1], ["a"])));
+        Assert.Contains("differ in length", error.Message);
+    }
+
+    [Fact]
+    public void ModelAndMetricsAreReplacedNotAppended()
+    {
+        using var db = Open();
+        db.Artifacts.SaveModel(1, [1, 2, 3]);
+        db.Artifacts.SaveModel(1, [9]);
+        db.Artifacts.SaveMetricsJson(1, "{\"a\":1}");
+        db.Artifacts.SaveMetricsJson(1, "{\"a\":2}");
+
+        Assert.Equal([9], db.Artifacts.LoadModel(1));
+        Assert.Equal("{\"a\":2}", db.Artifacts.LoadMetricsJson(1));
+        Assert.Null(db.Artifacts.LoadModel(2));
+    }
+
+    [Fact]
+    public void CheckpointStoreKeepsOnlyTheLatestPerRun()
+    {
+        var big = new byte[3_000_000];
+        new Random(1).NextBytes(big);
+        using (var db = Open())
+        {
+            var store = db.CheckpointsFor(5);
+            Assert.Null(store.LoadLatest());
+            store.Save(new TrainingCheckpoint(1, [1, 1], DateTime.UtcNow));
+            store.Save(new TrainingCheckpoint(2, big, new DateTime(2025, 5, 5, 0, 0, 0, DateTimeKind.Utc)));
+            db.CheckpointsFor(6).Save(new TrainingCheckpoint(9, [6], DateTime.UtcNow));
+        }
+
+        using var reopened = Open();
+        var latest = reopened.CheckpointsFor(5).LoadLatest()!;
+        Assert.Equal(2, latest.GlobalEpoch);
+        Assert.Equal(big, latest.State);
+        Assert.Equal(new DateTime(2025, 5, 5, 0, 0, 0, DateTimeKind.Utc), latest.SavedAtUtc);
+        Assert.Equal(9, reopened.CheckpointsFor(6).LoadLatest()!.GlobalEpoch);
+    }
+
+    [Fact]
+    public void DeletingARunRemovesItsCheckpointResultAndTags()
+    {
+        using var db = Open();
+        var run = db.Runs.Add(new RunRecord());
+        db.CheckpointsFor(run.Id).Save(new TrainingCheckpoint(1, [1], DateTime.UtcNow));
+        db.Artifacts.SaveModel(run.Id, [1]);
+        db.Annotations.Add(run.Id, "odd", [1, 2]);
+
+        db.DeleteRun(run.Id);
+
+        Assert.Null(db.Runs.Get(run.Id));
+        Assert.Null(db.CheckpointsFor(run.Id).LoadLatest());
+        Assert.Null(db.Artifacts.LoadModel(run.Id));
+        Assert.Empty(db.Annotations.ForRun(run.Id));
+    }
+
+    [Fact]
+    public void DatasetsAreFoundBySpecWithTheirCounts()
+    {
+        using var db = Open();
+        db.Datasets.Add(new DatasetRecord
+        {
+            Name = "demo", Spec = "demo", ClassNames = ["a", "b"],
+            CountsPerSplit = new() { ["Train"] = [3, 4], ["Test"] = [1, 1] },
+        });
+
+        var found = db.Datasets.FindBySpec("demo")!;
+        Assert.Equal(7, found.CountOf(DatasetSplit.Train));
+        Assert.Equal(9, found.CountOf(DatasetSplit.All));
+        Assert.Equal(0, found.CountOf(DatasetSplit.Val));
+        Assert.Null(db.Datasets.FindBySpec("/nope"));
+    }
+
+    [Fact]
+    public void TagsNeedALabelAndPoints()
+    {
+        using var db = Open();
+        Assert.Throws<ArgumentException>(() => db.Annotations.Add(1, "  ", [1]));
+        Assert.Throws<ArgumentException>(() => db.Annotations.Add(1, "x", []));
+        db.Annotations.Add(1, " blast ", [4, 5]);
+        Assert.Equal("blast", Assert.Single(db.Annotations.ForRun(1)).Label);
+    }
+
+    [Fact]
+    public void AFileThatIsNotADatabaseGivesAOneLineError()
+    {
+        var path = _dir.File("garbage.db");
+        File.WriteAllBytes(path, Enumerable.Repeat((byte)0x5A, 20000).ToArray());
+        var error = Assert.Throws<InvalidOperationException>(() => new MedvisDatabase(path));
+        Assert.Contains("garbage.db", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
