@@ -19,6 +19,7 @@ public sealed class BrowserJourneyTests : IDisposable
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
     private const float TrainingTimeoutMs = 6 * 60 * 1000;
+    private const float InteractiveTimeoutMs = 90 * 1000;
 
     private readonly TempDirectory _dir = new();
     private readonly string _screenshots = Path.Combine(SharedData.RepositoryRoot, "TestResults", "screenshots");
@@ -48,6 +49,8 @@ public sealed class BrowserJourneyTests : IDisposable
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
         var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        page.SetDefaultTimeout(InteractiveTimeoutMs);
+        Assertions.SetDefaultExpectTimeout(30_000);
 
         await page.GotoAsync("datasets");
         await Assertions.Expect(page.GetByTestId("dataset-details")).ToBeVisibleAsync();
@@ -99,24 +102,15 @@ public sealed class BrowserJourneyTests : IDisposable
     }
 
     /// <summary>
-    /// A prerendered page ignores clicks until its circuit connects: repeat the action until it navigates.
-    /// <paramref name="prepare"/> is clicked first each time (harmless to repeat).
+    /// A prerendered page ignores clicks until its circuit connects: wait for the layout's interactivity marker,
+    /// then act once and wait (generously: CI machines are slow) for the navigation it causes.
     /// </summary>
     private static async Task ClickWhenInteractiveAsync(IPage page, ILocator prepare, Func<Task> act, Regex urlAfter)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            await prepare.ClickAsync();
-            await act();
-            try
-            {
-                await page.WaitForURLAsync(urlAfter, new() { Timeout = 3000 });
-                return;
-            }
-            catch (Exception e) when (e is System.TimeoutException or PlaywrightException && attempt < 20)
-            {
-            }
-        }
+        await Assertions.Expect(page.GetByTestId("circuit-interactive")).ToBeAttachedAsync(new() { Timeout = InteractiveTimeoutMs });
+        await prepare.ClickAsync(new() { Timeout = InteractiveTimeoutMs });
+        await act();
+        await page.WaitForURLAsync(urlAfter, new() { Timeout = InteractiveTimeoutMs });
     }
 
     /// <summary>Moves the mouse around a spot until <paramref name="expected"/> appears (WebGL hover needs a point under the cursor).</summary>
