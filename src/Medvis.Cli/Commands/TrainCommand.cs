@@ -22,6 +22,7 @@ public static class TrainCommand
     /// <summary>The command's options; one set per command instance (symbols must not be shared between trees).</summary>
     private sealed class Arguments
     {
+        public readonly Option<string> Preset = new("--preset") { Description = "cpu-quick (the defaults) | cpu-budget (small backbone, 50,5,20: ~12k images within an hour on 2 cores) | paper (resnet18, batch 1024, 1000,50,450); other options override it", DefaultValueFactory = _ => "cpu-quick" };
         public readonly Option<string> Data = new("--data") { Description = DatasetCatalog.SpecHelp, Required = true };
         public readonly Option<string> Split = new("--split") { Description = "train | val | test | all", DefaultValueFactory = _ => "train" };
         public readonly Option<int> ImageSize = new("--image-size") { Description = "Image side in pixels for folders and the demo", DefaultValueFactory = _ => 28 };
@@ -41,7 +42,7 @@ public static class TrainCommand
         var args = new Arguments();
         var command = new Command("train", "Train a t-SimCNE map of a dataset.")
         {
-            args.Data, args.Split, args.ImageSize, args.Augment, args.Epochs, args.Batch, args.Backbone, args.LearningRate,
+            args.Preset, args.Data, args.Split, args.ImageSize, args.Augment, args.Epochs, args.Batch, args.Backbone, args.LearningRate,
             args.Seed, args.Device, args.Out,
         };
         command.SetAction((parse, cancellation) => CommandErrors.GuardAsync(parse, () => RunAsync(parse, args, cancellation)));
@@ -53,7 +54,7 @@ public static class TrainCommand
     public static TrainingOptions ParseTrainingOptions(IReadOnlyList<string> arguments)
     {
         var args = new Arguments();
-        var command = new Command("train") { args.Data, args.Split, args.ImageSize, args.Augment, args.Epochs, args.Batch,
+        var command = new Command("train") { args.Preset, args.Data, args.Split, args.ImageSize, args.Augment, args.Epochs, args.Batch,
             args.Backbone, args.LearningRate, args.Seed, args.Device, args.Out };
         var parse = command.Parse(arguments);
         if (parse.Errors.Count > 0) throw new ArgumentException(string.Join(" ", parse.Errors.Select(e => e.Message)));
@@ -64,10 +65,10 @@ public static class TrainCommand
     /// <exception cref="ArgumentException">Naming every bad value.</exception>
     private static TrainingOptions ParseOptions(ParseResult parse, Arguments args)
     {
-        var backbone = parse.GetValue(args.Backbone)!.Trim().ToLowerInvariant();
+        var defaults = PresetOptions(parse.GetValue(args.Preset)!);
+        var backbone = (parse.GetResult(args.Backbone) is { Implicit: false } ? parse.GetValue(args.Backbone)! : defaults.Backbone).Trim().ToLowerInvariant();
         if (!Backbones.Contains(backbone))
             throw new ArgumentException($"Unknown backbone '{backbone}': use {string.Join(", ", Backbones)}.");
-        var defaults = new TrainingOptions();
         var options = new TrainingOptions
         {
             Augmentation = AugmentationOptions.FromName(parse.GetValue(args.Augment)!),
@@ -77,9 +78,20 @@ public static class TrainCommand
             LearningRate = ParseLearningRate(parse.GetValue(args.LearningRate), defaults.LearningRate),
             Seed = parse.GetValue(args.Seed),
             Device = ParseDevice(parse.GetValue(args.Device)!),
+            SnapshotEvery = defaults.SnapshotEvery,
+            CheckpointEvery = defaults.CheckpointEvery,
         };
         return options.Validate();
     }
+
+    /// <summary>The options a named preset starts from.</summary>
+    public static TrainingOptions PresetOptions(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "cpu-quick" or "quick" => new TrainingOptions(),
+        "cpu-budget" or "budget" => TrainingOptions.CpuBudget,
+        "paper" => TrainingOptions.Paper,
+        _ => throw new ArgumentException($"Unknown preset '{name}': use cpu-quick, cpu-budget or paper."),
+    };
 
     /// <summary>"30,5,15" → [30, 5, 15].</summary>
     /// <summary>A number, "auto" (0.03·batch/256) or nothing (the default).</summary>

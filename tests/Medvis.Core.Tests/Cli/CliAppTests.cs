@@ -137,6 +137,24 @@ public class CliAppTests : IDisposable
     }
 
     [Fact]
+    public void PresetsSetTheDefaultsAndExplicitOptionsOverrideThem()
+    {
+        var budget = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--preset", "cpu-budget"]);
+        Assert.Equal(("small", 256), (budget.Backbone, budget.BatchSize));
+        Assert.Equal([50, 5, 20], budget.EpochsPerStage);
+
+        var paper = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--preset", "paper", "--epochs", "2,1,1"]);
+        Assert.Equal(("resnet18", 1024, (double?)null), (paper.Backbone, paper.BatchSize, paper.LearningRate));
+        Assert.Equal([2, 1, 1], paper.EpochsPerStage);
+
+        var overridden = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--preset", "paper", "--backbone", "tiny"]);
+        Assert.Equal("tiny", overridden.Backbone);
+
+        var error = Assert.Throws<ArgumentException>(() => TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--preset", "huge"]));
+        Assert.Contains("Unknown preset 'huge'", error.Message);
+    }
+
+    [Fact]
     public void EmbedNamesAMissingModel()
     {
         var (code, _, error) = Run("embed", "--model", _temp.Path, "--data", "demo");
