@@ -19,7 +19,8 @@ public static class EmbedCommand
         var output = new Option<string>("--out") { Description = "CSV file to write (index,label,class,x,y)", DefaultValueFactory = _ => "coords.csv" };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 512 };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
-        var command = new Command("embed", "Embed images with a trained model.") { model, data, split, output, batch, device };
+        var features = new Option<string?>("--features-metrics") { Description = "Also score the backbone features (the paper's H space, before the projection head): kNN accuracy and silhouette JSON written here" };
+        var command = new Command("embed", "Embed images with a trained model.") { model, data, split, output, batch, device, features };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var batchSize = parse.GetValue(batch);
@@ -34,6 +35,13 @@ public static class EmbedCommand
             var coordinates = trained.Transform(images, batchSize);
             CoordsCsv.Write(outPath, new MapCoordinates(images.SourceIndices, images.Labels, images.ClassNames, coordinates));
             console.MarkupLineInterpolated($"Embedded {images.Count} images into {outPath}");
+            if (parse.GetValue(features) is { } featuresPath)
+            {
+                var report = MapEvaluator.Evaluate(trained.Features(images, batchSize), images.Labels, images.ClassNames)
+                    with { Method = "t-SimCNE backbone features" };
+                File.WriteAllText(featuresPath, report.ToJson());
+                console.MarkupLineInterpolated($"{report.Dimensions}-d backbone features: kNN accuracy {report.KnnAccuracy:P1}, silhouette {report.Silhouette:F3} → {featuresPath}");
+            }
             return 0;
         }));
         return command;

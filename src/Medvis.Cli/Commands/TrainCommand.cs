@@ -31,6 +31,7 @@ public static class TrainCommand
         public readonly Option<int?> Batch = new("--batch") { Description = $"Batch size (default {new TrainingOptions().BatchSize})" };
         public readonly Option<string> Backbone = new("--backbone") { Description = string.Join(" | ", BackboneFactory.Names), DefaultValueFactory = _ => new TrainingOptions().Backbone };
         public readonly Option<string?> LearningRate = new("--lr") { Description = $"Base learning rate, or 'auto' for the reference's 0.03·batch/256 (default {new TrainingOptions().LearningRate})" };
+        public readonly Option<string?> FineTuneLearningRate = new("--fine-tune-lr") { Description = "Stage 3 learning rate, or 'auto' (default): lr/1000 for a 450-epoch stage 3, scaled up for shorter ones" };
         public readonly Option<int> Seed = new("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
         public readonly Option<string> Device = new("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
         public readonly Option<string> Out = new("--out") { Description = "Folder for coords.csv, model.bin, metrics.json and the checkpoint", Required = true };
@@ -43,7 +44,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a t-SimCNE map of a dataset.")
         {
             args.Preset, args.Data, args.Split, args.ImageSize, args.Augment, args.Epochs, args.Batch, args.Backbone, args.LearningRate,
-            args.Seed, args.Device, args.Out,
+            args.FineTuneLearningRate, args.Seed, args.Device, args.Out,
         };
         command.SetAction((parse, cancellation) => CommandErrors.GuardAsync(parse, () => RunAsync(parse, args, cancellation)));
         return command;
@@ -55,7 +56,7 @@ public static class TrainCommand
     {
         var args = new Arguments();
         var command = new Command("train") { args.Preset, args.Data, args.Split, args.ImageSize, args.Augment, args.Epochs, args.Batch,
-            args.Backbone, args.LearningRate, args.Seed, args.Device, args.Out };
+            args.Backbone, args.LearningRate, args.FineTuneLearningRate, args.Seed, args.Device, args.Out };
         var parse = command.Parse(arguments);
         if (parse.Errors.Count > 0) throw new ArgumentException(string.Join(" ", parse.Errors.Select(e => e.Message)));
         return ParseOptions(parse, args);
@@ -76,6 +77,7 @@ public static class TrainCommand
             BatchSize = parse.GetValue(args.Batch) ?? defaults.BatchSize,
             EpochsPerStage = parse.GetValue(args.Epochs) is { } epochs ? ParseEpochs(epochs) : defaults.EpochsPerStage,
             LearningRate = ParseLearningRate(parse.GetValue(args.LearningRate), defaults.LearningRate),
+            FineTuneLearningRate = ParseLearningRate(parse.GetValue(args.FineTuneLearningRate), defaults.FineTuneLearningRate),
             Seed = parse.GetValue(args.Seed),
             Device = ParseDevice(parse.GetValue(args.Device)!),
             SnapshotEvery = defaults.SnapshotEvery,

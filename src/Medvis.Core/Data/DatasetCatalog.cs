@@ -9,7 +9,7 @@ namespace Medvis.Core.Data;
 public static class DatasetCatalog
 {
     /// <summary>What users may type, for help texts.</summary>
-    public const string SpecHelp = "demo | demo:64 | demo-qc | file.npz | folder of class folders";
+    public const string SpecHelp = "demo | demo:64 | demo-qc | file.npz | PCam *_x.h5 | folder of class folders";
 
     /// <summary>The source a spec names. <paramref name="imageSize"/> applies to folders and to "demo" without a size.</summary>
     /// <exception cref="DatasetFormatException">For a missing path or an unsupported kind of file.</exception>
@@ -21,11 +21,11 @@ public static class DatasetCatalog
         if (Directory.Exists(trimmed)) return new ImageFolderDatasetSource(trimmed, imageSize);
         var extension = Path.GetExtension(trimmed).ToLowerInvariant();
         if (!File.Exists(trimmed))
-            throw new DatasetFormatException(trimmed, extension is ".npz" or ".h5" ? "file not found" : $"no such file or folder (expected {SpecHelp})");
+            throw new DatasetFormatException(trimmed, extension is ".npz" or ".h5" or ".hdf5" ? "file not found" : $"no such file or folder (expected {SpecHelp})");
         return extension switch
         {
             ".npz" => new NpzDatasetSource(trimmed),
-            ".h5" or ".hdf5" => throw new DatasetFormatException(trimmed, "HDF5 (PatchCamelyon) files are not supported yet; convert to .npz or an image folder"),
+            ".h5" or ".hdf5" => new PatchCamelyonDatasetSource(trimmed),
             _ => throw new DatasetFormatException(trimmed, $"unsupported dataset file type '{extension}' (expected {SpecHelp})"),
         };
     }

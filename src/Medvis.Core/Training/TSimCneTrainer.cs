@@ -118,7 +118,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             [
                 new StagePlan(1, e[0], 0, rate, LearningRateSchedule.WarmupEpochs(10, e[0]), options.PretrainDim, false),
                 new StagePlan(2, e[1], e[0], rate, 0, 2, true),
-                new StagePlan(3, e[2], e[0] + e[1], rate / 1000, LearningRateSchedule.WarmupEpochs(10, e[2]), 2, false),
+                new StagePlan(3, e[2], e[0] + e[1], options.EffectiveFineTuneLearningRate, LearningRateSchedule.WarmupEpochs(10, e[2]), 2, false),
             ];
             TotalEpochs = e.Sum();
         }

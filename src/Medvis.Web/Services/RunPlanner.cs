@@ -94,6 +94,21 @@ public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, Run
         return run;
     }
 
+    /// <summary>
+    /// Removes an ended run (done, failed or cancelled) with its metrics, map, model, checkpoints and tags.
+    /// A queued or training run is refused: cancel it first, so the worker never writes into a deleted run.
+    /// </summary>
+    /// <returns>Null when deleted, else why not.</returns>
+    public string? Delete(int runId)
+    {
+        var run = database.Runs.Get(runId);
+        if (run is null) return $"Run {runId} does not exist.";
+        if (run.Status is RunStatus.Queued or RunStatus.Running) return $"Run {runId} is {run.Status.ToString().ToLowerInvariant()}: cancel it before deleting it.";
+        database.DeleteRun(runId);
+        notifier.Publish(new RunStatusUpdate(runId, run.Status, null));
+        return null;
+    }
+
     private static IEnumerable<string> SplitProblems(string message)
     {
         const string prefix = "Invalid training options: ";

@@ -141,7 +141,7 @@ public class CliAppTests : IDisposable
     {
         var budget = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--preset", "cpu-budget"]);
         Assert.Equal(("small", 256), (budget.Backbone, budget.BatchSize));
-        Assert.Equal([50, 5, 20], budget.EpochsPerStage);
+        Assert.Equal([60, 10, 25], budget.EpochsPerStage);
 
         var paper = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--preset", "paper", "--epochs", "2,1,1"]);
         Assert.Equal(("resnet18", 1024, (double?)null), (paper.Backbone, paper.BatchSize, paper.LearningRate));

@@ -49,7 +49,8 @@ public class DatasetCatalogTests : IDisposable
         File.WriteAllText(_temp.File("data.csv"), "a,b");
         File.WriteAllText(_temp.File("pcam.h5"), "");
         Assert.Contains("unsupported dataset file type '.csv'", Assert.Throws<DatasetFormatException>(() => DatasetCatalog.Open(_temp.File("data.csv"))).Problem);
-        Assert.Contains("not supported yet", Assert.Throws<DatasetFormatException>(() => DatasetCatalog.Open(_temp.File("pcam.h5"))).Problem);
+        Assert.IsType<PatchCamelyonDatasetSource>(DatasetCatalog.Open(_temp.File("pcam.h5")));
+        Assert.Contains("not a readable HDF5 file", Assert.Throws<DatasetFormatException>(() => DatasetCatalog.Load(_temp.File("pcam.h5"))).Problem);
     }
 
     [Theory]

@@ -24,6 +24,31 @@ public class TSimCneTrainerTests
         Assert.All(snapshots, s => Assert.True(s.Stage >= 2 && s.X.Length == 20 && s.Indices.Length == 20));
     }
 
+    [Theory]
+    [InlineData(450, 0.1 / 1000)]
+    [InlineData(2000, 0.1 / 1000)]
+    [InlineData(20, 0.1 * 0.45 / 20)]
+    [InlineData(2, 0.1 / 10)]
+    public void AShortFineTuningStageGetsAProportionallyLargerRate(int stage3Epochs, double expected)
+    {
+        var options = new TrainingOptions { LearningRate = 0.1, EpochsPerStage = [10, 5, stage3Epochs] };
+        Assert.Equal(expected, options.EffectiveFineTuneLearningRate, 12);
+        Assert.Equal(0.003, (options with { FineTuneLearningRate = 0.003 }).EffectiveFineTuneLearningRate, 12);
+    }
+
+    [Fact]
+    public void StageThreeTrainsAtTheFineTuningRate()
+    {
+        var rates = new List<(int Stage, double Rate)>();
+        var options = TrainingTestData.TinyOptions([1, 1, 12]) with { LearningRate = 0.05 };
+        new TSimCneTrainer(options).Train(TrainingTestData.TwoClasses(16),
+            new SynchronousProgress<TrainingEvent>(e => { if (e is EpochCompleted done) rates.Add((done.Stage, done.LearningRate)); })).Model.Dispose();
+
+        var peak = rates.Where(r => r.Stage == 3).Max(r => r.Rate);
+        Assert.Equal(options.EffectiveFineTuneLearningRate, peak, 9);
+        Assert.Equal(0.05 * 0.45 / 12, peak, 9);
+    }
+
     [Fact]
     public void StageOneLossFallsOverTraining()
     {

@@ -187,6 +187,7 @@ public sealed class TrainingServiceTests : IDisposable
 
         Assert.True(planner.Cancel(second.Id));
         await WaitForStatusAsync(app, first.Id, RunStatus.Running);
+        Assert.Contains("cancel it before deleting it", planner.Delete(first.Id));
         Assert.True(planner.Cancel(first.Id));
         await WaitForStatusAsync(app, first.Id, RunStatus.Cancelled);
 
@@ -194,6 +195,12 @@ public sealed class TrainingServiceTests : IDisposable
         Assert.Equal(RunStatus.Cancelled, database.Runs.Get(second.Id)!.Status);
         Assert.Empty(database.Runs.Get(second.Id)!.History);
         Assert.False(planner.Cancel(first.Id));
+
+        Assert.Null(planner.Delete(first.Id));
+        Assert.Null(database.Runs.Get(first.Id));
+        Assert.Null(database.CheckpointsFor(first.Id).LoadLatest());
+        Assert.NotNull(database.Runs.Get(second.Id));
+        Assert.Contains("does not exist", planner.Delete(first.Id));
     }
 
     [Fact]

@@ -1,13 +1,16 @@
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 
 namespace Medvis.Web.Components.Pages;
 
-/// <summary>All runs with status and progress, updated live; queued and running ones can be cancelled.</summary>
+/// <summary>All runs with status and progress, updated live; queued and running ones can be cancelled, ended ones deleted.</summary>
 public partial class Runs : IDisposable
 {
     [Inject] private MedvisDatabase Database { get; set; } = default!;
     [Inject] private TrainingNotifier Notifier { get; set; } = default!;
     [Inject] private RunPlanner Planner { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     private IReadOnlyList<RunRecord> _runs = [];
     private readonly Dictionary<int, EpochPoint> _latest = [];
@@ -35,6 +38,17 @@ public partial class Runs : IDisposable
     private void Cancel(int runId)
     {
         Planner.Cancel(runId);
+        _runs = Database.Runs.All();
+    }
+
+    private async Task DeleteAsync(RunRecord run)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Delete run",
+            $"Delete run {run.Id} \"{run.Name}\" with its map, metrics, model and tags? This cannot be undone.",
+            yesText: "Delete", cancelText: "Keep");
+        if (confirmed != true) return;
+        if (Planner.Delete(run.Id) is { } problem) Snackbar.Add(problem, Severity.Warning);
+        else Snackbar.Add($"Run {run.Id} deleted.", Severity.Info);
         _runs = Database.Runs.All();
     }
 
