@@ -1,0 +1,73 @@
+using Bunit;
+using Medvis.Core.Storage;
+using Medvis.Web.Components.Pages;
+using Medvis.Web.Services;
+using Medvis.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace Medvis.Web.Tests.Components;
+
+/// <summary>The run list with a real database and planner: ended runs can be deleted after a confirmation, live ones cannot.</summary>
+public sealed class RunsPageTests : MudTestContext
+{
+    private readonly TempDirectory _dir = new();
+    private readonly MedvisDatabase _database;
+
+    public RunsPageTests()
+    {
+        _database = new MedvisDatabase(_dir.File("medvis.db"));
+        Services.AddSingleton(_database);
+        Services.AddSignalR();
+        Services.AddLogging();
+        Services.AddSingleton<TrainingQueue>();
+        Services.AddSingleton<RunCancellations>();
+        Services.AddSingleton<TrainingNotifier>();
+        Services.AddSingleton<RunPlanner>();
+    }
+
+    private RunRecord AddRun(string name, RunStatus status) =>
+        _database.Runs.Add(new RunRecord { Name = name, DatasetName = "demo", Status = status, CreatedAtUtc = DateTime.UtcNow });
+
+    [Fact]
+    public void DeletingAnEndedRunAsksFirstAndRemovesIt()
+    {
+        var done = AddRun("finished map", RunStatus.Done);
+        var queued = AddRun("waiting map", RunStatus.Queued);
+        var dialogs = Render<MudDialogProvider>();
+        var cut = Render<Runs>();
+
+        Assert.Empty(cut.FindAll($"[data-testid=delete-run-{queued.Id}]"));
+        cut.Find($"[data-testid=delete-run-{done.Id}]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("cannot be undone", dialogs.Markup), Patience);
+        Assert.NotNull(_database.Runs.Get(done.Id));
+
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Delete").Click();
+
+        cut.WaitForAssertion(() => Assert.DoesNotContain("finished map", cut.Markup), Patience);
+        Assert.Null(_database.Runs.Get(done.Id));
+        Assert.NotNull(_database.Runs.Get(queued.Id));
+    }
+
+    [Fact]
+    public void KeepingTheRunInTheDialogDeletesNothing()
+    {
+        var done = AddRun("finished map", RunStatus.Failed);
+        var dialogs = Render<MudDialogProvider>();
+        var cut = Render<Runs>();
+
+        cut.Find($"[data-testid=delete-run-{done.Id}]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("cannot be undone", dialogs.Markup), Patience);
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Keep").Click();
+
+        dialogs.WaitForAssertion(() => Assert.DoesNotContain("cannot be undone", dialogs.Markup), Patience);
+        Assert.NotNull(_database.Runs.Get(done.Id));
+        Assert.Contains("finished map", cut.Markup);
+    }
+
+    protected override void DisposeResources()
+    {
+        _database.Dispose();
+        _dir.Dispose();
+    }
+}
