@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Medvis.Core.Augmentation;
 using Medvis.Core.Compute;
 using Medvis.Core.Data;
@@ -27,6 +28,34 @@ public sealed class TSimCneTrainer(TrainingOptions options)
     /// <exception cref="ArgumentException">When the options are invalid or the dataset too small.</exception>
     public TrainingResult Train(ImageDataset data, IProgress<TrainingEvent>? progress = null,
         ICheckpointStore? checkpoints = null, CancellationToken cancellation = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return TrainOnce(data, progress, checkpoints, cancellation);
+            }
+            catch (ExternalException e) when (attempt <= MaxNativeErrorRecoveries && checkpoints?.LoadLatest() is not null)
+            {
+                // TorchSharp 0.107 passes implicitly converted Scalars to libtorch as raw handles without keeping them
+                // alive, so a GC finalizing one mid-call now and then fails an op with a garbage scalar. The state
+                // of the last checkpoint is intact: continue from it rather than lose the run.
+                progress?.Report(new TrainingMessage($"libtorch failed ({FirstLine(e.Message)}); continuing from the last checkpoint (recovery {attempt} of {MaxNativeErrorRecoveries})."));
+            }
+        }
+    }
+
+    /// <summary>How often one <see cref="Train"/> call continues from its checkpoint after a native libtorch error.</summary>
+    public const int MaxNativeErrorRecoveries = 3;
+
+    private static string FirstLine(string text)
+    {
+        var line = text.Split('\n', 2)[0].Trim();
+        return line.Length > 160 ? line[..160] + "…" : line;
+    }
+
+    private TrainingResult TrainOnce(ImageDataset data, IProgress<TrainingEvent>? progress,
+        ICheckpointStore? checkpoints, CancellationToken cancellation)
     {
         options.Validate();
         if (data.Count < 2) throw new ArgumentException($"'{data.Name}' has {data.Count} images; training needs at least 2.");

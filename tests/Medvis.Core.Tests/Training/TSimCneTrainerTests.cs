@@ -83,6 +83,53 @@ public class TSimCneTrainerTests
     }
 
     [Fact]
+    public void ANativeErrorMidRunContinuesFromTheLastCheckpointWithTheSameResult()
+    {
+        var data = TrainingTestData.TwoClasses(64, seed: 5);
+        var options = TrainingTestData.TinyOptions([2, 2, 2]);
+        var uninterrupted = new TSimCneTrainer(options).Train(data);
+        uninterrupted.Model.Dispose();
+
+        var store = new FailingOnceCheckpointStore(failAtEpoch: 3);
+        var messages = new List<string>();
+        var recovered = new TSimCneTrainer(options).Train(data,
+            new SynchronousProgress<TrainingEvent>(e => { if (e is TrainingMessage m) messages.Add(m.Text); }), store);
+        recovered.Model.Dispose();
+
+        Assert.True(store.Failed);
+        Assert.Contains(messages, m => m.Contains("continuing from the last checkpoint") && m.Contains("garbage scalar"));
+        Assert.Contains(messages, m => m.Contains("Resumed from the checkpoint after epoch 2"));
+        AssertClose(uninterrupted.Coordinates, recovered.Coordinates, 1e-4f);
+    }
+
+    [Fact]
+    public void WithoutACheckpointANativeErrorIsNotSwallowed()
+    {
+        var store = new FailingOnceCheckpointStore(failAtEpoch: 1);
+        Assert.Throws<System.Runtime.InteropServices.ExternalException>(() =>
+            new TSimCneTrainer(TrainingTestData.TinyOptions([2, 0, 0])).Train(TrainingTestData.TwoClasses(16), checkpoints: store));
+    }
+
+    /// <summary>Fails once, like a libtorch error, when asked to save the given epoch; stores normally otherwise.</summary>
+    private sealed class FailingOnceCheckpointStore(int failAtEpoch) : ICheckpointStore
+    {
+        private TrainingCheckpoint? _latest;
+        public bool Failed { get; private set; }
+
+        public void Save(TrainingCheckpoint checkpoint)
+        {
+            if (checkpoint.GlobalEpoch == failAtEpoch && !Failed)
+            {
+                Failed = true;
+                throw new System.Runtime.InteropServices.ExternalException("garbage scalar\nframe #0 …");
+            }
+            _latest = checkpoint;
+        }
+
+        public TrainingCheckpoint? LoadLatest() => _latest;
+    }
+
+    [Fact]
     public void SameSeedGivesTheSameMapAndAnotherSeedAnother()
     {
         var data = TrainingTestData.TwoClasses(64, seed: 9);
