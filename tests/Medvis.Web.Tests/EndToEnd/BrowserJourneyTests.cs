@@ -52,6 +52,19 @@ public sealed class BrowserJourneyTests : IDisposable
         page.SetDefaultTimeout(InteractiveTimeoutMs);
         Assertions.SetDefaultExpectTimeout(30_000);
 
+        try
+        {
+            await JourneyAsync(page, app, demo!);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Shot("failure"), FullPage = true });
+            throw;
+        }
+    }
+
+    private async Task JourneyAsync(IPage page, KestrelApp app, DatasetRecord demo)
+    {
         await page.GotoAsync("datasets");
         await Assertions.Expect(page.GetByTestId("dataset-details")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("img.medvis-thumb").First).ToBeVisibleAsync();
@@ -73,7 +86,7 @@ public sealed class BrowserJourneyTests : IDisposable
         await Assertions.Expect(page.GetByTestId("run-status")).ToHaveTextAsync("done", new() { Timeout = TrainingTimeoutMs });
         var map = page.Locator($"#run-map-{runId}");
         await Assertions.Expect(map.Locator(".legend .traces").First).ToBeVisibleAsync();
-        Assert.Equal(demo!.ClassNames.Count, await map.Locator(".legend .traces").CountAsync());
+        Assert.Equal(demo.ClassNames.Count, await map.Locator(".legend .traces").CountAsync());
 
         // Hover shows the image behind a point; a lasso around the middle of the map shows the selected images.
         var plot = (await map.Locator(".nsewdrag").First.BoundingBoxAsync())!;
@@ -103,14 +116,32 @@ public sealed class BrowserJourneyTests : IDisposable
 
     /// <summary>
     /// A prerendered page ignores clicks until its circuit connects: wait for the layout's interactivity marker,
-    /// then act once and wait (generously: CI machines are slow) for the navigation it causes.
+    /// then act and wait for the navigation it causes. On a starved CI machine a click can still go unanswered, so
+    /// the action is repeated, but only while the page has not navigated yet (never on the page it led to).
     /// </summary>
     private static async Task ClickWhenInteractiveAsync(IPage page, ILocator prepare, Func<Task> act, Regex urlAfter)
     {
         await Assertions.Expect(page.GetByTestId("circuit-interactive")).ToBeAttachedAsync(new() { Timeout = InteractiveTimeoutMs });
-        await prepare.ClickAsync(new() { Timeout = InteractiveTimeoutMs });
-        await act();
-        await page.WaitForURLAsync(urlAfter, new() { Timeout = InteractiveTimeoutMs });
+        const int attempts = 6;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (urlAfter.IsMatch(page.Url)) return;
+            await prepare.ClickAsync(new() { Timeout = InteractiveTimeoutMs });
+            await act();
+            try
+            {
+                await page.WaitForURLAsync(urlAfter, new() { Timeout = 20_000, WaitUntil = WaitUntilState.Commit });
+                return;
+            }
+            catch (System.TimeoutException) when (attempt < attempts)
+            {
+            }
+            catch (System.TimeoutException e)
+            {
+                var errors = await page.GetByTestId("run-errors").AllInnerTextsAsync();
+                throw new System.TimeoutException($"no navigation to {urlAfter} after {attempts} clicks; page {page.Url}; form errors: [{string.Join("; ", errors)}]", e);
+            }
+        }
     }
 
     /// <summary>Moves the mouse around a spot until <paramref name="expected"/> appears (WebGL hover needs a point under the cursor).</summary>
