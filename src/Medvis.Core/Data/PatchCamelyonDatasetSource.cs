@@ -107,17 +107,17 @@ public sealed class PatchCamelyonDatasetSource(string path) : IDatasetSource
     private static string Token(DatasetSplit split) => SplitTokens.First(t => t.Split == split).Token;
 
     /// <summary>Where the labels of an images file live: its own <c>y</c>, else the <c>_y.h5</c> sibling.</summary>
-    private static (string File, bool SameFile) LabelsLocation(string imagesFile)
+    private static string LabelsFile(string imagesFile)
     {
         using (var file = OpenHdf5(imagesFile))
-            if (file.LinkExists(LabelsName)) return (imagesFile, true);
+            if (file.LinkExists(LabelsName)) return imagesFile;
         var name = Path.GetFileName(imagesFile);
         var at = name.LastIndexOf("_x.h5", StringComparison.OrdinalIgnoreCase);
         if (at < 0)
             throw new DatasetFormatException(imagesFile, $"no '{LabelsName}' dataset in the file and no PCam-style '_x.h5' name to find a labels file by");
         var labelsFile = Path.Combine(Path.GetDirectoryName(imagesFile) ?? ".", name[..at] + "_y.h5" + name[(at + 5)..]);
         if (!File.Exists(labelsFile)) throw new DatasetFormatException(imagesFile, $"labels file {labelsFile} not found");
-        return (labelsFile, false);
+        return labelsFile;
     }
 
     private static (int Count, (int Channels, int Height, int Width) Shape) ReadImageShape(string imagesFile)
@@ -159,7 +159,7 @@ public sealed class PatchCamelyonDatasetSource(string path) : IDatasetSource
 
     private static int[] ReadLabels(string imagesFile, int imageCount)
     {
-        var (labelsFile, _) = LabelsLocation(imagesFile);
+        var labelsFile = LabelsFile(imagesFile);
         using var file = OpenHdf5(labelsFile);
         var dataset = RequireDataset(file, LabelsName, labelsFile);
         var stored = Read(dataset, labelsFile, LabelsName);
