@@ -77,7 +77,7 @@ public static class TrainCommand
             BatchSize = parse.GetValue(args.Batch) ?? defaults.BatchSize,
             EpochsPerStage = parse.GetValue(args.Epochs) is { } epochs ? ParseEpochs(epochs) : defaults.EpochsPerStage,
             LearningRate = ParseLearningRate(parse.GetValue(args.LearningRate), defaults.LearningRate),
-            FineTuneLearningRate = ParseLearningRate(parse.GetValue(args.FineTuneLearningRate), defaults.FineTuneLearningRate),
+            FineTuneLearningRate = ParseLearningRate(parse.GetValue(args.FineTuneLearningRate), defaults.FineTuneLearningRate, "--fine-tune-lr"),
             Seed = parse.GetValue(args.Seed),
             Device = ParseDevice(parse.GetValue(args.Device)!),
             SnapshotEvery = defaults.SnapshotEvery,
@@ -97,13 +97,13 @@ public static class TrainCommand
 
     /// <summary>"30,5,15" → [30, 5, 15].</summary>
     /// <summary>A number, "auto" (0.03·batch/256) or nothing (the default).</summary>
-    public static double? ParseLearningRate(string? text, double? fallback)
+    public static double? ParseLearningRate(string? text, double? fallback, string optionName = "--lr")
     {
         if (text is null) return fallback;
         if (text.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)) return null;
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate)
             ? rate
-            : throw new ArgumentException($"--lr '{text}' is neither a number nor 'auto'.");
+            : throw new ArgumentException($"{optionName} '{text}' is neither a number nor 'auto'.");
     }
 
     public static int[] ParseEpochs(string text)

@@ -52,7 +52,7 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// The CPU budget preset for real data of about 12,000 images (BloodMNIST's train split): the small backbone,
-    /// 95 epochs (stage 2 is cheap: only the 2-d layer trains), about 40 minutes on 2 cores.
+    /// 95 epochs (stage 2 is cheap: only the 2-d layer trains); 24.5 minutes on 2 cores for 11,964 images.
     /// </summary>
     public static TrainingOptions CpuBudget => new() { Backbone = "small", EpochsPerStage = [60, 10, 25] };
 
@@ -60,8 +60,16 @@ public sealed record TrainingOptions
     public double EffectiveLearningRate => LearningRate ?? 0.03 * BatchSize / 256.0;
 
     /// <summary>The stage 3 learning rate actually used, see <see cref="FineTuneLearningRate"/>.</summary>
-    public double EffectiveFineTuneLearningRate =>
-        FineTuneLearningRate ?? EffectiveLearningRate * Math.Clamp(ReferenceFineTuneEpochs / 1000.0 / Math.Max(1, EpochsPerStage is { Length: 3 } ? EpochsPerStage[2] : ReferenceFineTuneEpochs), 1 / 1000.0, 1 / 10.0);
+    public double EffectiveFineTuneLearningRate
+    {
+        get
+        {
+            if (FineTuneLearningRate is { } explicitRate) return explicitRate;
+            var epochs = EpochsPerStage is { Length: 3 } ? Math.Max(1, EpochsPerStage[2]) : ReferenceFineTuneEpochs;
+            var fraction = ReferenceFineTuneEpochs / 1000.0 / epochs;
+            return EffectiveLearningRate * Math.Clamp(fraction, 1 / 1000.0, 1 / 10.0);
+        }
+    }
 
     private const int ReferenceFineTuneEpochs = 450;
 

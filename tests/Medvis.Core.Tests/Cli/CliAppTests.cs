@@ -134,6 +134,8 @@ public class CliAppTests : IDisposable
         Assert.Null(reference.LearningRate);
         Assert.Equal(0.06, reference.EffectiveLearningRate, 12);
         Assert.Throws<ArgumentException>(() => TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--lr", "fast"]));
+        var fineTune = Assert.Throws<ArgumentException>(() => TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--fine-tune-lr", "slow"]));
+        Assert.StartsWith("--fine-tune-lr 'slow'", fineTune.Message);
     }
 
     [Fact]
