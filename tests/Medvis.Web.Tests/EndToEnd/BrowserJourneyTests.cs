@@ -74,16 +74,19 @@ public sealed class BrowserJourneyTests : IDisposable
         await ClickWhenInteractiveAsync(page, page.GetByTestId("preset-CPU-quick"), () => page.GetByTestId("queue-run").ClickAsync(), new Regex(@"/runs/\d+$"));
         var runId = int.Parse(page.Url.TrimEnd('/').Split('/')[^1]);
 
-        // Live view: the epoch counter and the loss curve grow while it trains.
-        var epochs = page.GetByTestId("epochs-done");
-        await Assertions.Expect(epochs).ToHaveTextAsync(new Regex(@"^[12] / 4$"), new() { Timeout = TrainingTimeoutMs });
-        await Assertions.Expect(page.Locator("#loss-chart .scatterlayer .trace").First).ToBeAttachedAsync();
-        await page.ScreenshotAsync(new() { Path = Shot("2-live"), FullPage = true });
-        await Assertions.Expect(epochs).ToHaveTextAsync(new Regex(@"^[34] / 4$"), new() { Timeout = TrainingTimeoutMs });
-        var lossPoints = await page.Locator("#loss-chart .scatterlayer .point").CountAsync();
-        Assert.True(lossPoints >= 3, $"the loss chart shows {lossPoints} points after 3 epochs");
+        // Live view: the epoch counter changes while it trains, pushed over SignalR. A 4-epoch run can finish before
+        // any fixed intermediate value is polled, so a DOM observer records every value the counter shows instead.
+        await page.EvaluateAsync(RecordEpochCounterScript);
+        var liveCounter = page.GetByTestId("epochs-done").Filter(new() { HasTextRegex = new Regex(@"^[1-4] / 4$") });
+        var done = page.GetByTestId("run-status").Filter(new() { HasTextString = "done" });
+        await Assertions.Expect(liveCounter.Or(done).First).ToBeVisibleAsync(new() { Timeout = TrainingTimeoutMs });
+        if (await liveCounter.IsVisibleAsync()) await page.ScreenshotAsync(new() { Path = Shot("2-live"), FullPage = true });
 
         await Assertions.Expect(page.GetByTestId("run-status")).ToHaveTextAsync("done", new() { Timeout = TrainingTimeoutMs });
+        var seen = await page.EvaluateAsync<string[]>("() => window.medvisEpochsSeen");
+        Assert.True(seen.Count(t => Regex.IsMatch(t, @"^[1-4] / 4$")) >= 1 && seen.Distinct().Count() >= 2,
+            $"the live epoch counter never changed while training; it showed [{string.Join(", ", seen)}]");
+
         var map = page.Locator($"#run-map-{runId}");
         await Assertions.Expect(map.Locator(".legend .traces").First).ToBeVisibleAsync();
         Assert.Equal(demo.ClassNames.Count, await map.Locator(".legend .traces").CountAsync());
@@ -109,6 +112,14 @@ public sealed class BrowserJourneyTests : IDisposable
         await Assertions.Expect(page.GetByTestId("metric-knn")).ToHaveTextAsync(new Regex(@"\d+(\.\d)?\s?%"));
         await Assertions.Expect(page.GetByTestId("run-config")).ToContainTextAsync("2, 1, 1");
         await page.ScreenshotAsync(new() { Path = Shot("5-metrics"), FullPage = true });
+
+        // The finished run keeps its loss curve: one point per epoch of the three stages.
+        await page.Locator(".mud-tab", new() { HasTextString = "Training" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("epochs-done")).ToHaveTextAsync("4 / 4");
+        await Assertions.Expect(page.Locator("#loss-chart .scatterlayer .trace").First).ToBeAttachedAsync();
+        var lossPoints = await page.Locator("#loss-chart .scatterlayer .point").CountAsync();
+        Assert.True(lossPoints >= 4, $"the loss chart of a finished 4-epoch run shows {lossPoints} points");
+        await page.ScreenshotAsync(new() { Path = Shot("6-training"), FullPage = true });
 
         var stored = app.Services.GetRequiredService<MedvisDatabase>().Runs.Get(runId)!;
         Assert.Equal(RunStatus.Done, stored.Status);
@@ -143,6 +154,20 @@ public sealed class BrowserJourneyTests : IDisposable
             }
         }
     }
+
+    /// <summary>Records every text the epoch counter shows (its first one included) in <c>window.medvisEpochsSeen</c>.</summary>
+    private const string RecordEpochCounterScript = """
+        () => {
+            const seen = window.medvisEpochsSeen = [];
+            const record = () => {
+                const counter = document.querySelector('[data-testid=epochs-done]');
+                const text = counter?.textContent.trim();
+                if (text && seen[seen.length - 1] !== text) seen.push(text);
+            };
+            record();
+            new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
+        }
+        """;
 
     /// <summary>Moves the mouse around a spot until <paramref name="expected"/> appears (WebGL hover needs a point under the cursor).</summary>
     private static async Task HoverUntilAsync(IPage page, float x, float y, ILocator expected)
