@@ -10,9 +10,9 @@ public sealed class KestrelApp : IAsyncDisposable
 {
     private readonly MedvisAppFactory _factory;
 
-    public KestrelApp(string databasePath, IReadOnlyDictionary<string, string?> settings)
+    public KestrelApp(string databasePath, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
-        _factory = new MedvisAppFactory(databasePath, settings);
+        _factory = new MedvisAppFactory(databasePath, settings, services);
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
