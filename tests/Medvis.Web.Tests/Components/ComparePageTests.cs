@@ -11,33 +11,24 @@ using MudBlazor;
 namespace Medvis.Web.Tests.Components;
 
 /// <summary>The compare page over finished runs stored in a real database.</summary>
-public sealed class ComparePageTests : MudTestContext
+public sealed class ComparePageTests : DatabasePageTestContext
 {
-    private readonly TempDirectory _dir = new();
-    private readonly MedvisDatabase _database;
-
     public ComparePageTests()
     {
-        _database = new MedvisDatabase(_dir.File("medvis.db"));
-        Services.AddSingleton(_database);
-        Services.AddMemoryCache();
-        Services.AddLogging();
-        Services.AddOptions<MedvisOptions>();
-        Services.AddCoreAdapters();
-        Services.AddSingleton<DatasetService>();
+        AddDatasetServices();
         Services.AddSingleton<RunResults>();
-        Render<MudPopoverProvider>();
+        RenderPopoverProvider();
     }
 
     private int FinishedRun(string name, float spread)
     {
-        var run = _database.Runs.Add(new RunRecord { Name = name, Status = RunStatus.Done, DatasetName = "toy", TrainingSeconds = 12 });
+        var run = Database.Runs.Add(new RunRecord { Name = name, Status = RunStatus.Done, DatasetName = "toy", TrainingSeconds = 12 });
         var random = new Random(run.Id);
         var labels = Enumerable.Range(0, 60).Select(i => i % 3).ToArray();
         var x = labels.Select(l => l * 10 + spread * (float)random.NextDouble()).ToArray();
         var y = labels.Select(_ => spread * (float)random.NextDouble()).ToArray();
-        _database.Artifacts.SaveResult(new RunResult(run.Id, x, y, labels, Enumerable.Range(0, 60).ToArray(), ["a", "b", "c"]));
-        _database.Artifacts.SaveMetricsJson(run.Id, new CoreMapMetrics().EvaluateToJson(x, y, labels, ["a", "b", "c"]));
+        Database.Artifacts.SaveResult(new RunResult(run.Id, x, y, labels, Enumerable.Range(0, 60).ToArray(), ["a", "b", "c"]));
+        Database.Artifacts.SaveMetricsJson(run.Id, new CoreMapMetrics().EvaluateToJson(x, y, labels, ["a", "b", "c"]));
         return run.Id;
     }
 
@@ -46,7 +37,7 @@ public sealed class ComparePageTests : MudTestContext
     {
         var tight = FinishedRun("tight clusters", 1);
         var mixed = FinishedRun("mixed", 60);
-        _database.Runs.Add(new RunRecord { Name = "still training", Status = RunStatus.Running });
+        Database.Runs.Add(new RunRecord { Name = "still training", Status = RunStatus.Running });
         Services.GetRequiredService<NavigationManager>().NavigateTo($"compare?runs={tight},{mixed}");
 
         var cut = Render<Compare>();
@@ -71,11 +62,5 @@ public sealed class ComparePageTests : MudTestContext
 
         Assert.Contains("Pick 2 to 4 finished runs", cut.Markup);
         Assert.Empty(cut.FindComponents<ClassScatter>());
-    }
-
-    protected override void DisposeResources()
-    {
-        _database.Dispose();
-        _dir.Dispose();
     }
 }

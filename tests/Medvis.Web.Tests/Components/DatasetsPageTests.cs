@@ -9,21 +9,12 @@ using MudBlazor;
 namespace Medvis.Web.Tests.Components;
 
 /// <summary>The datasets page with the real catalog and database.</summary>
-public sealed class DatasetsPageTests : MudTestContext
+public sealed class DatasetsPageTests : DatabasePageTestContext
 {
-    private readonly TempDirectory _dir = new();
-    private readonly MedvisDatabase _database;
-
     public DatasetsPageTests()
     {
-        _database = new MedvisDatabase(_dir.File("medvis.db"));
-        Services.AddSingleton(_database);
-        Services.AddMemoryCache();
-        Services.AddLogging();
-        Services.AddOptions<MedvisOptions>();
-        Services.AddCoreAdapters();
-        Services.AddSingleton<DatasetService>();
-        Render<MudPopoverProvider>();
+        AddDatasetServices();
+        RenderPopoverProvider();
     }
 
     [Fact]
@@ -35,7 +26,7 @@ public sealed class DatasetsPageTests : MudTestContext
         cut.Find("button[data-testid=register-dataset]").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("/no/such/cells.npz: file not found", cut.Find("[data-testid=dataset-error]").TextContent), Patience);
-        Assert.Empty(_database.Datasets.All());
+        Assert.Empty(Database.Datasets.All());
     }
 
     [Fact]
@@ -51,11 +42,5 @@ public sealed class DatasetsPageTests : MudTestContext
         Assert.Contains($"{demo.Width}×{demo.Height} px", details);
         Assert.Contains(demo.CountOf(Core.Data.DatasetSplit.Train).ToString(), details);
         Assert.All(cut.FindAll("img.medvis-thumb"), img => Assert.StartsWith($"api/datasets/{demo.Id}/images/", img.GetAttribute("src")));
-    }
-
-    protected override void DisposeResources()
-    {
-        _database.Dispose();
-        _dir.Dispose();
     }
 }

@@ -12,27 +12,14 @@ using MudBlazor;
 namespace Medvis.Web.Tests.Components;
 
 /// <summary>The new-run page with the real planner and a real database (no worker, so queued runs stay queued).</summary>
-public sealed class NewRunTests : MudTestContext
+public sealed class NewRunTests : DatabasePageTestContext
 {
-    private readonly TempDirectory _dir = new();
-    private readonly MedvisDatabase _database;
-
     public NewRunTests()
     {
-        _database = new MedvisDatabase(_dir.File("medvis.db"));
-        Services.AddSingleton(_database);
-        Services.AddSignalR();
-        Services.AddMemoryCache();
-        Services.AddLogging();
-        Services.AddOptions<MedvisOptions>();
-        Services.AddCoreAdapters();
-        Services.AddSingleton<DatasetService>();
+        AddDatasetServices();
+        AddRunPlanning();
         Services.AddSingleton<RunPresets>();
-        Services.AddSingleton<TrainingQueue>();
-        Services.AddSingleton<RunCancellations>();
-        Services.AddSingleton<TrainingNotifier>();
-        Services.AddSingleton<RunPlanner>();
-        Render<MudPopoverProvider>();
+        RenderPopoverProvider();
     }
 
     [Fact]
@@ -53,7 +40,7 @@ public sealed class NewRunTests : MudTestContext
             Assert.Contains("at least one stage must have epochs", errors);
             Assert.Contains("pick a registered dataset", errors);
         }, Patience);
-        Assert.Empty(_database.Runs.All());
+        Assert.Empty(Database.Runs.All());
     }
 
     [SkippableFact]
@@ -66,8 +53,8 @@ public sealed class NewRunTests : MudTestContext
         cut.Find("button[data-testid=preset-CPU-quick]").Click();
         cut.Find("button[data-testid=queue-compare]").Click();
 
-        cut.WaitForAssertion(() => Assert.Equal(3, _database.Runs.All().Count), Patience);
-        var runs = _database.Runs.All().OrderBy(r => r.Id).ToList();
+        cut.WaitForAssertion(() => Assert.Equal(3, Database.Runs.All().Count), Patience);
+        var runs = Database.Runs.All().OrderBy(r => r.Id).ToList();
         Assert.Equal(["natural", "rot90", "rotate"], runs.Select(r => TrainingOptionsJson.Deserialize(r.OptionsJson).Augmentation.Describe()));
         Assert.All(runs, r => Assert.Equal(RunStatus.Queued, r.Status));
         Assert.EndsWith("/runs", Services.GetRequiredService<NavigationManager>().Uri);
@@ -84,12 +71,6 @@ public sealed class NewRunTests : MudTestContext
         cut.Find("button[data-testid=queue-run]").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("batch size 256 is larger than the 100 training images", cut.Find("[data-testid=run-errors]").TextContent), Patience);
-        Assert.Empty(_database.Runs.All());
-    }
-
-    protected override void DisposeResources()
-    {
-        _database.Dispose();
-        _dir.Dispose();
+        Assert.Empty(Database.Runs.All());
     }
 }

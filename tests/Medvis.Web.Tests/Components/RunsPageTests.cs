@@ -9,25 +9,15 @@ using MudBlazor;
 namespace Medvis.Web.Tests.Components;
 
 /// <summary>The run list with a real database and planner: ended runs can be deleted after a confirmation, live ones cannot.</summary>
-public sealed class RunsPageTests : MudTestContext
+public sealed class RunsPageTests : DatabasePageTestContext
 {
-    private readonly TempDirectory _dir = new();
-    private readonly MedvisDatabase _database;
-
     public RunsPageTests()
     {
-        _database = new MedvisDatabase(_dir.File("medvis.db"));
-        Services.AddSingleton(_database);
-        Services.AddSignalR();
-        Services.AddLogging();
-        Services.AddSingleton<TrainingQueue>();
-        Services.AddSingleton<RunCancellations>();
-        Services.AddSingleton<TrainingNotifier>();
-        Services.AddSingleton<RunPlanner>();
+        AddRunPlanning();
     }
 
     private RunRecord AddRun(string name, RunStatus status) =>
-        _database.Runs.Add(new RunRecord { Name = name, DatasetName = "demo", Status = status, CreatedAtUtc = DateTime.UtcNow });
+        Database.Runs.Add(new RunRecord { Name = name, DatasetName = "demo", Status = status, CreatedAtUtc = DateTime.UtcNow });
 
     [Fact]
     public void DeletingAnEndedRunAsksFirstAndRemovesIt()
@@ -40,13 +30,13 @@ public sealed class RunsPageTests : MudTestContext
         Assert.Empty(cut.FindAll($"[data-testid=delete-run-{queued.Id}]"));
         cut.Find($"[data-testid=delete-run-{done.Id}]").Click();
         dialogs.WaitForAssertion(() => Assert.Contains("cannot be undone", dialogs.Markup), Patience);
-        Assert.NotNull(_database.Runs.Get(done.Id));
+        Assert.NotNull(Database.Runs.Get(done.Id));
 
         dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Delete").Click();
 
         cut.WaitForAssertion(() => Assert.DoesNotContain("finished map", cut.Markup), Patience);
-        Assert.Null(_database.Runs.Get(done.Id));
-        Assert.NotNull(_database.Runs.Get(queued.Id));
+        Assert.Null(Database.Runs.Get(done.Id));
+        Assert.NotNull(Database.Runs.Get(queued.Id));
     }
 
     [Fact]
@@ -61,13 +51,7 @@ public sealed class RunsPageTests : MudTestContext
         dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Keep").Click();
 
         dialogs.WaitForAssertion(() => Assert.DoesNotContain("cannot be undone", dialogs.Markup), Patience);
-        Assert.NotNull(_database.Runs.Get(done.Id));
+        Assert.NotNull(Database.Runs.Get(done.Id));
         Assert.Contains("finished map", cut.Markup);
-    }
-
-    protected override void DisposeResources()
-    {
-        _database.Dispose();
-        _dir.Dispose();
     }
 }
