@@ -52,7 +52,7 @@ public static class KnnEvaluation
         var neighbours = ExactNeighbors.Find(points, split.TrainIndices, split.TestIndices, k);
         var classCount = PointMatrix.ClassCount(labels);
         var predictions = neighbours.Indices.Select(found => MajorityVote(found, labels, classCount)).ToArray();
-        var (accuracy, recall, testCounts) = Score(split.TestIndices, predictions, labels, classCount);
+        var (accuracy, recall, testCounts) = ClassificationScore.Compute(split.TestIndices, predictions, labels, classCount);
         return new KnnResult(accuracy, k, split.TrainIndices.Length, split.TestIndices, predictions, recall, testCounts, watch.Elapsed);
     }
 
@@ -65,20 +65,5 @@ public static class KnnEvaluation
         for (var c = 1; c < classCount; c++)
             if (votes[c] > votes[winner]) winner = c;
         return winner;
-    }
-
-    private static (double Accuracy, double[] Recall, int[] TestCounts) Score(int[] testIndices, int[] predictions, int[] labels, int classCount)
-    {
-        var hits = new int[classCount];
-        var totals = new int[classCount];
-        for (var t = 0; t < testIndices.Length; t++)
-        {
-            var truth = labels[testIndices[t]];
-            totals[truth]++;
-            if (predictions[t] == truth) hits[truth]++;
-        }
-        var recall = Enumerable.Range(0, classCount)
-            .Select(c => totals[c] == 0 ? double.NaN : (double)hits[c] / totals[c]).ToArray();
-        return ((double)hits.Sum() / testIndices.Length, recall, totals);
     }
 }

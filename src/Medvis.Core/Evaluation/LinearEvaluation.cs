@@ -65,7 +65,7 @@ public static class LinearEvaluation
             var testPredictions = standardTest.matmul(weights).add(bias).argmax(1).data<long>().Select(p => (int)p).ToArray();
             var trainPredictions = standardTrain.matmul(weights).add(bias).argmax(1).data<long>().ToArray();
             var trainHits = trainPredictions.Where((p, t) => p == labels[split.TrainIndices[t]]).Count();
-            var (accuracy, recall) = Score(split.TestIndices, testPredictions, labels, classCount);
+            var (accuracy, recall, _) = ClassificationScore.Compute(split.TestIndices, testPredictions, labels, classCount);
             return new LinearEvaluationResult(accuracy, (double)trainHits / split.TrainIndices.Length, testPredictions, recall,
                 steps, loss, watch.Elapsed);
         }
@@ -98,19 +98,5 @@ public static class LinearEvaluation
             if (history.Count > 20 && history[^21] - history[^1] < options.Tolerance) { steps++; break; }
         }
         return (weights.detach(), bias.detach(), steps, history[^1]);
-    }
-
-    private static (double Accuracy, double[] Recall) Score(int[] testIndices, int[] predictions, int[] labels, int classCount)
-    {
-        var hits = new int[classCount];
-        var totals = new int[classCount];
-        for (var t = 0; t < testIndices.Length; t++)
-        {
-            var truth = labels[testIndices[t]];
-            totals[truth]++;
-            if (predictions[t] == truth) hits[truth]++;
-        }
-        return ((double)hits.Sum() / testIndices.Length,
-            Enumerable.Range(0, classCount).Select(c => totals[c] == 0 ? double.NaN : (double)hits[c] / totals[c]).ToArray());
     }
 }
