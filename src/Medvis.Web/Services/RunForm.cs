@@ -1,4 +1,6 @@
 using Medvis.Core.Augmentation;
+using Medvis.Core.Models;
+using Medvis.Core.Training;
 
 namespace Medvis.Web.Services;
 
@@ -21,6 +23,8 @@ public sealed class RunForm
     public int EpochsStage3 { get; set; } = 15;
     /// <summary>Null: 0.03·batch/256 as in the reference.</summary>
     public double? LearningRate { get; set; }
+    /// <summary>Stage 3 (fine-tuning) rate; null: automatic, see <see cref="TrainingOptions.FineTuneLearningRate"/>.</summary>
+    public double? FineTuneLearningRate { get; set; }
     public int Seed { get; set; }
     public string Device { get; set; } = "auto";
     public int SnapshotEvery { get; set; } = 1;
@@ -28,7 +32,7 @@ public sealed class RunForm
     public AugmentationOptions Augmentation { get; private set; } = AugmentationOptions.Rotate;
 
     /// <summary>Backbones the engine offers.</summary>
-    public static IReadOnlyList<string> Backbones { get; } = ["small", "resnet18", "resnet18-imagenet"];
+    public static IReadOnlyList<string> Backbones => BackboneFactory.Names;
 
     /// <summary>Devices a run can ask for.</summary>
     public static IReadOnlyList<string> Devices { get; } = ["auto", "cpu", "cuda"];
@@ -65,6 +69,7 @@ public sealed class RunForm
         BatchSize = options.BatchSize;
         (EpochsStage1, EpochsStage2, EpochsStage3) = options.EpochsPerStage is [var a, var b, var c] ? (a, b, c) : (0, 0, 0);
         LearningRate = options.LearningRate;
+        FineTuneLearningRate = options.FineTuneLearningRate;
         Seed = options.Seed;
         Device = options.Device;
         SnapshotEvery = options.SnapshotEvery;
@@ -80,6 +85,7 @@ public sealed class RunForm
         BatchSize = BatchSize,
         EpochsPerStage = [EpochsStage1, EpochsStage2, EpochsStage3],
         LearningRate = LearningRate,
+        FineTuneLearningRate = FineTuneLearningRate,
         Seed = Seed,
         Device = Device,
         SnapshotEvery = SnapshotEvery,

@@ -1,5 +1,6 @@
 using Medvis.Core.Augmentation;
 using Medvis.Core.Data;
+using Medvis.Core.Training;
 using Medvis.Web.Services;
 using Microsoft.Extensions.Options;
 
@@ -63,6 +64,27 @@ public sealed class RunFormTests
         Assert.Equal(7, quick.DatasetId);
         Assert.Equal(DatasetSplit.Val, quick.Split);
         Assert.Equal(AugmentationOptions.Rotate, quick.Options.Augmentation);
+
+        form.Apply(presets.Get(RunPresets.CpuBudget));
+        var budget = form.ToRequest();
+        Assert.Equal(TrainingOptions.CpuBudget.EpochsPerStage, budget.Options.EpochsPerStage);
+        Assert.Equal("small", budget.Options.Backbone);
+        Assert.Equal(TrainingOptions.CpuBudget.FineTuneLearningRate, budget.Options.FineTuneLearningRate);
+        Assert.Equal("cpu", budget.Options.Device);
+        Assert.Null(budget.MaxImages);
+    }
+
+    [Fact]
+    public void AnExplicitStageThreeRateSurvivesTheFormAndAnEmptyOneMeansAutomatic()
+    {
+        var form = new RunForm { DatasetId = 1, FineTuneLearningRate = 0.004 };
+        Assert.Equal(0.004, form.ToOptions().EffectiveFineTuneLearningRate);
+
+        form.FineTuneLearningRate = null;
+        var automatic = form.ToOptions();
+        Assert.Null(automatic.FineTuneLearningRate);
+        // The form's defaults: lr 0.03·256/256 and 15 stage-3 epochs, so 0.03 · (0.45 / 15).
+        Assert.Equal(0.0009, automatic.EffectiveFineTuneLearningRate, 12);
     }
 
     [Fact]
