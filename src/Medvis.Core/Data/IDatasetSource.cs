@@ -14,6 +14,12 @@ public interface IDatasetSource
 }
 
 /// <summary>What <see cref="IDatasetSource.Describe"/> reports.</summary>
+/// <param name="Name">The dataset's display name (usually its file or folder name).</param>
+/// <param name="Kind">The source format: "npz", "folder", "PatchCamelyon h5" or "synthetic".</param>
+/// <param name="Channels">1 for grey, 3 for RGB.</param>
+/// <param name="Height">Image height in pixels.</param>
+/// <param name="Width">Image width in pixels.</param>
+/// <param name="ClassNames">Class names, indexed by label.</param>
 /// <param name="CountsPerSplit">Split → images per class (indexed like <paramref name="ClassNames"/>); only splits the source has.</param>
 public sealed record DatasetSummary(
     string Name,

@@ -6,6 +6,8 @@ using static TorchSharp.torch.nn;
 namespace Medvis.Core.Models;
 
 /// <summary>The shape of a ResNet backbone: stem, stage widths and blocks per stage.</summary>
+/// <param name="Widths">Channels of each stage; the last one is the feature width.</param>
+/// <param name="BlocksPerStage">Basic residual blocks in each stage (ResNet18: 2, 2, 2, 2).</param>
 /// <param name="LargeStem">7×7 stride-2 convolution + 3×3 max-pool (ImageNet ResNet) instead of one 3×3 stride-1 convolution.</param>
 /// <param name="StemStride">Stride of the 3×3 stem (2 halves large inputs early on small CPU nets).</param>
 public sealed record ResNetSpec(int[] Widths, int[] BlocksPerStage, bool LargeStem = false, int StemStride = 1)

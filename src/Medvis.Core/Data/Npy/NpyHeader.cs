@@ -10,6 +10,8 @@ namespace Medvis.Core.Data.Npy;
 /// See https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html.
 /// </summary>
 /// <param name="Descr">The numpy type string, e.g. "|u1" or "&lt;i8".</param>
+/// <param name="FortranOrder">Column-major (Fortran) element order instead of row-major (C).</param>
+/// <param name="Shape">The array's dimensions.</param>
 internal sealed partial record NpyHeader(string Descr, bool FortranOrder, long[] Shape)
 {
     private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
