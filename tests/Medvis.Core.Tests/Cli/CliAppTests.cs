@@ -143,7 +143,10 @@ public class CliAppTests : IDisposable
     {
         var budget = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--preset", "cpu-budget"]);
         Assert.Equal(("small", 256), (budget.Backbone, budget.BatchSize));
-        Assert.Equal([60, 10, 25], budget.EpochsPerStage);
+        Assert.Equal([70, 5, 90], budget.EpochsPerStage);
+        Assert.Equal(0.01, budget.EffectiveFineTuneLearningRate);
+        var automatic = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--preset", "cpu-budget", "--fine-tune-lr", "auto"]);
+        Assert.Null(automatic.FineTuneLearningRate);
 
         var paper = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--preset", "paper", "--epochs", "2,1,1"]);
         Assert.Equal(("resnet18", 1024, (double?)null), (paper.Backbone, paper.BatchSize, paper.LearningRate));
