@@ -21,23 +21,14 @@ public sealed class PausingMapTrainer(int pauseAfterGlobalEpoch) : IMapTrainer
     /// <summary>Lets training go on.</summary>
     public void Release() => _released.Set();
 
-    /// <summary>The epoch (counted over all stages) after which training waits.</summary>
-    public int PauseAfterGlobalEpoch => pauseAfterGlobalEpoch;
-
     public TrainingResult Train(ImageDataset data, TrainingOptions options, IProgress<TrainingEvent> progress,
         ICheckpointStore checkpoints, CancellationToken cancellation) =>
-        _engine.Train(data, options, new PausingProgress(this, progress), checkpoints, cancellation);
-
-    private sealed class PausingProgress(PausingMapTrainer owner, IProgress<TrainingEvent> inner) : IProgress<TrainingEvent>
-    {
-        public void Report(TrainingEvent value)
+        _engine.Train(data, options, new SynchronousProgress<TrainingEvent>(value =>
         {
-            inner.Report(value);
-            if (value is not EpochCompleted epoch || epoch.GlobalEpoch != owner.PauseAfterGlobalEpoch) return;
-            owner._paused.TrySetResult();
+            progress.Report(value);
+            if (value is not EpochCompleted epoch || epoch.GlobalEpoch != pauseAfterGlobalEpoch) return;
+            _paused.TrySetResult();
             // Bounded, so a failed test never leaves a training thread blocked forever.
-            owner._released.Wait(MaxPause);
-        }
-    }
-
+            _released.Wait(MaxPause);
+        }), checkpoints, cancellation);
 }
