@@ -6,7 +6,6 @@ using Medvis.Web.Services;
 using Medvis.Web.Tests.Support;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
 
 namespace Medvis.Web.Tests.Components;
 

@@ -1,10 +1,8 @@
 using Bunit;
-using Medvis.Core.Storage;
 using Medvis.Web.Components.Pages;
 using Medvis.Web.Services;
 using Medvis.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
 
 namespace Medvis.Web.Tests.Components;
 

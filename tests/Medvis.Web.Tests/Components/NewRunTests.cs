@@ -1,13 +1,10 @@
 using Bunit;
 using Medvis.Core.Storage;
 using Medvis.Web.Components.Pages;
-using Medvis.Web.Extensions;
 using Medvis.Web.Services;
 using Medvis.Web.Tests.Support;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using MudBlazor;
 
 namespace Medvis.Web.Tests.Components;
 
