@@ -36,7 +36,7 @@ public static class BaselineCommand
         var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity.", DefaultValueFactory = _ => TsneOptions.Default.Perplexity };
         var simclrEpochs = new Option<int>("--simclr-epochs") { Description = "Epochs of SimCLR training for --space simclr.", DefaultValueFactory = _ => 30 };
         var backbone = new Option<string>("--backbone") { Description = "Backbone of the SimCLR network.", DefaultValueFactory = _ => "small" };
-        var augment = new Option<string>("--augment") { Description = "Augmentation set of the SimCLR network: natural, rot90 or rotate.", DefaultValueFactory = _ => "rotate" };
+        var augment = new Option<string>("--augment") { Description = "Augmentation of the SimCLR network: " + AugmentationOptions.SpecHelp, DefaultValueFactory = _ => "rotate" };
         var command = new Command("tsne", "t-SNE (openTSNE defaults, Barnes–Hut) of a dataset's pixels or SimCLR features, with kNN accuracy and silhouette.")
         {
             data, space, split, output, perplexity, simclrEpochs, backbone, augment,
@@ -106,7 +106,7 @@ public static class BaselineCommand
         Backbone = backbone,
         EpochsPerStage = [epochs, 0, 0],
         PretrainLoss = ContrastiveMetric.Cosine,
-        Augmentation = AugmentationOptions.FromName(augment),
+        Augmentation = AugmentationOptions.Parse(augment),
         SnapshotEvery = 0,
     };
 

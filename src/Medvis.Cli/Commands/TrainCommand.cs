@@ -26,7 +26,7 @@ public static class TrainCommand
         public readonly Option<string> Data = new("--data") { Description = DatasetCatalog.SpecHelp, Required = true };
         public readonly Option<string> Split = new("--split") { Description = "train | val | test | all", DefaultValueFactory = _ => "train" };
         public readonly Option<int> ImageSize = new("--image-size") { Description = "Image side in pixels for folders and the demo", DefaultValueFactory = _ => 28 };
-        public readonly Option<string> Augment = new("--augment") { Description = "natural | rot90 | rotate", DefaultValueFactory = _ => "rotate" };
+        public readonly Option<string> Augment = new("--augment") { Description = AugmentationOptions.SpecHelp, DefaultValueFactory = _ => "rotate" };
         public readonly Option<string> Epochs = new("--epochs") { Description = $"Epochs of the three stages (default {string.Join(',', new TrainingOptions().EpochsPerStage)}; the paper: 1000,50,450)" };
         public readonly Option<int?> Batch = new("--batch") { Description = $"Batch size (default {new TrainingOptions().BatchSize})" };
         public readonly Option<string> Backbone = new("--backbone") { Description = string.Join(" | ", BackboneFactory.Names), DefaultValueFactory = _ => new TrainingOptions().Backbone };
@@ -72,7 +72,7 @@ public static class TrainCommand
             throw new ArgumentException($"Unknown backbone '{backbone}': use {string.Join(", ", Backbones)}.");
         var options = new TrainingOptions
         {
-            Augmentation = AugmentationOptions.FromName(parse.GetValue(args.Augment)!),
+            Augmentation = AugmentationOptions.Parse(parse.GetValue(args.Augment)!),
             Backbone = backbone,
             BatchSize = parse.GetValue(args.Batch) ?? defaults.BatchSize,
             EpochsPerStage = parse.GetValue(args.Epochs) is { } epochs ? ParseEpochs(epochs) : defaults.EpochsPerStage,

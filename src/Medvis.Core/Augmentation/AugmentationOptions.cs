@@ -7,8 +7,10 @@ namespace Medvis.Core.Augmentation;
 /// </summary>
 public sealed record AugmentationOptions
 {
-    /// <summary>RandomResizedCrop, scale (0.2, 1), aspect ratio (3/4, 4/3).</summary>
+    /// <summary>RandomResizedCrop, scale (<see cref="MinCropScale"/>, 1), aspect ratio (3/4, 4/3).</summary>
     public bool Crop { get; init; } = true;
+    /// <summary>Smallest crop area as a fraction of the image (the reference uses 0.2).</summary>
+    public double MinCropScale { get; init; } = 0.2;
     /// <summary>Horizontal flip with p = 0.5.</summary>
     public bool HorizontalFlip { get; init; } = true;
     /// <summary>Colour jitter (brightness/contrast/saturation 0.4, hue 0.1) with p = 0.8.</summary>
@@ -37,6 +39,68 @@ public sealed record AugmentationOptions
         "rotate" => Rotate,
         _ => throw new ArgumentException($"Unknown augmentation set '{name}': use natural, rot90 or rotate."),
     };
+
+    /// <summary>The words <see cref="Parse"/> understands, for help texts.</summary>
+    public const string SpecHelp =
+        "natural | rot90 | rotate, optionally followed by comma-separated changes for ablations: " +
+        "+item / -item (crop, hflip, jitter, grayscale, rot90, angle), crop-scale=0.2, max-angle=45; e.g. rotate,-grayscale,crop-scale=0.5";
+
+    /// <summary>
+    /// A named set, optionally changed item by item: <c>rotate,-grayscale,crop-scale=0.5</c> is <c>rotate</c> without
+    /// random greyscale and with crops of at least half the image. Throws naming the bad part.
+    /// </summary>
+    public static AugmentationOptions Parse(string spec)
+    {
+        var parts = spec.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) throw new ArgumentException("No augmentation given: use natural, rot90 or rotate.");
+        var options = FromName(parts[0]);
+        foreach (var part in parts.Skip(1))
+            options = ApplyChange(options, part.ToLowerInvariant());
+        return options.Validate();
+    }
+
+    private static AugmentationOptions ApplyChange(AugmentationOptions options, string change)
+    {
+        if (change.Split('=', 2) is [var key, var value])
+        {
+            if (!double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number))
+                throw new ArgumentException($"Augmentation setting '{change}': '{value}' is not a number.");
+            return key switch
+            {
+                "crop-scale" => options with { MinCropScale = number },
+                "max-angle" => options with { MaxRotationDegrees = number },
+                _ => throw new ArgumentException($"Unknown augmentation setting '{key}': use crop-scale or max-angle."),
+            };
+        }
+        var on = change[0] switch
+        {
+            '+' => true,
+            '-' => false,
+            _ => throw new ArgumentException($"Augmentation change '{change}' must start with + or - (e.g. -grayscale) or be a setting (e.g. crop-scale=0.5)."),
+        };
+        return change[1..] switch
+        {
+            "crop" => options with { Crop = on },
+            "hflip" => options with { HorizontalFlip = on },
+            "jitter" => options with { ColorJitter = on },
+            "grayscale" or "greyscale" => options with { Grayscale = on },
+            "rot90" => options with { Rot90AndVerticalFlip = on },
+            "angle" => options with { ArbitraryRotation = on },
+            var item => throw new ArgumentException($"Unknown augmentation item '{item}': use crop, hflip, jitter, grayscale, rot90 or angle."),
+        };
+    }
+
+    /// <summary>These options, or an exception naming every out-of-range value.</summary>
+    public AugmentationOptions Validate()
+    {
+        var problems = new List<string>();
+        if (!double.IsFinite(MaxRotationDegrees) || MaxRotationDegrees is < 0 or > 180)
+            problems.Add($"the largest rotation must be 0..180 degrees, not {MaxRotationDegrees}");
+        if (!double.IsFinite(MinCropScale) || MinCropScale is <= 0 or > 1)
+            problems.Add($"the smallest crop scale must be in (0, 1], not {MinCropScale}");
+        if (problems.Count > 0) throw new ArgumentException("Invalid augmentation: " + string.Join("; ", problems) + ".");
+        return this;
+    }
 
     /// <summary>The named set these options equal, or "custom".</summary>
     public string Describe() =>

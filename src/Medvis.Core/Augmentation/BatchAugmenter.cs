@@ -34,8 +34,7 @@ public sealed class BatchAugmenter : IDisposable
             throw new ArgumentException($"The border colour needs 1 or 3 channel values, not {borderColor01.Length}.", nameof(borderColor01));
         if (borderColor01.Any(c => !float.IsFinite(c) || c < 0 || c > 1))
             throw new ArgumentException($"The border colour must lie in 0..1 per channel, got ({string.Join(", ", borderColor01)}).", nameof(borderColor01));
-        if (!double.IsFinite(options.MaxRotationDegrees) || options.MaxRotationDegrees < 0 || options.MaxRotationDegrees > 180)
-            throw new ArgumentException($"The largest rotation must be 0..180 degrees, not {options.MaxRotationDegrees}.", nameof(options));
+        options.Validate();
         Options = options;
         _borderColor = (float[])borderColor01.Clone();
         _sampler = new ViewParameterSampler(options, generator);

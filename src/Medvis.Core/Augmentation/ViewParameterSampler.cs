@@ -5,7 +5,7 @@ namespace Medvis.Core.Augmentation;
 /// <summary>
 /// Draws <see cref="ViewParameters"/> for a batch from a CPU <see cref="torch.Generator"/>, following the
 /// probabilities and ranges of the reference pipelines (spec §5): rot90 p = 0.5, angle U[−max, max],
-/// RandomResizedCrop(scale (0.2, 1), ratio (3/4, 4/3)), flips p = 0.5, ColorJitter(0.4, 0.4, 0.4, 0.1) p = 0.8,
+/// RandomResizedCrop(scale (min, 1) with min 0.2 by default, ratio (3/4, 4/3)), flips p = 0.5, ColorJitter(0.4, 0.4, 0.4, 0.1) p = 0.8,
 /// greyscale p = 0.2.
 /// </summary>
 /// <remarks>
@@ -14,7 +14,6 @@ namespace Medvis.Core.Augmentation;
 /// </remarks>
 internal sealed class ViewParameterSampler(AugmentationOptions options, torch.Generator generator)
 {
-    private const double MinCropScale = 0.2;
     private const double MaxCropScale = 1.0;
     private const double MinCropRatio = 3.0 / 4.0;
     private const double MaxCropRatio = 4.0 / 3.0;
@@ -58,7 +57,7 @@ internal sealed class ViewParameterSampler(AugmentationOptions options, torch.Ge
     private ViewParameters SampleOne(ReadOnlySpan<double> u, int height, int width) => new(
         QuarterTurns: options.Rot90AndVerticalFlip && u[Rot90Draw] < Rot90Probability ? 1 : 0,
         AngleDegrees: options.ArbitraryRotation ? (2 * u[AngleDraw] - 1) * options.MaxRotationDegrees : 0,
-        Crop: options.Crop ? SampleCrop(u.Slice(CropDraws, 4 * CropAttempts), height, width) : CropBox.Full,
+        Crop: options.Crop ? SampleCrop(u.Slice(CropDraws, 4 * CropAttempts), height, width, options.MinCropScale) : CropBox.Full,
         HorizontalFlip: options.HorizontalFlip && u[HorizontalFlipDraw] < FlipProbability,
         VerticalFlip: options.Rot90AndVerticalFlip && u[VerticalFlipDraw] < FlipProbability,
         Jitter: options.ColorJitter && u[JitterApplyDraw] < JitterProbability
@@ -71,13 +70,13 @@ internal sealed class ViewParameterSampler(AugmentationOptions options, torch.Ge
     /// and log-uniform aspect ratio that fits, else a centre crop clamped to the ratio range. The only change is
     /// that all ten tries' uniforms are always drawn, to keep the draw layout fixed.
     /// </summary>
-    internal static CropBox SampleCrop(ReadOnlySpan<double> u, int height, int width)
+    internal static CropBox SampleCrop(ReadOnlySpan<double> u, int height, int width, double minCropScale = 0.2)
     {
         double area = (double)height * width;
         for (var attempt = 0; attempt < CropAttempts; attempt++)
         {
             var d = u.Slice(4 * attempt, 4);
-            var targetArea = area * (MinCropScale + (MaxCropScale - MinCropScale) * d[0]);
+            var targetArea = area * (minCropScale + (MaxCropScale - minCropScale) * d[0]);
             var logRatio = Math.Log(MinCropRatio) + (Math.Log(MaxCropRatio) - Math.Log(MinCropRatio)) * d[1];
             var ratio = Math.Exp(logRatio);
             var w = (int)Math.Round(Math.Sqrt(targetArea * ratio), MidpointRounding.ToEven); // Python's round

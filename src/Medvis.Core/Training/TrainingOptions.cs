@@ -90,6 +90,7 @@ public sealed record TrainingOptions
         if (CheckpointEvery < 1) problems.Add("checkpoint interval must be ≥ 1");
         if (HiddenDim < 2 || PretrainDim < 2) problems.Add("layer widths must be ≥ 2");
         if (Augmentation.MaxRotationDegrees is < 0 or > 180) problems.Add("maximum rotation must be within 0..180 degrees");
+        if (!double.IsFinite(Augmentation.MinCropScale) || Augmentation.MinCropScale is <= 0 or > 1) problems.Add("smallest crop scale must be in (0, 1]");
         if (problems.Count > 0) throw new ArgumentException("Invalid training options: " + string.Join("; ", problems) + ".");
         return this;
     }

@@ -57,6 +57,16 @@ public class ViewParameterSamplerTests
     }
 
     [Fact]
+    public void ALargerSmallestCropScaleGivesOnlyLargerCrops()
+    {
+        var views = Sample(AugmentationOptions.Natural with { MinCropScale = 0.5 });
+        // Whole-pixel rounding can shave a little off the 0.5 floor (e.g. 14×26 px of 28×28 = 0.464).
+        Assert.All(views, v => Assert.InRange(v.Crop.Width * v.Crop.Height, 0.45, 1.0));
+        var meanArea = views.Average(v => v.Crop.Width * v.Crop.Height);
+        Assert.InRange(meanArea, 0.70, 0.78); // ≈ 0.75 = mean of U(0.5, 1), less the tries that do not fit
+    }
+
+    [Fact]
     public void JitterFactorsAndOrdersFollowColorJitter()
     {
         var jitters = Sample(AugmentationOptions.Natural).Select(v => v.Jitter).OfType<JitterParameters>().ToArray();
