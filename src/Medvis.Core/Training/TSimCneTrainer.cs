@@ -111,7 +111,8 @@ public sealed class TSimCneTrainer(TrainingOptions options)
     /// <summary>Everything that changes while training; disposed at the end of the run.</summary>
     private sealed class RunState : IDisposable
     {
-        private const string CheckpointMagic = "MEDVIS-CKPT-1";
+        private const string CheckpointMagic = "MEDVIS-CKPT-2";
+        private const string LegacyCheckpointMagic = "MEDVIS-CKPT-1"; // written before checkpoints carried their settings
         private readonly TrainingOptions options;
         private readonly ImageDataset data;
         private readonly Device device;
@@ -254,6 +255,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
             {
                 writer.Write(CheckpointMagic);
+                writer.Write(CheckpointSettings.Describe(options, data));
                 writer.Write(GlobalEpoch);
                 writer.Write((int)network.OutputDim);
                 writer.Write(optimizerStage);
@@ -271,7 +273,9 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         public void Restore(byte[] state)
         {
             using var reader = new BinaryReader(new MemoryStream(state));
-            if (reader.ReadString() != CheckpointMagic) throw new InvalidDataException("The checkpoint is not a Medvis training checkpoint.");
+            var magic = reader.ReadString();
+            if (magic is not (CheckpointMagic or LegacyCheckpointMagic)) throw new InvalidDataException("The checkpoint is not a Medvis training checkpoint.");
+            if (magic == CheckpointMagic) CheckpointSettings.EnsureSame(reader.ReadString(), CheckpointSettings.Describe(options, data));
             GlobalEpoch = reader.ReadInt32();
             var outputDim = reader.ReadInt32();
             var savedStage = reader.ReadInt32();

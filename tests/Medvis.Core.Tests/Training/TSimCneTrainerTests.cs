@@ -83,6 +83,33 @@ public class TSimCneTrainerTests
     }
 
     [Fact]
+    public void ACheckpointOfOtherSettingsIsRefusedAndKept()
+    {
+        var data = TrainingTestData.TwoClasses(32, seed: 5);
+        var options = TrainingTestData.TinyOptions([1, 1, 1]);
+        var store = new InMemoryCheckpointStore();
+        using var cancel = new CancellationTokenSource();
+        var cancelAfterFirst = new SynchronousProgress<TrainingEvent>(e => { if (e is CheckpointSaved) cancel.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => new TSimCneTrainer(options).Train(data, cancelAfterFirst, store, cancel.Token));
+        var saved = store.Latest!;
+
+        var otherSeed = Assert.Throws<InvalidDataException>(() => new TSimCneTrainer(options with { Seed = 8 }).Train(data, checkpoints: store));
+        Assert.Contains("Seed 7 → 8", otherSeed.Message);
+        var otherAugmentation = Assert.Throws<InvalidDataException>(() =>
+            new TSimCneTrainer(options with { Augmentation = options.Augmentation with { Grayscale = false } }).Train(data, checkpoints: store));
+        Assert.Contains("Augmentation", otherAugmentation.Message);
+        var otherData = Assert.Throws<InvalidDataException>(() => new TSimCneTrainer(options).Train(TrainingTestData.TwoClasses(40), checkpoints: store));
+        Assert.Contains("32 images", otherData.Message);
+        Assert.Same(saved, store.Latest);
+
+        // Where it runs and how often it reports do not change the result, so those may differ on resume.
+        var messages = new List<string>();
+        new TSimCneTrainer(options with { SnapshotEvery = 0, CheckpointEvery = 2, Device = "auto" }).Train(data,
+            new SynchronousProgress<TrainingEvent>(e => { if (e is TrainingMessage m) messages.Add(m.Text); }), store).Model.Dispose();
+        Assert.Contains(messages, m => m.Contains("Resumed from the checkpoint after epoch 1"));
+    }
+
+    [Fact]
     public void ANativeErrorMidRunContinuesFromTheLastCheckpointWithTheSameResult()
     {
         var data = TrainingTestData.TwoClasses(64, seed: 5);

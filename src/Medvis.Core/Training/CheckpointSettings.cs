@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Medvis.Core.Data;
+using Medvis.Core.Storage;
+
+namespace Medvis.Core.Training;
+
+/// <summary>
+/// The settings a checkpoint was trained with, so that resuming with other ones (another seed, augmentation,
+/// schedule or dataset in the same output folder) fails loudly instead of silently continuing the old run.
+/// </summary>
+internal static class CheckpointSettings
+{
+    /// <summary>JSON of everything that shapes the result; the device and the snapshot/checkpoint cadence do not.</summary>
+    public static string Describe(TrainingOptions options, ImageDataset data)
+    {
+        var normalized = options with { Device = "any", SnapshotEvery = 0, SnapshotSize = 1, CheckpointEvery = 1 };
+        var settings = JsonNode.Parse(TrainingOptionsJson.Serialize(normalized))!.AsObject();
+        settings["Data"] = $"{data.Count} images, {data.Channels}×{data.Height}×{data.Width}, {data.ClassNames.Count} classes";
+        return settings.ToJsonString();
+    }
+
+    /// <summary>Throws <see cref="InvalidDataException"/> naming the settings that differ.</summary>
+    public static void EnsureSame(string saved, string current)
+    {
+        if (saved == current) return;
+        var before = JsonNode.Parse(saved)?.AsObject() ?? [];
+        var now = JsonNode.Parse(current)!.AsObject();
+        var differing = now.Select(p => p.Key).Union(before.Select(p => p.Key))
+            .Where(key => !JsonNode.DeepEquals(before[key], now[key]))
+            .Select(key => $"{key} {Show(before[key])} → {Show(now[key])}");
+        throw new InvalidDataException(
+            "The checkpoint was made with other settings, so this run cannot continue it (" + string.Join("; ", differing) +
+            "). Train into a new output folder, or delete the old checkpoint to start over.");
+    }
+
+    private static string Show(JsonNode? node) => node?.ToJsonString() ?? "none";
+}
