@@ -22,7 +22,7 @@ public static class ComputeDevice
         throw new ArgumentException($"Unknown device '{requested}': use auto, cpu or cuda.");
     }
 
-    /// <summary>The libtorch flavour this build references (set with -p:TorchBackend=cpu|cuda).</summary>
+    /// <summary>The libtorch flavour this build references (set with -p:TorchBackend=cpu|cuda|system).</summary>
     public static string BuildBackend =>
         typeof(ComputeDevice).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
             .OfType<System.Reflection.AssemblyMetadataAttribute>()
