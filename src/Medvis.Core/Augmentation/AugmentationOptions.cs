@@ -90,6 +90,33 @@ public sealed record AugmentationOptions
         };
     }
 
+    /// <summary>
+    /// The shortest spec <see cref="Parse"/> turns back into these options: the closest named set plus its changes,
+    /// e.g. <c>rotate,-grayscale</c>.
+    /// </summary>
+    public string ToSpec()
+    {
+        var candidates = new[] { ("rotate", Rotate), ("rot90", Rot90), ("natural", Natural) };
+        var (name, baseSet) = candidates.MinBy(c => Changes(c.Item2).Count);
+        return string.Join(",", Changes(baseSet).Prepend(name));
+    }
+
+    private List<string> Changes(AugmentationOptions from)
+    {
+        var changes = new List<string>();
+        void Item(string item, bool have, bool had) { if (have != had) changes.Add((have ? "+" : "-") + item); }
+        Item("crop", Crop, from.Crop);
+        Item("hflip", HorizontalFlip, from.HorizontalFlip);
+        Item("jitter", ColorJitter, from.ColorJitter);
+        Item("grayscale", Grayscale, from.Grayscale);
+        Item("rot90", Rot90AndVerticalFlip, from.Rot90AndVerticalFlip);
+        Item("angle", ArbitraryRotation, from.ArbitraryRotation);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (MinCropScale != from.MinCropScale) changes.Add("crop-scale=" + MinCropScale.ToString(invariant));
+        if (MaxRotationDegrees != from.MaxRotationDegrees) changes.Add("max-angle=" + MaxRotationDegrees.ToString(invariant));
+        return changes;
+    }
+
     /// <summary>These options, or an exception naming every out-of-range value.</summary>
     public AugmentationOptions Validate()
     {

@@ -29,24 +29,46 @@ public sealed class TSimCneTrainer(TrainingOptions options)
     public TrainingResult Train(ImageDataset data, IProgress<TrainingEvent>? progress = null,
         ICheckpointStore? checkpoints = null, CancellationToken cancellation = default)
     {
-        for (var attempt = 1; ; attempt++)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var recoveries = new NativeErrorRecoveries();
+        while (true)
         {
             try
             {
-                return TrainOnce(data, progress, checkpoints, cancellation);
+                return TrainOnce(data, progress, checkpoints, cancellation) with { Duration = clock.Elapsed };
             }
-            catch (ExternalException e) when (attempt <= MaxNativeErrorRecoveries && checkpoints?.LoadLatest() is not null)
+            catch (ExternalException e) when (checkpoints?.LoadLatest() is { } latest && recoveries.Allow(latest.GlobalEpoch))
             {
                 // TorchSharp 0.107 passes implicitly converted Scalars to libtorch as raw handles without keeping them
                 // alive, so a GC finalizing one mid-call now and then fails an op with a garbage scalar. The state
                 // of the last checkpoint is intact: continue from it rather than lose the run.
-                progress?.Report(new TrainingMessage($"libtorch failed ({FirstLine(e.Message)}); continuing from the last checkpoint (recovery {attempt} of {MaxNativeErrorRecoveries})."));
+                progress?.Report(new TrainingMessage($"libtorch failed ({FirstLine(e.Message)}); continuing from the last checkpoint " +
+                    $"(recovery {recoveries.Total}; {recoveries.WithoutProgress} of {MaxRecoveriesWithoutProgress} allowed without a new checkpoint)."));
             }
         }
     }
 
-    /// <summary>How often one <see cref="Train"/> call continues from its checkpoint after a native libtorch error.</summary>
-    public const int MaxNativeErrorRecoveries = 3;
+    /// <summary>
+    /// How often one <see cref="Train"/> call continues after native libtorch errors with no new checkpoint in between:
+    /// sporadic errors never end a long run, an error that recurs at the same point does.
+    /// </summary>
+    public const int MaxRecoveriesWithoutProgress = 3;
+
+    /// <summary>Counts recoveries, and those since the last one that was followed by a newer checkpoint.</summary>
+    private sealed class NativeErrorRecoveries
+    {
+        private int? epochAtLastError;
+        public int Total { get; private set; }
+        public int WithoutProgress { get; private set; }
+
+        public bool Allow(int checkpointEpoch)
+        {
+            WithoutProgress = epochAtLastError is { } previous && checkpointEpoch <= previous ? WithoutProgress + 1 : 1;
+            epochAtLastError = checkpointEpoch;
+            Total++;
+            return WithoutProgress <= MaxRecoveriesWithoutProgress;
+        }
+    }
 
     private static string FirstLine(string text)
     {

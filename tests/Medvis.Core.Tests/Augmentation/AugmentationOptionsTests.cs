@@ -28,6 +28,21 @@ public class AugmentationOptionsTests
     }
 
     [Theory]
+    [InlineData("rotate", "rotate")]
+    [InlineData("natural", "natural")]
+    [InlineData("rotate,-grayscale", "rotate,-grayscale")]
+    [InlineData("natural,+rot90", "rot90")]
+    [InlineData("natural,-crop,+grayscale,max-angle=30", "natural,-crop,max-angle=30")]
+    [InlineData("rotate,crop-scale=0.5,max-angle=30", "rotate,crop-scale=0.5,max-angle=30")]
+    [InlineData("natural,-jitter,-grayscale,+angle", "rotate,-jitter,-grayscale,-rot90")]
+    public void ToSpecIsTheShortestSpecThatParsesBack(string spec, string expected)
+    {
+        var options = AugmentationOptions.Parse(spec);
+        Assert.Equal(expected, options.ToSpec());
+        Assert.Equal(options, AugmentationOptions.Parse(options.ToSpec()));
+    }
+
+    [Theory]
     [InlineData("", "No augmentation")]
     [InlineData("rotated", "Unknown augmentation set")]
     [InlineData("rotate,-blur", "Unknown augmentation item 'blur'")]

@@ -145,6 +145,10 @@ public class CliAppTests : IDisposable
         Assert.Equal(("small", 256), (budget.Backbone, budget.BatchSize));
         Assert.Equal([70, 5, 90], budget.EpochsPerStage);
         Assert.Equal(0.01, budget.EffectiveFineTuneLearningRate);
+        Assert.Equal(AugmentationOptions.Rotate with { Grayscale = false }, budget.Augmentation);
+        var withGreyscale = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--preset", "cpu-budget", "--augment", "rotate"]);
+        Assert.Equal(AugmentationOptions.Rotate, withGreyscale.Augmentation);
+        Assert.Equal(AugmentationOptions.Rotate, TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x"]).Augmentation);
         var automatic = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--preset", "cpu-budget", "--fine-tune-lr", "auto"]);
         Assert.Null(automatic.FineTuneLearningRate);
 

@@ -117,7 +117,7 @@ public class TSimCneTrainerTests
         var uninterrupted = new TSimCneTrainer(options).Train(data);
         uninterrupted.Model.Dispose();
 
-        var store = new FailingOnceCheckpointStore(failAtEpoch: 3);
+        var store = new FailingCheckpointStore((3, 1));
         var messages = new List<string>();
         var recovered = new TSimCneTrainer(options).Train(data,
             new SynchronousProgress<TrainingEvent>(e => { if (e is TrainingMessage m) messages.Add(m.Text); }), store);
@@ -132,22 +132,58 @@ public class TSimCneTrainerTests
     [Fact]
     public void WithoutACheckpointANativeErrorIsNotSwallowed()
     {
-        var store = new FailingOnceCheckpointStore(failAtEpoch: 1);
+        var store = new FailingCheckpointStore((1, 1));
         Assert.Throws<System.Runtime.InteropServices.ExternalException>(() =>
             new TSimCneTrainer(TrainingTestData.TinyOptions([2, 0, 0])).Train(TrainingTestData.TwoClasses(16), checkpoints: store));
     }
 
-    /// <summary>Fails once, like a libtorch error, when asked to save the given epoch; stores normally otherwise.</summary>
-    private sealed class FailingOnceCheckpointStore(int failAtEpoch) : ICheckpointStore
+    [Fact]
+    public void SporadicNativeErrorsNeverEndARunAndEachIsRecoveredFrom()
     {
+        var data = TrainingTestData.TwoClasses(64, seed: 5);
+        var options = TrainingTestData.TinyOptions([2, 2, 2]);
+        var uninterrupted = new TSimCneTrainer(options).Train(data);
+        uninterrupted.Model.Dispose();
+
+        // Five errors in one run, more than MaxRecoveriesWithoutProgress, but each after a new checkpoint.
+        var store = new FailingCheckpointStore((2, 1), (3, 1), (4, 1), (5, 1), (6, 1));
+        var messages = new List<string>();
+        var recovered = new TSimCneTrainer(options).Train(data,
+            new SynchronousProgress<TrainingEvent>(e => { if (e is TrainingMessage m) messages.Add(m.Text); }), store);
+        recovered.Model.Dispose();
+
+        Assert.Equal(5, store.Failures);
+        Assert.Contains(messages, m => m.Contains("recovery 5; 1 of 3 allowed"));
+        AssertClose(uninterrupted.Coordinates, recovered.Coordinates, 1e-4f);
+    }
+
+    [Fact]
+    public void ANativeErrorThatKeepsRecurringAtTheSamePointEndsTheRun()
+    {
+        var store = new FailingCheckpointStore((3, int.MaxValue));
+        var messages = new List<string>();
+        Assert.Throws<System.Runtime.InteropServices.ExternalException>(() =>
+            new TSimCneTrainer(TrainingTestData.TinyOptions([2, 2, 0])).Train(TrainingTestData.TwoClasses(16),
+                new SynchronousProgress<TrainingEvent>(e => { if (e is TrainingMessage m) messages.Add(m.Text); }), store));
+        Assert.Equal(1 + TSimCneTrainer.MaxRecoveriesWithoutProgress, store.Failures);
+        Assert.Contains(messages, m => m.Contains("3 of 3 allowed"));
+        Assert.Equal(2, store.LoadLatest()!.GlobalEpoch);
+    }
+
+    /// <summary>Fails like a libtorch error when asked to save the given epochs (each a given number of times); stores normally otherwise.</summary>
+    private sealed class FailingCheckpointStore(params (int Epoch, int Times)[] failures) : ICheckpointStore
+    {
+        private readonly Dictionary<int, int> _remaining = failures.ToDictionary(f => f.Epoch, f => f.Times);
         private TrainingCheckpoint? _latest;
-        public bool Failed { get; private set; }
+        public int Failures { get; private set; }
+        public bool Failed => Failures > 0;
 
         public void Save(TrainingCheckpoint checkpoint)
         {
-            if (checkpoint.GlobalEpoch == failAtEpoch && !Failed)
+            if (_remaining.TryGetValue(checkpoint.GlobalEpoch, out var left) && left > 0)
             {
-                Failed = true;
+                _remaining[checkpoint.GlobalEpoch] = left - 1;
+                Failures++;
                 throw new System.Runtime.InteropServices.ExternalException("garbage scalar\nframe #0 …");
             }
             _latest = checkpoint;

@@ -70,6 +70,8 @@ public sealed class RunFormTests
         Assert.Equal(TrainingOptions.CpuBudget.EpochsPerStage, budget.Options.EpochsPerStage);
         Assert.Equal("small", budget.Options.Backbone);
         Assert.Equal(TrainingOptions.CpuBudget.FineTuneLearningRate, budget.Options.FineTuneLearningRate);
+        Assert.Equal(AugmentationOptions.Rotate with { Grayscale = false }, budget.Options.Augmentation);
+        Assert.False(form.Grayscale);
         Assert.Equal("cpu", budget.Options.Device);
         Assert.Null(budget.MaxImages);
     }
