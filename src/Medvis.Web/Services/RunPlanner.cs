@@ -48,14 +48,19 @@ public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, Run
         return problems.Count > 0 ? new([], problems) : new([Store(request)], []);
     }
 
-    /// <summary>Queues the same run once per augmentation set (natural, rot90, rotate), for side-by-side review.</summary>
+    /// <summary>
+    /// Queues the same run once per rotation set (natural, rot90, rotate), for side-by-side review. Only the rotation
+    /// items change: the request's other choices (greyscale off, say) hold for all three.
+    /// </summary>
     public PlanResult QueueAugmentationComparison(RunRequest request)
     {
         var variants = AugmentationOptions.SetNames
-            .Select(name => request with
+            .Select(AugmentationOptions.FromName)
+            .Select(set => request.Options.Augmentation with { Rot90AndVerticalFlip = set.Rot90AndVerticalFlip, ArbitraryRotation = set.ArbitraryRotation })
+            .Select(augmentation => request with
             {
-                Options = request.Options with { Augmentation = AugmentationOptions.FromName(name) with { MaxRotationDegrees = request.Options.Augmentation.MaxRotationDegrees } },
-                Name = $"{request.Name ?? "compare"} · {name}",
+                Options = request.Options with { Augmentation = augmentation },
+                Name = $"{request.Name ?? "compare"} · {augmentation.ToSpec()}",
             })
             .ToList();
         var problems = variants.SelectMany(Validate).Distinct().ToList();

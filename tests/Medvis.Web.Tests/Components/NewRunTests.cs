@@ -58,6 +58,22 @@ public sealed class NewRunTests : DatabasePageTestContext
     }
 
     [SkippableFact]
+    public void CompareAugmentationsKeepsThePresetsOtherItems()
+    {
+        Services.GetRequiredService<DatasetService>().Register(SharedData.File("breastmnist.npz"));
+        var cut = Render<NewRun>();
+
+        cut.Find("button[data-testid=preset-CPU-budget]").Click();
+        cut.Find("button[data-testid=queue-compare]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(3, Database.Runs.All().Count), Patience);
+        var runs = Database.Runs.All().OrderBy(r => r.Id).ToList();
+        Assert.Equal(["natural,-grayscale", "rot90,-grayscale", "rotate,-grayscale"],
+            runs.Select(r => TrainingOptionsJson.Deserialize(r.OptionsJson).Augmentation.ToSpec()));
+        Assert.All(runs, r => Assert.EndsWith(TrainingOptionsJson.Deserialize(r.OptionsJson).Augmentation.ToSpec(), r.Name));
+    }
+
+    [SkippableFact]
     public void ABatchLargerThanTheSubsetIsRejected()
     {
         Services.GetRequiredService<DatasetService>().Register(SharedData.File("breastmnist.npz"));
