@@ -23,7 +23,7 @@ internal static class TrainingMetrics
             ["images"] = data.Count,
             ["classes"] = data.ClassNames.Count,
             ["imageSize"] = $"{data.Channels}x{data.Height}x{data.Width}",
-            ["augmentation"] = options.Augmentation.Describe(),
+            ["augmentation"] = options.Augmentation.ToSpec(),
             ["backbone"] = options.Backbone,
             ["batchSize"] = options.BatchSize,
             ["epochsPerStage"] = options.EpochsPerStage,

@@ -84,7 +84,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         var device = ComputeDevice.Resolve(options.Device);
         var clock = Stopwatch.StartNew();
         using var run = new RunState(options, data, device);
-        progress?.Report(new TrainingMessage($"Training on {device.type} ({ComputeDevice.Describe()}); {data.Count} images, backbone {options.Backbone}, augmentation {options.Augmentation.Describe()}."));
+        progress?.Report(new TrainingMessage($"Training on {device.type} ({ComputeDevice.Describe()}); {data.Count} images, backbone {options.Backbone}, augmentation {options.Augmentation.ToSpec()}."));
 
         if (checkpoints?.LoadLatest() is { } checkpoint)
         {

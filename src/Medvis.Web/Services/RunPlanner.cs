@@ -88,7 +88,7 @@ public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, Run
         var dataset = database.Datasets.Get(request.DatasetId)!;
         var run = database.Runs.Add(new RunRecord
         {
-            Name = string.IsNullOrWhiteSpace(request.Name) ? $"{dataset.Name} · {request.Options.Augmentation.Describe()}" : request.Name.Trim(),
+            Name = string.IsNullOrWhiteSpace(request.Name) ? $"{dataset.Name} · {request.Options.Augmentation.ToSpec()}" : request.Name.Trim(),
             DatasetId = dataset.Id, DatasetSpec = dataset.Spec, DatasetName = dataset.Name, ImageSize = dataset.ImageSize,
             Split = request.Split, MaxImages = request.MaxImages,
             OptionsJson = TrainingOptionsJson.Serialize(request.Options),
