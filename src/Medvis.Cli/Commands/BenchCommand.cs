@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Medvis.Core.Augmentation;
 using Medvis.Core.Evaluation;
 using Medvis.Core.Training;
 using Spectre.Console;
@@ -13,20 +14,25 @@ public static class BenchCommand
         var backbones = new Option<string>("--backbones") { Description = "Comma-separated backbone names", DefaultValueFactory = _ => "tiny,small,resnet18" };
         var batches = new Option<string>("--batch") { Description = "Comma-separated batch sizes", DefaultValueFactory = _ => "128,256" };
         var size = new Option<int>("--size") { Description = "Image side in pixels", DefaultValueFactory = _ => 28 };
-        var steps = new Option<int>("--steps") { Description = "Timed steps per configuration", DefaultValueFactory = _ => 5 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps per configuration", DefaultValueFactory = _ => 20 };
+        var augment = new Option<string>("--augment") { Description = AugmentationOptions.SpecHelp, DefaultValueFactory = _ => "rotate" };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         var training = new Command("training", "Training throughput (two augmented views, forward, backward, SGD step) per backbone and batch size")
         {
-            backbones, batches, size, steps, device,
+            backbones, batches, size, steps, device, augment,
         };
         training.SetAction((parse, cancellation) =>
         {
-            var batchSizes = parse.GetValue(batches)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
+            var augmentation = AugmentationOptions.Parse(parse.GetValue(augment)!);
+            var batchSizes = parse.GetValue(batches)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(text => int.TryParse(text, out var batchSize) ? batchSize : throw new ArgumentException($"--batch: '{text}' is not a whole number"))
+                .ToArray();
+            var measurements = ThroughputBenchmark.Run(parse.GetValue(backbones)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                batchSizes, parse.GetValue(size), parse.GetValue(steps), parse.GetValue(device)!, augmentation, cancellation);
             var table = new Table().AddColumns("device", "backbone", "image", "batch", "images/s", "s/step");
             AnsiConsole.Live(table).Start(context =>
             {
-                foreach (var m in ThroughputBenchmark.Run(parse.GetValue(backbones)!.Split(',', StringSplitOptions.TrimEntries), batchSizes,
-                             parse.GetValue(size), parse.GetValue(steps), parse.GetValue(device)!, cancellation))
+                foreach (var m in measurements)
                 {
                     table.AddRow(m.Device, m.Backbone, $"{m.ImageSize}px", m.BatchSize.ToString(), m.ImagesPerSecond.ToString("F0"), m.SecondsPerStep.ToString("F3"));
                     context.Refresh();

@@ -102,6 +102,20 @@ public class CliAppTests : IDisposable
         Assert.Contains(expected, error);
     }
 
+    [Theory]
+    [InlineData("--batch", "64,big", "--batch: 'big' is not a whole number")]
+    [InlineData("--steps", "0", "steps 0 must be between")]
+    [InlineData("--backbones", "tiny,vgg", "Unknown backbone 'vgg'")]
+    [InlineData("--augment", "sideways", "Unknown augmentation set 'sideways'")]
+    public void BenchTrainingRejectsBadOptionsWithOneLine(string option, string value, string expected)
+    {
+        var (code, _, error) = Run("bench", "training", "--device", "cpu", option, value);
+
+        Assert.Equal(CliApp.ErrorExitCode, code);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(expected, error);
+    }
+
     [Fact]
     public void TrainNamesAMissingDataset()
     {

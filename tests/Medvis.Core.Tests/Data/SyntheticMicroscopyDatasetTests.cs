@@ -50,7 +50,7 @@ public class SyntheticMicroscopyDatasetTests
         Assert.Equal(101, flags.IsDuplicate.Count(f => f));
         Assert.Equal(50, flags.IsArtefact.Count(f => f));
         Assert.DoesNotContain(true, val.Flags.IsDuplicate.Concat(val.Flags.IsArtefact));
-        Assert.False(flags.IsDuplicate.Zip(flags.IsArtefact).Any(p => p.First && p.Second));
+        Assert.DoesNotContain(flags.IsDuplicate.Zip(flags.IsArtefact), p => p.First && p.Second);
 
         var duplicates = Enumerable.Range(0, train.Count).Where(i => flags.IsDuplicate[i]).ToArray();
         var original = train.Image(duplicates[0]).ToArray();
