@@ -223,12 +223,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
                 var count = Math.Min(batchSize, data.Count - step * batchSize);
                 var indices = order.narrow(0, step * batchSize, count).to(device);
                 var batch = ImageTensors.Batch(images, indices);
-                var views = cat([augmenter.Augment(batch), augmenter.Augment(batch)], 0);
-                ImageTensors.Normalize(views, mean, std);
-                var loss = ContrastiveLoss.Compute(network.forward(views), metric);
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
+                var loss = ContrastiveStep.Run(network, optimizer, augmenter, batch, mean, std, metric);
                 lossSum.add_(loss.detach().to_type(ScalarType.Float64));
                 if (progress is not null && (step + 1) % reportEvery == 0)
                     progress.Report(new StepProgress(stage.Number, epoch, step + 1, steps, loss.item<float>()));
