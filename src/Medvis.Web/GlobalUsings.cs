@@ -2,4 +2,7 @@
 global using Medvis.Core.Data;
 global using Medvis.Core.Storage;
 global using Medvis.Core.Training;
-global using Medvis.Web.Services;
+global using Medvis.Web.Datasets;
+global using Medvis.Web.Extensions;
+global using Medvis.Web.Results;
+global using Medvis.Web.Training;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Medvis.Core.Data;
-using Medvis.Core.Storage;
 
 namespace Medvis.Core.Training;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Medvis.Core.Data;
-using Medvis.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Medvis.Web.Apis;

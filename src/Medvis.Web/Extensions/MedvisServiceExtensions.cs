@@ -2,7 +2,6 @@ using Medvis.Core.Storage;
 using Medvis.Web.Apis;
 using Medvis.Web.Components;
 using Medvis.Web.Hubs;
-using Medvis.Web.Services;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using Medvis.Web.Services;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Medvis.Web.Hubs;

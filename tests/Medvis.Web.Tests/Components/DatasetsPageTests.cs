@@ -1,6 +1,10 @@
 using Bunit;
 using Medvis.Web.Components.Pages;
-using Medvis.Web.Services;
+using DatasetsPage = Medvis.Web.Components.Pages.Datasets;
+using Medvis.Web.Datasets;
+using Medvis.Web.Extensions;
+using Medvis.Web.Results;
+using Medvis.Web.Training;
 using Medvis.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,7 +22,7 @@ public sealed class DatasetsPageTests : DatabasePageTestContext
     [Fact]
     public void ABadPathShowsOneClearMessageAndRegistersNothing()
     {
-        var cut = Render<Datasets>();
+        var cut = Render<DatasetsPage>();
         cut.Find("input[data-testid=dataset-path]").Change("/no/such/cells.npz");
 
         cut.Find("button[data-testid=register-dataset]").Click();
@@ -32,7 +36,7 @@ public sealed class DatasetsPageTests : DatabasePageTestContext
     {
         var demo = Services.GetRequiredService<DatasetService>().Register(DatasetService.DemoSpec).Dataset!;
 
-        var cut = Render<Datasets>();
+        var cut = Render<DatasetsPage>();
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("img.medvis-thumb")), Patience);
         var details = cut.Find("[data-testid=dataset-details]").TextContent;

@@ -1,7 +1,10 @@
 using Bunit;
 using Medvis.Core.Storage;
 using Medvis.Web.Components.Pages;
-using Medvis.Web.Services;
+using Medvis.Web.Datasets;
+using Medvis.Web.Extensions;
+using Medvis.Web.Results;
+using Medvis.Web.Training;
 using Medvis.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;

@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
 using Medvis.Core.Storage;
-using Medvis.Web.Services;
+using Medvis.Web.Datasets;
+using Medvis.Web.Extensions;
+using Medvis.Web.Results;
+using Medvis.Web.Training;
 using Medvis.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

@@ -1,7 +1,10 @@
 using Medvis.Core.Augmentation;
 using Medvis.Core.Data;
 using Medvis.Core.Training;
-using Medvis.Web.Services;
+using Medvis.Web.Datasets;
+using Medvis.Web.Extensions;
+using Medvis.Web.Results;
+using Medvis.Web.Training;
 using Microsoft.Extensions.Options;
 
 namespace Medvis.Web.Tests.Services;

@@ -1,5 +1,8 @@
 using Medvis.Core.Storage;
-using Medvis.Web.Services;
+using Medvis.Web.Datasets;
+using Medvis.Web.Extensions;
+using Medvis.Web.Results;
+using Medvis.Web.Training;
 
 namespace Medvis.Web.Tests.Services;
 

@@ -1,4 +1,7 @@
-using Medvis.Web.Services;
+using Medvis.Web.Datasets;
+using Medvis.Web.Extensions;
+using Medvis.Web.Results;
+using Medvis.Web.Training;
 
 namespace Medvis.Web.Tests.Services;
 

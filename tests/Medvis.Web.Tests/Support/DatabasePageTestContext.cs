@@ -1,6 +1,9 @@
 using Medvis.Core.Storage;
 using Medvis.Web.Extensions;
-using Medvis.Web.Services;
+using Medvis.Web.Datasets;
+using Medvis.Web.Extensions;
+using Medvis.Web.Results;
+using Medvis.Web.Training;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 

@@ -1,6 +1,9 @@
 using Medvis.Core.Data;
 using Medvis.Core.Training;
-using Medvis.Web.Services;
+using Medvis.Web.Datasets;
+using Medvis.Web.Extensions;
+using Medvis.Web.Results;
+using Medvis.Web.Training;
 
 namespace Medvis.Web.Tests.Support;
 

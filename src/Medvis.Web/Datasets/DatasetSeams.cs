@@ -1,6 +1,6 @@
 using Medvis.Core.Data;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Datasets;
 
 // Narrow seams onto Core features that are built in parallel branches (data catalog, image codecs, evaluation).
 // The web app depends only on these; CoreAdapters.cs binds them to Medvis.Core.

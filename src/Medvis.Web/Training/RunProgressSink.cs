@@ -1,7 +1,7 @@
 using Medvis.Core.Storage;
 using Medvis.Core.Training;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Training;
 
 /// <summary>
 /// Receives the trainer's events on the training thread: stores what late joiners need (epoch history, latest

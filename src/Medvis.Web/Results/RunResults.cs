@@ -2,7 +2,7 @@ using Medvis.Core.Data;
 using Medvis.Core.Storage;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Results;
 
 /// <summary>Read access to finished runs (map, metrics, images behind each point), cached: many views read the same map.</summary>
 public sealed class RunResults(MedvisDatabase database, DatasetService datasets, IMapMetrics metrics, IMemoryCache cache)

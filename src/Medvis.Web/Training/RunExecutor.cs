@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Medvis.Core.Storage;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Training;
 
 /// <summary>
 /// Trains one run start to finish on the calling thread and records the outcome: done with map, metrics and

@@ -1,4 +1,4 @@
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Extensions;
 
 /// <summary>The web app's settings, section "Medvis" of appsettings.json.</summary>
 public sealed class MedvisOptions

@@ -1,4 +1,4 @@
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Datasets;
 
 /// <summary>PNG thumbnails of dataset images for the browser (nearest-neighbour enlargement keeps small images crisp).</summary>
 public sealed class ThumbnailRenderer

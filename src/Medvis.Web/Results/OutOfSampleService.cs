@@ -2,7 +2,7 @@ using Medvis.Core.Data;
 using Medvis.Core.Storage;
 using Medvis.Core.Training;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Results;
 
 /// <summary>New images placed on an existing map.</summary>
 public sealed record PlacedImages(ImageDataset Images, float[] X, float[] Y);

@@ -1,7 +1,7 @@
 using Medvis.Core.Data;
 using Medvis.Core.Training;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Training;
 
 /// <summary>Trains a map; the seam between the hosted service and the t-SimCNE engine.</summary>
 public interface IMapTrainer

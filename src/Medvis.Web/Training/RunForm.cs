@@ -2,7 +2,7 @@ using Medvis.Core.Augmentation;
 using Medvis.Core.Models;
 using Medvis.Core.Training;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Training;
 
 /// <summary>
 /// The new-run form's state, editable field by field, turned into a <see cref="RunRequest"/> on submit.

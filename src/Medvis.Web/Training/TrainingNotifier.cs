@@ -4,7 +4,7 @@ using Medvis.Core.Storage;
 using Medvis.Web.Hubs;
 using Microsoft.AspNetCore.SignalR;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Training;
 
 /// <summary>
 /// Fans run updates out to subscribed components (Blazor circuits) and to SignalR groups (other clients).

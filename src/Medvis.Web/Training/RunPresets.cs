@@ -1,7 +1,7 @@
 using Medvis.Core.Training;
 using Microsoft.Extensions.Options;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Training;
 
 /// <summary>A named starting point for the new-run form.</summary>
 public sealed record RunPreset(string Name, string Description, TrainingOptions Options, int? MaxImages);

@@ -1,7 +1,7 @@
 using Medvis.Core.Data;
 using Medvis.Core.Storage;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Training;
 
 /// <summary>The images a run trains on, and where each sits in the dataset split (for thumbnails).</summary>
 public sealed record TrainingData(ImageDataset Images, int[] DatasetIndices);

@@ -1,6 +1,6 @@
 using Medvis.Core.Storage;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Training;
 
 /// <summary>Something that happened to a run, as sent to pages and hub clients. Plain data.</summary>
 public abstract record RunUpdate(int RunId);

@@ -3,7 +3,7 @@ using Medvis.Core.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Datasets;
 
 /// <summary>Outcome of registering a dataset: the record, or a message for the user.</summary>
 public sealed record RegistrationResult(DatasetRecord? Dataset, string? Error)

@@ -1,6 +1,6 @@
 using Medvis.Core.Evaluation;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Datasets;
 
 /// <summary>Binds the web app's seams (<see cref="IDatasetOpener"/>, <see cref="IUploadDecoder"/>, <see cref="IMapMetrics"/>) to Medvis.Core.</summary>
 public static class CoreAdapters

@@ -1,4 +1,4 @@
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Training;
 
 /// <summary>
 /// What a live view shows of a run, rebuilt from its <see cref="RunHistory"/> and kept current by updates.

@@ -4,7 +4,7 @@ using Medvis.Core.Data;
 using Medvis.Core.Storage;
 using Medvis.Core.Training;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Training;
 
 /// <summary>What the new-run form asks for.</summary>
 public sealed record RunRequest(int DatasetId, DatasetSplit Split, TrainingOptions Options, int? MaxImages = null, string? Name = null);

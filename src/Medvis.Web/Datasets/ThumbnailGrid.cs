@@ -1,4 +1,4 @@
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Datasets;
 
 /// <summary>One cell of the thumbnail grid. <see cref="PointIndex"/> is set when the cell is full enough to show an image.</summary>
 public sealed record GridCell(int Row, int Column, int Count, int? PointIndex, int? Label)

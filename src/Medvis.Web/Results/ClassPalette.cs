@@ -1,4 +1,4 @@
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Results;
 
 /// <summary>Class colours shared by every view (map, grid frames, bars, snapshots): tab10, then tab20's light tones.</summary>
 public static class ClassPalette

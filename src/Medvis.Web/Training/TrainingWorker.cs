@@ -1,7 +1,7 @@
 using Medvis.Core.Storage;
 using Microsoft.Extensions.Options;
 
-namespace Medvis.Web.Services;
+namespace Medvis.Web.Training;
 
 /// <summary>
 /// Drains the <see cref="TrainingQueue"/>: each run trains on its own long-running thread (the engine is

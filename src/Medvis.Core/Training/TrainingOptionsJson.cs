@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Medvis.Core.Training;
 
-namespace Medvis.Core.Storage;
+namespace Medvis.Core.Training;
 
 /// <summary>Serialises <see cref="TrainingOptions"/> for storage; one place so every reader agrees.</summary>
 public static class TrainingOptionsJson
