@@ -42,7 +42,7 @@ public static class BenchCommand
         });
         var points = new Option<int>("--points") { Description = "Points in the synthetic 2-D map", DefaultValueFactory = _ => 100_000 };
         var classes = new Option<int>("--classes") { Description = "Classes in the synthetic map", DefaultValueFactory = _ => 9 };
-        var metrics = new Command("metrics", "kNN accuracy + silhouette timing on a synthetic 2-D map (the issue's 100,000 points, 9 classes)") { points, classes };
+        var metrics = new Command("metrics", "kNN accuracy + silhouette timing on a synthetic 2-D map (100,000 points, 9 classes)") { points, classes };
         metrics.SetAction(parse =>
         {
             var timing = EvaluationBenchmark.MapMetrics(parse.GetValue(points), parse.GetValue(classes));
@@ -51,7 +51,7 @@ public static class BenchCommand
         });
         var tsnePoints = new Option<int>("--points") { Description = "Random points", DefaultValueFactory = _ => 12_000 };
         var dims = new Option<int>("--dims") { Description = "Dimensions", DefaultValueFactory = _ => 784 };
-        var tsne = new Command("tsne", "t-SNE timing on random points (the issue's 12,000 × 784)") { tsnePoints, dims };
+        var tsne = new Command("tsne", "t-SNE timing on random points (12,000 × 784)") { tsnePoints, dims };
         tsne.SetAction(parse =>
         {
             var timing = EvaluationBenchmark.Tsne(parse.GetValue(tsnePoints), parse.GetValue(dims));

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Medvis.Core.Data;
+using Medvis.Core.Runs;
 
 namespace Medvis.Cli.Commands;
 
@@ -34,18 +34,8 @@ internal static class CommandErrors
         }
     }
 
-    /// <summary>"error: &lt;file&gt;: &lt;problem&gt;" or "error: &lt;message&gt;", on one line.</summary>
-    public static string Describe(Exception e)
-    {
-        var message = e switch
-        {
-            DatasetFormatException d => $"{d.Path}: {d.Problem}",
-            NotImplementedException => $"this build cannot do that yet ({e.Message})",
-            _ => e.Message,
-        };
-        return "error: " + message.ReplaceLineEndings(" ");
-    }
+    /// <summary>"error: " and <see cref="UserErrors.Describe"/>'s one line.</summary>
+    public static string Describe(Exception e) => "error: " + UserErrors.Describe(e);
 
-    private static bool IsExpected(Exception e) => e is DatasetFormatException or ArgumentException or IOException
-        or UnauthorizedAccessException or InvalidDataException or NotImplementedException or FormatException;
+    private static bool IsExpected(Exception e) => UserErrors.IsUserError(e);
 }

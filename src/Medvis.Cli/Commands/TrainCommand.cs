@@ -3,49 +3,55 @@ using System.Globalization;
 using Medvis.Cli.Output;
 using Medvis.Core.Augmentation;
 using Medvis.Core.Data;
-using Medvis.Core.Evaluation;
 using Medvis.Core.Models;
+using Medvis.Core.Runs;
 using Medvis.Core.Training;
 using Spectre.Console;
 
 namespace Medvis.Cli.Commands;
 
 /// <summary>
-/// <c>medvis train</c>: trains t-SimCNE on a dataset and writes coords.csv, model.bin and metrics.json to
-/// <c>--out</c>; checkpoints go to <c>--out/checkpoint</c> so a cancelled run (Ctrl+C) can resume.
+/// <c>medvis train</c>: one map run (<see cref="MapRunPipeline"/>) into a folder: coords.csv, model.bin, metrics.json
+/// and run.json (the reproducibility card); checkpoints go to <c>--out/checkpoint</c> so a cancelled run (Ctrl+C)
+/// resumes. <c>--card run.json</c> trains the map a card describes again.
 /// </summary>
 public static class TrainCommand
 {
-    /// <summary>The backbones the CLI offers.</summary>
-    public static IReadOnlyList<string> Backbones => BackboneFactory.Names;
+    private static readonly RunPresetCatalog Presets = new();
 
     /// <summary>The command's options; one set per command instance (symbols must not be shared between trees).</summary>
     private sealed class Arguments
     {
-        public readonly Option<string> Preset = new("--preset") { Description = "cpu-quick (the defaults) | cpu-budget (small backbone, 70,5,90, stage 3 at lr/10, rotate without random greyscale: 12k images in ~35 min on 2 cores) | paper (resnet18, batch 1024, 1000,50,450); other options override it", DefaultValueFactory = _ => "cpu-quick" };
-        public readonly Option<string> Data = new("--data") { Description = DatasetCatalog.SpecHelp, Required = true };
+        public readonly Option<string> Preset = new("--preset") { Description = PresetHelp(), DefaultValueFactory = _ => RunPresetCatalog.CpuQuick };
+        public readonly Option<string?> Data = new("--data") { Description = DatasetCatalog.SpecHelp + " (required unless --card names it)" };
+        public readonly Option<string?> Card = new("--card") { Description = "A run.json to reproduce: its dataset (checked by content hash), split, subset and every setting; --data may point at a moved copy of the data" };
         public readonly Option<string> Split = new("--split") { Description = "train | val | test | all", DefaultValueFactory = _ => "train" };
         public readonly Option<int> ImageSize = new("--image-size") { Description = "Image side in pixels for folders and the demo", DefaultValueFactory = _ => 28 };
-        public readonly Option<string?> Augment = new("--augment") { Description = AugmentationOptions.SpecHelp + " (default: the preset's; rotate for cpu-quick and paper, rotate,-grayscale for cpu-budget)" };
-        public readonly Option<string> Epochs = new("--epochs") { Description = $"Epochs of the three stages (default {string.Join(',', new TrainingOptions().EpochsPerStage)}; the paper: 1000,50,450)" };
-        public readonly Option<int?> Batch = new("--batch") { Description = $"Batch size (default {new TrainingOptions().BatchSize})" };
-        public readonly Option<string> Backbone = new("--backbone") { Description = string.Join(" | ", BackboneFactory.Names), DefaultValueFactory = _ => new TrainingOptions().Backbone };
-        public readonly Option<string?> LearningRate = new("--lr") { Description = $"Base learning rate, or 'auto' for the reference's 0.03·batch/256 (default {new TrainingOptions().LearningRate})" };
-        public readonly Option<string?> FineTuneLearningRate = new("--fine-tune-lr") { Description = "Stage 3 learning rate, or 'auto' (default): lr/1000 for a 450-epoch stage 3, scaled up for shorter ones" };
-        public readonly Option<int> Seed = new("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
-        public readonly Option<string> Device = new("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
-        public readonly Option<string> Out = new("--out") { Description = "Folder for coords.csv, model.bin, metrics.json and the checkpoint", Required = true };
+        public readonly Option<int?> MaxImages = new("--max-images") { Description = "Train on a seeded random subset of at most this many images (default: the whole split)" };
+        public readonly Option<string?> Augment = new("--augment") { Description = AugmentationOptions.SpecHelp + " (default: the preset's)" };
+        public readonly Option<string?> Epochs = new("--epochs") { Description = "Epochs of the three stages, e.g. 40,5,15 (default: the preset's; the paper: 1000,50,450)" };
+        public readonly Option<int?> Batch = new("--batch") { Description = "Batch size (default: the preset's)" };
+        public readonly Option<string?> Backbone = new("--backbone") { Description = string.Join(" | ", BackboneFactory.Names) + " (default: the preset's)" };
+        public readonly Option<string?> LearningRate = new("--lr") { Description = $"Base learning rate, or 'auto' for the reference's 0.03·batch/256 (default: the preset's; cpu-quick {new TrainingOptions().LearningRate})" };
+        public readonly Option<string?> FineTuneLearningRate = new("--fine-tune-lr") { Description = "Stage 3 learning rate, or 'auto': lr/1000 for a 450-epoch stage 3, scaled up for shorter ones (default: the preset's)" };
+        public readonly Option<int?> Seed = new("--seed") { Description = "Random seed (default 0)" };
+        public readonly Option<string?> Device = new("--device") { Description = "auto | cpu | cuda (default: the preset's; cpu for the cpu-* presets, auto for paper)" };
+        public readonly Option<string> Out = new("--out") { Description = "Folder for coords.csv, model.bin, metrics.json, run.json and the checkpoint", Required = true };
+
+        public Command Into(Command command)
+        {
+            foreach (var option in new Option[] { Preset, Data, Card, Split, ImageSize, MaxImages, Augment, Epochs, Batch, Backbone,
+                         LearningRate, FineTuneLearningRate, Seed, Device, Out })
+                command.Options.Add(option);
+            return command;
+        }
     }
 
     /// <summary>The <c>train</c> command.</summary>
     public static Command Create()
     {
         var args = new Arguments();
-        var command = new Command("train", "Train a t-SimCNE map of a dataset.")
-        {
-            args.Preset, args.Data, args.Split, args.ImageSize, args.Augment, args.Epochs, args.Batch, args.Backbone, args.LearningRate,
-            args.FineTuneLearningRate, args.Seed, args.Device, args.Out,
-        };
+        var command = args.Into(new Command("train", "Train a t-SimCNE map of a dataset."));
         command.SetAction((parse, cancellation) => CommandErrors.GuardAsync(parse, () => RunAsync(parse, args, cancellation)));
         return command;
     }
@@ -55,22 +61,19 @@ public static class TrainCommand
     public static TrainingOptions ParseTrainingOptions(IReadOnlyList<string> arguments)
     {
         var args = new Arguments();
-        var command = new Command("train") { args.Preset, args.Data, args.Split, args.ImageSize, args.Augment, args.Epochs, args.Batch,
-            args.Backbone, args.LearningRate, args.FineTuneLearningRate, args.Seed, args.Device, args.Out };
-        var parse = command.Parse(arguments);
+        var parse = args.Into(new Command("train")).Parse(arguments);
         if (parse.Errors.Count > 0) throw new ArgumentException(string.Join(" ", parse.Errors.Select(e => e.Message)));
-        return ParseOptions(parse, args);
+        return ParseOptions(parse, args, Presets.Get(parse.GetValue(args.Preset)!).Options);
     }
 
-    /// <summary>The validated training options the command line asks for.</summary>
+    /// <summary>The preset's options with every option given on the command line in its place, validated.</summary>
     /// <exception cref="ArgumentException">Naming every bad value.</exception>
-    private static TrainingOptions ParseOptions(ParseResult parse, Arguments args)
+    private static TrainingOptions ParseOptions(ParseResult parse, Arguments args, TrainingOptions defaults)
     {
-        var defaults = PresetOptions(parse.GetValue(args.Preset)!);
-        var backbone = (parse.GetResult(args.Backbone) is { Implicit: false } ? parse.GetValue(args.Backbone)! : defaults.Backbone).Trim().ToLowerInvariant();
-        if (!Backbones.Contains(backbone))
-            throw new ArgumentException($"Unknown backbone '{backbone}': use {string.Join(", ", Backbones)}.");
-        var options = new TrainingOptions
+        var backbone = parse.GetValue(args.Backbone)?.Trim().ToLowerInvariant() ?? defaults.Backbone;
+        if (!BackboneFactory.Names.Contains(backbone))
+            throw new ArgumentException($"Unknown backbone '{backbone}': use {string.Join(", ", BackboneFactory.Names)}.");
+        var options = defaults with
         {
             Augmentation = parse.GetValue(args.Augment) is { } augment ? AugmentationOptions.Parse(augment) : defaults.Augmentation,
             Backbone = backbone,
@@ -78,22 +81,11 @@ public static class TrainCommand
             EpochsPerStage = parse.GetValue(args.Epochs) is { } epochs ? ParseEpochs(epochs) : defaults.EpochsPerStage,
             LearningRate = ParseLearningRate(parse.GetValue(args.LearningRate), defaults.LearningRate),
             FineTuneLearningRate = ParseLearningRate(parse.GetValue(args.FineTuneLearningRate), defaults.FineTuneLearningRate, "--fine-tune-lr"),
-            Seed = parse.GetValue(args.Seed),
-            Device = ParseDevice(parse.GetValue(args.Device)!),
-            SnapshotEvery = defaults.SnapshotEvery,
-            CheckpointEvery = defaults.CheckpointEvery,
+            Seed = parse.GetValue(args.Seed) ?? defaults.Seed,
+            Device = parse.GetValue(args.Device) is { } device ? ParseDevice(device) : defaults.Device,
         };
         return options.Validate();
     }
-
-    /// <summary>The options a named preset starts from.</summary>
-    public static TrainingOptions PresetOptions(string name) => name.Trim().ToLowerInvariant() switch
-    {
-        "cpu-quick" or "quick" => new TrainingOptions(),
-        "cpu-budget" or "budget" => TrainingOptions.CpuBudget,
-        "paper" => TrainingOptions.Paper,
-        _ => throw new ArgumentException($"Unknown preset '{name}': use cpu-quick, cpu-budget or paper."),
-    };
 
     /// <summary>A number, "auto" (the rule <see cref="TrainingOptions"/> documents) or nothing (<paramref name="fallback"/>).</summary>
     public static double? ParseLearningRate(string? text, double? fallback, string optionName = "--lr")
@@ -125,57 +117,49 @@ public static class TrainCommand
             : throw new ArgumentException($"Unknown device '{text}': use auto, cpu or cuda.");
     }
 
+    private static string PresetHelp() =>
+        string.Join(" | ", Presets.All.Select(p => $"{p.Name}: {p.Description}")) + "; other options override it";
+
+    /// <summary>The run the command line asks for, and the content hash its data must have (from a card).</summary>
+    private static (MapRunRequest Request, string? ContentHash) Plan(ParseResult parse, Arguments args)
+    {
+        if (parse.GetValue(args.Card) is { } cardPath)
+        {
+            if (!File.Exists(cardPath)) throw new FileNotFoundException($"{cardPath}: file not found.", cardPath);
+            var card = RunCard.FromJson(File.ReadAllText(cardPath), cardPath);
+            var request = card.ToRequest();
+            if (parse.GetValue(args.Data) is { } movedData)
+                request = request with { Dataset = request.Dataset with { Spec = movedData } };
+            return (request, card.Dataset.ContentHash);
+        }
+        var spec = parse.GetValue(args.Data) ?? throw new ArgumentException("Give --data (the dataset to train on) or --card (a run.json to reproduce).");
+        var preset = Presets.Get(parse.GetValue(args.Preset)!);
+        var selection = new DatasetSelection(spec, DatasetCatalog.ParseSplit(parse.GetValue(args.Split)!), parse.GetValue(args.ImageSize),
+            parse.GetValue(args.MaxImages) ?? preset.MaxImages);
+        return (new MapRunRequest(selection, ParseOptions(parse, args, preset.Options)), null);
+    }
+
     private static async Task<int> RunAsync(ParseResult parse, Arguments args, CancellationToken cancellation)
     {
-        var options = ParseOptions(parse, args);
-        var spec = parse.GetValue(args.Data)!;
-        var split = DatasetCatalog.ParseSplit(parse.GetValue(args.Split)!);
-        var imageSize = parse.GetValue(args.ImageSize);
-        if (imageSize is < 8 or > 1024) throw new ArgumentException($"--image-size {imageSize} must be between 8 and 1024.");
-        var outDir = Path.GetFullPath(parse.GetValue(args.Out)!);
+        var (request, contentHash) = Plan(parse, args);
+        var sink = new FolderRunSink(parse.GetValue(args.Out)!);
         var console = CliConsole.For(parse.InvocationConfiguration.Output);
+        var pipeline = new MapRunPipeline(new CatalogDatasetLoader(), new TSimCneMapTrainer());
 
-        var data = DatasetCatalog.Load(spec, split, imageSize);
-        Directory.CreateDirectory(outDir);
-        var checkpoints = new FolderCheckpointStore(Path.Combine(outDir, "checkpoint"));
-        console.MarkupLineInterpolated($"Training on [bold]{data.Name}[/]: {data.Count} images, {data.ClassNames.Count} classes, {data.Channels}×{data.Height}×{data.Width}");
-
-        var reporter = new TrainingProgressDisplay(console, options.EpochsPerStage.Sum());
-        TrainingResult result;
+        var display = new TrainingProgressDisplay(console, request.Options.EpochsPerStage.Sum());
+        MapRunOutcome outcome;
         try
         {
-            result = await reporter.RunAsync(progress => Task.Factory.StartNew(
-                () => new TSimCneTrainer(options).Train(data, progress, checkpoints, cancellation),
+            outcome = await display.RunAsync(progress => Task.Factory.StartNew(
+                () => pipeline.Run(request, sink, progress, cancellation, contentHash),
                 cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         }
         catch (OperationCanceledException)
         {
-            await parse.InvocationConfiguration.Error.WriteLineAsync($"cancelled, checkpoint kept in {checkpoints.Folder}");
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"cancelled, checkpoint kept in {Path.Combine(sink.Folder, "checkpoint")}");
             return CliApp.CancelledExitCode;
         }
-
-        using (result.Model)
-        {
-            WriteOutputs(outDir, spec, split, data, options, result, reporter.LastImagesPerSecond);
-        }
-        console.MarkupLineInterpolated($"Done in {result.Duration:hh\\:mm\\:ss}, final loss {result.FinalLoss:F4}. Wrote coords.csv, model.bin, metrics.json, run.json to {outDir}");
+        console.MarkupLineInterpolated($"Done in {outcome.Duration:hh\\:mm\\:ss}, final loss {outcome.FinalLoss:F4}, kNN {outcome.Metrics.KnnAccuracy:P1}. Wrote {FolderRunSink.CoordinatesFile}, {FolderRunSink.ModelFile}, {FolderRunSink.MetricsFile}, {FolderRunSink.CardFile} to {sink.Folder}");
         return 0;
-    }
-
-    private static void WriteOutputs(string outDir, string spec, DatasetSplit split, ImageDataset data, TrainingOptions options,
-        TrainingResult result, double? imagesPerSecond)
-    {
-        CoordsCsv.Write(Path.Combine(outDir, "coords.csv"), new MapCoordinates(data.SourceIndices, data.Labels, data.ClassNames, result.Coordinates));
-        var model = Path.Combine(outDir, "model.bin");
-        File.WriteAllBytes(model + ".tmp", result.Model.ToBytes());
-        File.Move(model + ".tmp", model, overwrite: true);
-        TrainingMetrics.Write(Path.Combine(outDir, "run.json"),
-            TrainingMetrics.Compute(spec, split, data, options, result, imagesPerSecond));
-        var report = MapEvaluator.Evaluate(result.Coordinates, data.Labels, data.ClassNames);
-        report = report.WithMethod($"t-SimCNE ({options.Augmentation.ToSpec()})") with
-        {
-            Timings = report.Timings with { EmbeddingSeconds = result.Duration.TotalSeconds },
-        };
-        File.WriteAllText(Path.Combine(outDir, "metrics.json"), report.ToJson());
     }
 }

@@ -9,9 +9,6 @@ namespace Medvis.Cli.Output;
 /// </summary>
 internal sealed class TrainingProgressDisplay(IAnsiConsole console, int totalEpochs)
 {
-    /// <summary>Throughput of the last finished epoch, for metrics.json.</summary>
-    public double? LastImagesPerSecond { get; private set; }
-
     /// <summary>Runs <paramref name="train"/> (given the progress sink) while displaying its events.</summary>
     public async Task<T> RunAsync<T>(Func<IProgress<TrainingEvent>, Task<T>> train)
     {
@@ -37,7 +34,6 @@ internal sealed class TrainingProgressDisplay(IAnsiConsole console, int totalEpo
                 task.Description = Markup.Escape($"stage {step.Stage} epoch {step.Epoch + 1} step {step.Step}/{step.StepsPerEpoch} loss {step.Loss:F4}");
                 break;
             case EpochCompleted epoch:
-                LastImagesPerSecond = epoch.ImagesPerSecond;
                 task.Value = epoch.GlobalEpoch;
                 task.Description = Markup.Escape($"stage {epoch.Stage} epoch {epoch.Epoch + 1}/{epoch.EpochsInStage} loss {epoch.Loss:F4} {epoch.ImagesPerSecond:F0} img/s");
                 break;
@@ -52,7 +48,6 @@ internal sealed class TrainingProgressDisplay(IAnsiConsole console, int totalEpo
         switch (e)
         {
             case EpochCompleted epoch:
-                LastImagesPerSecond = epoch.ImagesPerSecond;
                 console.WriteLine($"epoch {epoch.GlobalEpoch}/{epoch.TotalEpochs} (stage {epoch.Stage}, {epoch.Epoch + 1}/{epoch.EpochsInStage}): loss {epoch.Loss:F4}, {epoch.ImagesPerSecond:F0} img/s, lr {epoch.LearningRate:G3}");
                 break;
             case CheckpointSaved saved:

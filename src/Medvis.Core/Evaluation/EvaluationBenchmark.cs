@@ -26,7 +26,7 @@ public sealed record TsneTiming(int Points, int Dimensions, double PreparationSe
     double CpuSeconds);
 
 /// <summary>
-/// Timings the issue asks for (the lead's <c>bench</c> verb prints them): metrics of a 100,000-point 2-D map
+/// Timings that <c>medvis bench</c> prints: metrics of a 100,000-point 2-D map
 /// with 9 classes (target ≤ 30 s on 2 cores) and t-SNE of 12,000 random 784-d points (target ≤ 3 min).
 /// </summary>
 public static class EvaluationBenchmark

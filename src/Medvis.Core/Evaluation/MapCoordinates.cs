@@ -16,13 +16,18 @@ public static class CoordsCsv
     /// <summary>The header line, in column order.</summary>
     public const string Header = "index,label,class,x,y";
 
-    /// <summary>Writes one row per point; class names are quoted where they hold commas or quotes.</summary>
-    public static void Write(string path, MapCoordinates map)
+    /// <summary>Writes one row per point to <paramref name="path"/>; see <see cref="Format"/>.</summary>
+    public static void Write(string path, MapCoordinates map) => File.WriteAllText(path, Format(map, path));
+
+    /// <summary>The CSV text: the header, then one row per point; class names are quoted where they hold commas or quotes.</summary>
+    /// <param name="map">The map.</param>
+    /// <param name="source">Names the map in an error message.</param>
+    public static string Format(MapCoordinates map, string source = "map")
     {
         ArgumentNullException.ThrowIfNull(map);
         var n = map.Labels.Length;
         if (map.Coords.GetLength(0) != n || map.Indices.Length != n || map.Coords.GetLength(1) != 2)
-            throw new ArgumentException($"{path}: a map needs N×2 coordinates, N labels and N indices ({map.Coords.GetLength(0)}×{map.Coords.GetLength(1)}, {n}, {map.Indices.Length}).");
+            throw new ArgumentException($"{source}: a map needs N×2 coordinates, N labels and N indices ({map.Coords.GetLength(0)}×{map.Coords.GetLength(1)}, {n}, {map.Indices.Length}).");
         var text = new StringBuilder(Header).Append('\n');
         for (var i = 0; i < n; i++)
             text.Append(map.Indices[i].ToString(CultureInfo.InvariantCulture)).Append(',')
@@ -30,7 +35,7 @@ public static class CoordsCsv
                 .Append(Quote(map.ClassNames[map.Labels[i]])).Append(',')
                 .Append(map.Coords[i, 0].ToString("R", CultureInfo.InvariantCulture)).Append(',')
                 .Append(map.Coords[i, 1].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-        File.WriteAllText(path, text.ToString());
+        return text.ToString();
     }
 
     /// <summary>Reads a coords.csv; columns are found by header name. Throws <see cref="FormatException"/> naming the file and line.</summary>
@@ -117,7 +122,8 @@ public static class CoordsCsv
         int.TryParse(field, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
             : throw new FormatException($"{path}:{row + 2}: '{field}' in column '{column}' is not an integer.");
 
-    private static string Quote(string field) =>
+    /// <summary>A CSV field as RFC 4180 writes it: quoted (with doubled quotes) where it holds a comma, quote or line break.</summary>
+    public static string Quote(string field) =>
         field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 
     /// <summary>RFC 4180 fields of one line (quoted fields may hold commas and doubled quotes).</summary>

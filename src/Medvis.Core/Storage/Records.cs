@@ -43,7 +43,7 @@ public sealed class RunRecord
     public DatasetSplit Split { get; set; } = DatasetSplit.Train;
     /// <summary>Train on a seeded random subset of this many images (null: the whole split).</summary>
     public int? MaxImages { get; set; }
-    /// <summary><see cref="Training.TrainingOptions"/> as JSON (see <see cref="TrainingOptionsJson"/>).</summary>
+    /// <summary><see cref="Training.TrainingOptions"/> as JSON (see <see cref="Training.TrainingOptionsJson"/>).</summary>
     public string OptionsJson { get; set; } = "{}";
     public RunStatus Status { get; set; } = RunStatus.Queued;
     /// <summary>Why the run failed (one line).</summary>

@@ -6,7 +6,7 @@ namespace Medvis.Core.Storage;
 
 /// <summary>
 /// The large outputs of a run, kept in LiteDB file storage: the map (coordinates, labels, dataset indices),
-/// the metrics JSON and the trained model's bytes.
+/// the metrics JSON, the reproducibility card's JSON and the trained model's bytes.
 /// </summary>
 public sealed class RunArtifactStore(ILiteDatabase db)
 {
@@ -15,6 +15,7 @@ public sealed class RunArtifactStore(ILiteDatabase db)
     private static string ResultId(int runId) => $"result/{runId}";
     private static string MetricsId(int runId) => $"metrics/{runId}";
     private static string ModelId(int runId) => $"model/{runId}";
+    private static string CardId(int runId) => $"card/{runId}";
 
     /// <summary>Stores (replaces) the map of a finished run.</summary>
     public void SaveResult(RunResult result)
@@ -67,8 +68,15 @@ public sealed class RunArtifactStore(ILiteDatabase db)
     /// <summary>The trained model's bytes, or null when the run has none.</summary>
     public byte[]? LoadModel(int runId) => Download(ModelId(runId));
 
+    /// <summary>Stores (replaces) the reproducibility card of a run, as JSON.</summary>
+    public void SaveCardJson(int runId, string json) => Upload(CardId(runId), Encoding.UTF8.GetBytes(json));
+
+    /// <summary>The stored card JSON of a run, or null (runs finished before cards existed have none).</summary>
+    public string? LoadCardJson(int runId) => Download(CardId(runId)) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
     internal void DeleteAll(int runId)
     {
+        db.FileStorage.Delete(CardId(runId));
         db.FileStorage.Delete(ResultId(runId));
         db.FileStorage.Delete(MetricsId(runId));
         db.FileStorage.Delete(ModelId(runId));

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Medvis.Core.Augmentation;
 using Medvis.Core.Compute;
 using Medvis.Core.Data;
+using Medvis.Core.Evaluation;
 using Medvis.Core.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -157,7 +158,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             (mean, std) = ImageTensors.ChannelStatistics(data);
             borderColor = Augmentation.BorderColor.Compute(data);
             augmenter = new BatchAugmenter(options.Augmentation, borderColor.Select(c => c / 255f).ToArray(), generator);
-            snapshotIndices = ChooseSnapshot(data.Count, options.SnapshotSize, options.Seed);
+            snapshotIndices = SeededSubset.Choose(data.Count, options.SnapshotSize, options.Seed);
 
             var spec = BackboneFactory.Spec(options.Backbone, Math.Min(data.Height, data.Width));
             network = new TSimCneNetwork(spec, data.Channels, options.HiddenDim, options.PretrainDim);
@@ -238,11 +239,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         public EmbeddingSnapshot Snapshot(int stage, int epoch)
         {
             var subset = data.Subset(snapshotIndices);
-            var coordinates = Embed(subset);
-            var count = snapshotIndices.Length;
-            var x = new float[count];
-            var y = new float[count];
-            for (var i = 0; i < count; i++) { x[i] = coordinates[i, 0]; y[i] = coordinates[i, 1]; }
+            var (x, y) = MapPoints.Columns(Embed(subset));
             return new EmbeddingSnapshot(stage, epoch, GlobalEpoch, snapshotIndices, subset.Labels, x, y);
         }
 
@@ -319,16 +316,6 @@ public sealed class TSimCneTrainer(TrainingOptions options)
                     optimizerStage = savedStage;
                 }
             }
-        }
-
-        private static int[] ChooseSnapshot(int count, int size, int seed)
-        {
-            var indices = Enumerable.Range(0, count).ToArray();
-            if (size >= count) return indices;
-            new Random(seed).Shuffle(indices);
-            var chosen = indices.Take(size).ToArray();
-            Array.Sort(chosen);
-            return chosen;
         }
 
         public void Dispose()

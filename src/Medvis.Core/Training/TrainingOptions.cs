@@ -79,23 +79,26 @@ public sealed record TrainingOptions
 
     private const int ReferenceFineTuneEpochs = 450;
 
-    /// <summary>Throws <see cref="ArgumentException"/> listing every problem; returns the options for chaining.</summary>
-    public TrainingOptions Validate()
+    /// <summary>Every problem of these options, field by field (empty when they can be used).</summary>
+    public IReadOnlyList<ValidationProblem> Problems()
     {
-        var problems = new List<string>();
-        if (BatchSize is < 4 or > 65536) problems.Add($"batch size {BatchSize} must be between 4 and 65536");
-        if (EpochsPerStage is not { Length: 3 }) problems.Add("epochs must be given for exactly three stages");
-        else if (EpochsPerStage.Any(e => e is < 0 or > 100_000)) problems.Add("epochs per stage must be between 0 and 100000");
-        else if (EpochsPerStage.Sum() == 0) problems.Add("at least one stage must have epochs");
-        if (LearningRate is { } lr && (double.IsNaN(lr) || lr <= 0 || lr > 100)) problems.Add($"learning rate {lr} must be in (0, 100]");
-        if (FineTuneLearningRate is { } ft && (double.IsNaN(ft) || ft <= 0 || ft > 100)) problems.Add($"fine-tuning learning rate {ft} must be in (0, 100]");
-        if (SnapshotEvery < 0) problems.Add("snapshot interval must be ≥ 0");
-        if (SnapshotSize is < 1 or > 100_000) problems.Add("snapshot size must be between 1 and 100000");
-        if (CheckpointEvery < 1) problems.Add("checkpoint interval must be ≥ 1");
-        if (HiddenDim < 2 || PretrainDim < 2) problems.Add("layer widths must be ≥ 2");
-        if (Augmentation.MaxRotationDegrees is < 0 or > 180) problems.Add("maximum rotation must be within 0..180 degrees");
-        if (!double.IsFinite(Augmentation.MinCropScale) || Augmentation.MinCropScale is <= 0 or > 1) problems.Add("smallest crop scale must be in (0, 1]");
-        if (problems.Count > 0) throw new ArgumentException("Invalid training options: " + string.Join("; ", problems) + ".");
-        return this;
+        var problems = new List<ValidationProblem>();
+        void Add(string field, string message) => problems.Add(new(field, message));
+        if (BatchSize is < 4 or > 65536) Add(nameof(BatchSize), $"batch size {BatchSize} must be between 4 and 65536");
+        if (EpochsPerStage is not { Length: 3 }) Add(nameof(EpochsPerStage), "epochs must be given for exactly three stages");
+        else if (EpochsPerStage.Any(e => e is < 0 or > 100_000)) Add(nameof(EpochsPerStage), "epochs per stage must be between 0 and 100000");
+        else if (EpochsPerStage.Sum() == 0) Add(nameof(EpochsPerStage), "at least one stage must have epochs");
+        if (LearningRate is { } lr && (double.IsNaN(lr) || lr <= 0 || lr > 100)) Add(nameof(LearningRate), $"learning rate {lr} must be in (0, 100]");
+        if (FineTuneLearningRate is { } ft && (double.IsNaN(ft) || ft <= 0 || ft > 100)) Add(nameof(FineTuneLearningRate), $"fine-tuning learning rate {ft} must be in (0, 100]");
+        if (SnapshotEvery < 0) Add(nameof(SnapshotEvery), "snapshot interval must be ≥ 0");
+        if (SnapshotSize is < 1 or > 100_000) Add(nameof(SnapshotSize), "snapshot size must be between 1 and 100000");
+        if (CheckpointEvery < 1) Add(nameof(CheckpointEvery), "checkpoint interval must be ≥ 1");
+        if (HiddenDim < 2 || PretrainDim < 2) Add(nameof(HiddenDim), "layer widths must be ≥ 2");
+        if (Augmentation.MaxRotationDegrees is < 0 or > 180) Add(nameof(Augmentation), "maximum rotation must be within 0..180 degrees");
+        if (!double.IsFinite(Augmentation.MinCropScale) || Augmentation.MinCropScale is <= 0 or > 1) Add(nameof(Augmentation), "smallest crop scale must be in (0, 1]");
+        return problems;
     }
+
+    /// <summary>Throws <see cref="InvalidSettingsException"/> listing every problem; returns the options for chaining.</summary>
+    public TrainingOptions Validate() => Problems() is { Count: > 0 } problems ? throw new InvalidSettingsException(problems) : this;
 }

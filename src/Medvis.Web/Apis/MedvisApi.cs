@@ -1,6 +1,8 @@
+using Medvis.Core.Runs;
 using System.Globalization;
 using System.Text;
 using Medvis.Core.Data;
+using Medvis.Core.Evaluation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Medvis.Web.Apis;
@@ -15,6 +17,7 @@ public static class MedvisApi
         api.MapGet("/runs/{runId:int}/images/{point:int}.png", RunPointImage);
         api.MapGet("/runs/{runId:int}/coordinates.csv", Coordinates);
         api.MapGet("/runs/{runId:int}/tags.csv", Tags);
+        api.MapGet("/runs/{runId:int}/run.json", Card);
         return app;
     }
 
@@ -29,9 +32,9 @@ public static class MedvisApi
             if (index < 0 || index >= images.Count) return TypedResults.NotFound();
             return Png(renderer.Png(images, index, scale));
         }
-        catch (Exception e) when (DatasetService.IsUserInputProblem(e))
+        catch (Exception e) when (UserErrors.IsUserError(e))
         {
-            return TypedResults.BadRequest(DatasetService.OneLine(e));
+            return TypedResults.BadRequest(UserErrors.Describe(e));
         }
     }
 
@@ -40,15 +43,19 @@ public static class MedvisApi
         int runId, int point, RunResults results, ThumbnailRenderer renderer, int scale = 3) =>
         results.ImageOfPoint(runId, point) is { } image ? Png(renderer.Png(image.Images, image.Index, scale)) : TypedResults.NotFound();
 
-    /// <summary>point,x,y,label,class,dataset_index for every point of the map.</summary>
+    /// <summary>The map as coords.csv, the same format <c>medvis train</c> writes and <c>medvis eval</c> reads.</summary>
     public static Results<FileContentHttpResult, NotFound> Coordinates(int runId, RunResults results)
     {
         if (results.Result(runId) is not { } map) return TypedResults.NotFound();
-        var csv = new StringBuilder("point,x,y,label,class,dataset_index\n");
-        for (var i = 0; i < map.Count; i++)
-            csv.Append(CultureInfo.InvariantCulture, $"{i},{map.X[i]:R},{map.Y[i]:R},{map.Labels[i]},{Quote(map.ClassNames[map.Labels[i]])},{map.DatasetIndices[i]}\n");
-        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"run-{runId}-coordinates.csv");
+        var csv = CoordsCsv.Format(new MapCoordinates(map.DatasetIndices, map.Labels, map.ClassNames, MapPoints.FromColumns(map.X, map.Y)));
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv", $"run-{runId}-coordinates.csv");
     }
+
+    /// <summary>The run's reproducibility card, the run.json <c>medvis train --card</c> reproduces it from.</summary>
+    public static Results<FileContentHttpResult, NotFound> Card(int runId, RunResults results) =>
+        results.Card(runId) is { } card
+            ? TypedResults.File(Encoding.UTF8.GetBytes(card.ToJson()), "application/json", $"run-{runId}-run.json")
+            : TypedResults.NotFound();
 
     /// <summary>tag,point,dataset_index for every tagged point of a run.</summary>
     public static Results<FileContentHttpResult, NotFound> Tags(int runId, RunResults results)
@@ -57,7 +64,7 @@ public static class MedvisApi
         var csv = new StringBuilder("tag,point,dataset_index\n");
         foreach (var tag in results.Tags(runId))
         foreach (var point in tag.PointIndices.Where(p => p >= 0 && p < map.Count))
-            csv.Append(CultureInfo.InvariantCulture, $"{Quote(tag.Label)},{point},{map.DatasetIndices[point]}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{CoordsCsv.Quote(tag.Label)},{point},{map.DatasetIndices[point]}\n");
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"run-{runId}-tags.csv");
     }
 
@@ -66,11 +73,9 @@ public static class MedvisApi
     {
         var csv = new StringBuilder("point,dataset_index,label,class\n");
         foreach (var i in points.Where(p => p >= 0 && p < map.Count))
-            csv.Append(CultureInfo.InvariantCulture, $"{i},{map.DatasetIndices[i]},{map.Labels[i]},{Quote(map.ClassNames[map.Labels[i]])}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{i},{map.DatasetIndices[i]},{map.Labels[i]},{CoordsCsv.Quote(map.ClassNames[map.Labels[i]])}\n");
         return csv.ToString();
     }
 
     private static FileContentHttpResult Png(byte[] bytes) => TypedResults.File(bytes, "image/png");
-
-    private static string Quote(string value) => value.Contains(',') || value.Contains('"') ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
 }

@@ -2,8 +2,8 @@ using Medvis.Core.Data;
 
 namespace Medvis.Web.Datasets;
 
-// Narrow seams onto Core features that are built in parallel branches (data catalog, image codecs, evaluation).
-// The web app depends only on these; CoreAdapters.cs binds them to Medvis.Core.
+// Seams onto Core's dataset catalog and image codecs, so page tests can open and decode without real files;
+// CoreAdapters.cs binds them to Medvis.Core.
 
 /// <summary>Opens a dataset by spec: "demo", an .npz path or an image folder path.</summary>
 public interface IDatasetOpener
@@ -21,22 +21,3 @@ public interface IUploadDecoder
     /// <exception cref="DatasetFormatException">An undecodable file, named.</exception>
     ImageDataset Decode(IReadOnlyList<UploadedFile> files, int channels, int height, int width);
 }
-
-/// <summary>Scores a 2-D map the way the paper does (kNN accuracy, silhouette; overall and per class).</summary>
-public interface IMapMetrics
-{
-    /// <summary>The full metrics report as JSON (the same document the CLI writes), stored with the run.</summary>
-    string EvaluateToJson(float[] x, float[] y, int[] labels, IReadOnlyList<string> classNames);
-
-    /// <summary>The numbers the panels show, read from a stored report.</summary>
-    RunMetrics Read(string json);
-}
-
-/// <summary>The numbers the metrics panels show. Undefined values (a class without test points) are null.</summary>
-public sealed record RunMetrics(
-    double KnnAccuracy,
-    double? Silhouette,
-    IReadOnlyList<string> ClassNames,
-    double?[] KnnRecallPerClass,
-    double?[] SilhouettePerClass,
-    int K);

@@ -1,4 +1,5 @@
 using Medvis.Core.Data;
+using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public sealed record RegistrationResult(DatasetRecord? Dataset, string? Error)
 /// </summary>
 public sealed class DatasetService(
     MedvisDatabase database, IDatasetOpener opener, IMemoryCache cache, IOptions<MedvisOptions> options, ILogger<DatasetService> logger)
+    : IDatasetLoader
 {
     /// <summary>The spec of the built-in synthetic dataset.</summary>
     public const string DemoSpec = "demo";
@@ -49,9 +51,9 @@ public sealed class DatasetService(
             logger.LogInformation("Registered dataset {Spec} as {Id}", spec, record.Id);
             return new(record, null);
         }
-        catch (Exception e) when (IsUserInputProblem(e))
+        catch (Exception e) when (UserErrors.IsUserError(e))
         {
-            return new(null, OneLine(e));
+            return new(null, UserErrors.Describe(e));
         }
     }
 
@@ -63,7 +65,7 @@ public sealed class DatasetService(
         if (!result.Succeeded) logger.LogError("Could not register the demo dataset: {Error}", result.Error);
     }
 
-    /// <summary>The images of one split (cached).</summary>
+    /// <summary>The images of one split (cached); what map runs train on, too.</summary>
     public ImageDataset Load(string spec, int imageSize, DatasetSplit split) =>
         cache.GetOrCreate((spec, imageSize, split), entry =>
         {
@@ -84,11 +86,4 @@ public sealed class DatasetService(
         }
         return samples.Select(s => s.ToArray()).ToList();
     }
-
-    /// <summary>Bad paths and files are the user's to fix: say so instead of crashing.</summary>
-    internal static bool IsUserInputProblem(Exception e) =>
-        e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException or ArgumentException
-            or UnauthorizedAccessException or IOException or InvalidDataException or NotSupportedException;
-
-    internal static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ").Trim();
 }

@@ -1,3 +1,5 @@
+using Medvis.Core.Runs;
+
 namespace Medvis.Web.Extensions;
 
 /// <summary>The web app's settings, section "Medvis" of appsettings.json.</summary>
@@ -38,4 +40,7 @@ public sealed class PresetSettings
     public int? SnapshotSize { get; set; }
     /// <summary>Train on at most this many images (seeded random subset); null = the whole split.</summary>
     public int? MaxImages { get; set; }
+
+    /// <summary>These settings as the preset catalogue takes them.</summary>
+    public QuickPresetOverrides ToOverrides() => new(Backbone, BatchSize, EpochsPerStage, SnapshotSize, MaxImages);
 }

@@ -1,3 +1,4 @@
+using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Medvis.Web.Apis;
 using Medvis.Web.Components;
@@ -37,13 +38,14 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton<DatasetService>();
         builder.Services.AddSingleton<ThumbnailRenderer>();
         builder.Services.AddSingleton<RunResults>();
-        builder.Services.AddSingleton<RunPresets>();
+        builder.Services.AddSingleton(sp => new RunPresetCatalog(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.CpuQuick.ToOverrides()));
         builder.Services.AddSingleton<OutOfSampleService>();
 
         builder.Services.AddSingleton<TrainingQueue>();
         builder.Services.AddSingleton<RunCancellations>();
         builder.Services.AddSingleton<TrainingNotifier>();
-        builder.Services.AddSingleton<TrainingDataLoader>();
+        builder.Services.AddSingleton<IDatasetLoader>(sp => sp.GetRequiredService<DatasetService>());
+        builder.Services.AddSingleton<MapRunPipeline>();
         builder.Services.AddSingleton<RunExecutor>();
         builder.Services.AddSingleton<RunPlanner>();
         builder.Services.AddSingleton<IMapTrainer, TSimCneMapTrainer>();

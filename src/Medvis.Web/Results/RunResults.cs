@@ -5,11 +5,19 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Medvis.Web.Results;
 
 /// <summary>Read access to finished runs (map, metrics, images behind each point), cached: many views read the same map.</summary>
-public sealed class RunResults(MedvisDatabase database, DatasetService datasets, IMapMetrics metrics, IMemoryCache cache)
+public sealed class RunResults(MedvisDatabase database, DatasetService datasets, IMemoryCache cache)
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(10);
 
+    /// <summary>Every run, newest state, in the order the repository keeps them.</summary>
+    public IReadOnlyList<RunRecord> Runs() => database.Runs.All();
+
+    /// <summary>One run, or null.</summary>
     public RunRecord? Run(int runId) => database.Runs.Get(runId);
+
+    /// <summary>The reproducibility card of a finished run, or null (runs finished before cards existed have none).</summary>
+    public RunCard? Card(int runId) =>
+        database.Artifacts.LoadCardJson(runId) is { } json ? RunCard.FromJson(json, $"run {runId}") : null;
 
     /// <summary>The stored map, or null while the run has none.</summary>
     public RunResult? Result(int runId) =>
@@ -17,7 +25,7 @@ public sealed class RunResults(MedvisDatabase database, DatasetService datasets,
             : database.Artifacts.LoadResult(runId) is { } loaded ? cache.Set(("result", runId), loaded, CacheLifetime) : null;
 
     public RunMetrics? Metrics(int runId) =>
-        database.Artifacts.LoadMetricsJson(runId) is { } json ? metrics.Read(json) : null;
+        database.Artifacts.LoadMetricsJson(runId) is { } json ? RunMetricsReader.Read(json) : null;
 
     /// <summary>The image behind map point <paramref name="pointIndex"/> of a run, or null when out of range.</summary>
     public (ImageDataset Images, int Index)? ImageOfPoint(int runId, int pointIndex)

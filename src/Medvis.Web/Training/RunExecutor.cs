@@ -1,17 +1,20 @@
 using System.Diagnostics;
+using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 
 namespace Medvis.Web.Training;
 
 /// <summary>
-/// Trains one run start to finish on the calling thread and records the outcome: done with map, metrics and
-/// model; cancelled; failed with the error; or queued again when the app shuts down mid-run (it resumes from
-/// its checkpoint on the next start).
+/// Runs one stored run through the <see cref="MapRunPipeline"/> on the calling thread and records the outcome:
+/// done with map, metrics, card and model; cancelled; failed with the error; or queued again when the app shuts
+/// down mid-run (it resumes from its checkpoint on the next start).
 /// </summary>
-public sealed class RunExecutor(
-    MedvisDatabase database, TrainingDataLoader dataLoader, IMapTrainer trainer, IMapMetrics metrics,
-    TrainingNotifier notifier, ILogger<RunExecutor> logger)
+public sealed class RunExecutor(MedvisDatabase database, MapRunPipeline pipeline, TrainingNotifier notifier, ILogger<RunExecutor> logger)
 {
+    /// <summary>Trains run <paramref name="runId"/> if it is still queued.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellation">Cancels this run (the user's cancel, or the shutdown).</param>
+    /// <param name="shutdown">The app's shutdown: a run it interrupts is queued again instead of cancelled.</param>
     public void Execute(int runId, CancellationToken cancellation, CancellationToken shutdown)
     {
         // Only a run still queued starts: a cancel may have landed between dequeuing and now.
@@ -30,17 +33,12 @@ public sealed class RunExecutor(
         var clock = Stopwatch.StartNew();
         try
         {
-            var options = TrainingOptionsJson.Deserialize(run.OptionsJson);
-            var data = dataLoader.Load(run, options.Seed);
-            sink.AddMessage($"Training on {data.Images.Count} images of {run.DatasetName} ({run.Split}).");
-            var result = trainer.Train(data.Images, options, sink, database.CheckpointsFor(runId), cancellation);
-            using var model = result.Model;
-            var (x, y) = Split(result.Coordinates);
-            database.Artifacts.SaveResult(new RunResult(runId, x, y, data.Images.Labels, data.DatasetIndices, data.Images.ClassNames));
-            database.Artifacts.SaveMetricsJson(runId, metrics.EvaluateToJson(x, y, data.Images.Labels, data.Images.ClassNames));
-            database.Artifacts.SaveModel(runId, model.ToBytes());
+            var request = new MapRunRequest(
+                new DatasetSelection(run.DatasetSpec, run.Split, run.ImageSize, run.MaxImages),
+                TrainingOptionsJson.Deserialize(run.OptionsJson));
+            var outcome = pipeline.Run(request, new StoredRunSink(database, runId), sink, cancellation);
             database.ClearCheckpoints(runId);
-            Finish(runId, RunStatus.Done, null, clock, result.FinalLoss);
+            Finish(runId, RunStatus.Done, null, clock, outcome.FinalLoss);
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
@@ -55,7 +53,7 @@ public sealed class RunExecutor(
         catch (Exception e)
         {
             logger.LogError(e, "Run {RunId} failed", runId);
-            Finish(runId, RunStatus.Failed, DatasetService.OneLine(e), clock, null);
+            Finish(runId, RunStatus.Failed, UserErrors.Describe(e), clock, null);
         }
     }
 
@@ -74,13 +72,4 @@ public sealed class RunExecutor(
 
     private void AddTime(int runId, Stopwatch clock) =>
         database.Runs.Update(runId, r => r.TrainingSeconds += clock.Elapsed.TotalSeconds);
-
-    private static (float[] X, float[] Y) Split(float[,] coordinates)
-    {
-        var n = coordinates.GetLength(0);
-        var x = new float[n];
-        var y = new float[n];
-        for (var i = 0; i < n; i++) { x[i] = coordinates[i, 0]; y[i] = coordinates[i, 1]; }
-        return (x, y);
-    }
 }

@@ -1,5 +1,6 @@
 using Medvis.Core.Augmentation;
 using Medvis.Core.Models;
+using Medvis.Core.Runs;
 using Medvis.Core.Training;
 
 namespace Medvis.Web.Training;

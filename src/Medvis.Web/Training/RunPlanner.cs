@@ -1,6 +1,6 @@
 using Medvis.Core.Augmentation;
-using Medvis.Core.Compute;
 using Medvis.Core.Data;
+using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Medvis.Core.Training;
 
@@ -9,36 +9,27 @@ namespace Medvis.Web.Training;
 /// <summary>What the new-run form asks for.</summary>
 public sealed record RunRequest(int DatasetId, DatasetSplit Split, TrainingOptions Options, int? MaxImages = null, string? Name = null);
 
-/// <summary>The runs that were queued, or why nothing was.</summary>
-public sealed record PlanResult(IReadOnlyList<RunRecord> Runs, IReadOnlyList<string> Errors)
+/// <summary>The runs that were queued, or why nothing was, field by field.</summary>
+public sealed record PlanResult(IReadOnlyList<RunRecord> Runs, IReadOnlyList<ValidationProblem> Errors)
 {
+    /// <summary>True when the runs were queued.</summary>
     public bool Succeeded => Errors.Count == 0;
 }
 
 /// <summary>Checks run requests, stores them as queued runs and hands them to the worker; cancels runs.</summary>
 public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, RunCancellations cancellations, TrainingNotifier notifier)
 {
-    /// <summary>Every reason the request cannot run (empty when it can).</summary>
-    public IReadOnlyList<string> Validate(RunRequest request)
+    /// <summary>The field a problem with the dataset choice is shown beside.</summary>
+    public const string DatasetField = "Dataset";
+
+    /// <summary>Every reason the request cannot run (empty when it can), by <see cref="MapRunValidation"/> against the registered dataset.</summary>
+    public IReadOnlyList<ValidationProblem> Validate(RunRequest request)
     {
-        var problems = new List<string>();
-        try { request.Options.Validate(); }
-        catch (ArgumentException e) { problems.AddRange(SplitProblems(e.Message)); }
         var dataset = database.Datasets.Get(request.DatasetId);
         if (dataset is null)
-        {
-            problems.Add("pick a registered dataset");
-            return problems;
-        }
-        var available = dataset.CountOf(request.Split);
-        if (available == 0) problems.Add($"{dataset.Name} has no {request.Split.ToString().ToLowerInvariant()} split");
-        if (request.MaxImages is < 2) problems.Add("the image limit must be at least 2");
-        var images = Math.Min(available, request.MaxImages ?? int.MaxValue);
-        if (available > 0 && request.Options.BatchSize > images)
-            problems.Add($"batch size {request.Options.BatchSize} is larger than the {images} training images");
-        try { ComputeDevice.Resolve(request.Options.Device); }
-        catch (ArgumentException e) { problems.Add(e.Message.TrimEnd('.')); }
-        return problems;
+            return [.. request.Options.Problems(), new(DatasetField, "pick a registered dataset")];
+        var mapRequest = new MapRunRequest(new DatasetSelection(dataset.Spec, request.Split, dataset.ImageSize, request.MaxImages), request.Options);
+        return MapRunValidation.Problems(mapRequest, dataset.CountOf(request.Split));
     }
 
     /// <summary>Queues one run, or nothing when the request is invalid.</summary>
@@ -112,12 +103,5 @@ public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, Run
         database.DeleteRun(runId);
         notifier.Publish(new RunStatusUpdate(runId, run.Status, null));
         return null;
-    }
-
-    private static IEnumerable<string> SplitProblems(string message)
-    {
-        const string prefix = "Invalid training options: ";
-        var body = message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : message;
-        return body.TrimEnd('.').Split("; ", StringSplitOptions.RemoveEmptyEntries);
     }
 }

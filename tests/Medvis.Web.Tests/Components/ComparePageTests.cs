@@ -1,3 +1,4 @@
+using Medvis.Core.Evaluation;
 using Bunit;
 using Medvis.Core.Storage;
 using Medvis.Web.Components.Pages;
@@ -30,7 +31,7 @@ public sealed class ComparePageTests : DatabasePageTestContext
         var x = labels.Select(l => l * 10 + spread * (float)random.NextDouble()).ToArray();
         var y = labels.Select(_ => spread * (float)random.NextDouble()).ToArray();
         Database.Artifacts.SaveResult(new RunResult(run.Id, x, y, labels, Enumerable.Range(0, 60).ToArray(), ["a", "b", "c"]));
-        Database.Artifacts.SaveMetricsJson(run.Id, new CoreMapMetrics().EvaluateToJson(x, y, labels, ["a", "b", "c"]));
+        Database.Artifacts.SaveMetricsJson(run.Id, MapEvaluator.Evaluate(MapPoints.FromColumns(x, y), labels, ["a", "b", "c"]).ToJson());
         return run.Id;
     }
 

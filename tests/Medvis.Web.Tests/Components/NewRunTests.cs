@@ -1,3 +1,4 @@
+using Medvis.Core.Runs;
 using Medvis.Core.Training;
 using Bunit;
 using Medvis.Core.Storage;
@@ -19,7 +20,7 @@ public sealed class NewRunTests : DatabasePageTestContext
     {
         AddDatasetServices();
         AddRunPlanning();
-        Services.AddSingleton<RunPresets>();
+        Services.AddSingleton(new RunPresetCatalog());
         RenderPopoverProvider();
     }
 
@@ -40,6 +41,10 @@ public sealed class NewRunTests : DatabasePageTestContext
             Assert.Contains("batch size 1 must be between 4 and 65536", errors);
             Assert.Contains("at least one stage must have epochs", errors);
             Assert.Contains("pick a registered dataset", errors);
+            var besideFields = cut.FindAll(".mud-input-error").Select(e => e.TextContent).ToList();
+            Assert.Contains(besideFields, t => t.Contains("batch size 1 must be between 4 and 65536"));
+            Assert.Contains(besideFields, t => t.Contains("at least one stage must have epochs"));
+            Assert.Contains(besideFields, t => t.Contains("pick a registered dataset"));
         }, Patience);
         Assert.Empty(Database.Runs.All());
     }
@@ -51,7 +56,7 @@ public sealed class NewRunTests : DatabasePageTestContext
         var cut = Render<NewRun>();
         Assert.Equal(dataset.Id, cut.Instance.Form.DatasetId);
 
-        cut.Find("button[data-testid=preset-CPU-quick]").Click();
+        cut.Find("button[data-testid=preset-cpu-quick]").Click();
         cut.Find("button[data-testid=queue-compare]").Click();
 
         cut.WaitForAssertion(() => Assert.Equal(3, Database.Runs.All().Count), Patience);
@@ -67,7 +72,7 @@ public sealed class NewRunTests : DatabasePageTestContext
         Services.GetRequiredService<DatasetService>().Register(SharedData.File("breastmnist.npz"));
         var cut = Render<NewRun>();
 
-        cut.Find("button[data-testid=preset-CPU-budget]").Click();
+        cut.Find("button[data-testid=preset-cpu-budget]").Click();
         cut.Find("button[data-testid=queue-compare]").Click();
 
         cut.WaitForAssertion(() => Assert.Equal(3, Database.Runs.All().Count), Patience);

@@ -16,7 +16,9 @@ public sealed class RunsPageTests : DatabasePageTestContext
 {
     public RunsPageTests()
     {
+        AddDatasetServices();
         AddRunPlanning();
+        Services.AddSingleton<RunResults>();
     }
 
     private RunRecord AddRun(string name, RunStatus status) =>

@@ -1,3 +1,4 @@
+using Medvis.Core.Runs;
 using System.Text.RegularExpressions;
 using Medvis.Core.Storage;
 using Medvis.Web.Datasets;
@@ -80,7 +81,7 @@ public sealed class BrowserJourneyTests : IDisposable
         await page.ScreenshotAsync(new() { Path = Shot("1-datasets"), FullPage = true });
 
         await page.GotoAsync("runs/new");
-        await ClickWhenInteractiveAsync(page, page.GetByTestId("preset-CPU-quick"), () => page.GetByTestId("queue-run").ClickAsync(), new Regex(@"/runs/\d+$"));
+        await ClickWhenInteractiveAsync(page, page.GetByTestId("preset-cpu-quick"), () => page.GetByTestId("queue-run").ClickAsync(), new Regex(@"/runs/\d+$"));
         var runId = int.Parse(page.Url.TrimEnd('/').Split('/')[^1]);
 
         // Live view: training holds after epoch 2 of 4 so the counter and loss curve pushed over SignalR can be

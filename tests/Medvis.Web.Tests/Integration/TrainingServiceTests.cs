@@ -1,3 +1,5 @@
+using Medvis.Core.Evaluation;
+using Medvis.Core.Runs;
 using System.Collections.Concurrent;
 using Medvis.Core.Augmentation;
 using Medvis.Core.Data;
@@ -98,6 +100,12 @@ public sealed class TrainingServiceTests : IDisposable
             Assert.Contains("tiny", page);
             var csv = await client.GetStringAsync($"/api/runs/{runId}/coordinates.csv");
             Assert.Equal(257, csv.Trim().Split('\n').Length);
+            Assert.StartsWith(CoordsCsv.Header + "\n", csv);
+            var card = RunCard.FromJson(await client.GetStringAsync($"/api/runs/{runId}/run.json"), "run.json");
+            Assert.Equal(256, card.Dataset.TrainedImages);
+            Assert.Matches("^sha256:[0-9a-f]{64}$", card.Dataset.ContentHash);
+            Assert.Equal(metrics.KnnAccuracy, card.KnnAccuracy);
+            Assert.Equal(card.ToJson(), restarted.Services.GetRequiredService<RunResults>().Card(runId)!.ToJson());
             var png = await client.GetByteArrayAsync($"/api/runs/{runId}/images/0.png");
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
 
@@ -215,9 +223,9 @@ public sealed class TrainingServiceTests : IDisposable
         var result = planner.Queue(new RunRequest(42, DatasetSplit.Train, TinyOptions() with { BatchSize = 2, EpochsPerStage = [0, 0, 0] }));
 
         Assert.False(result.Succeeded);
-        Assert.Contains(result.Errors, e => e.Contains("batch size 2"));
-        Assert.Contains(result.Errors, e => e.Contains("at least one stage"));
-        Assert.Contains(result.Errors, e => e.Contains("registered dataset"));
+        Assert.Contains(result.Errors, e => e.Field == nameof(TrainingOptions.BatchSize) && e.Message.Contains("batch size 2"));
+        Assert.Contains(result.Errors, e => e.Field == nameof(TrainingOptions.EpochsPerStage) && e.Message.Contains("at least one stage"));
+        Assert.Contains(result.Errors, e => e.Field == RunPlanner.DatasetField && e.Message.Contains("registered dataset"));
         Assert.Empty(app.Services.GetRequiredService<Core.Storage.MedvisDatabase>().Runs.All());
     }
 

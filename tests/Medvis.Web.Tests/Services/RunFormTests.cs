@@ -1,3 +1,4 @@
+using Medvis.Core.Runs;
 using Medvis.Core.Augmentation;
 using Medvis.Core.Data;
 using Medvis.Core.Training;
@@ -45,20 +46,17 @@ public sealed class RunFormTests
     [Fact]
     public void PresetsFillEveryTrainingFieldAndKeepTheDataset()
     {
-        var presets = new RunPresets(Options.Create(new MedvisOptions
-        {
-            CpuQuick = new PresetSettings { BatchSize = 128, EpochsPerStage = [3, 2, 1], MaxImages = 500, Backbone = "small" },
-        }));
+        var presets = new RunPresetCatalog(new PresetSettings { BatchSize = 128, EpochsPerStage = [3, 2, 1], MaxImages = 500, Backbone = "small" }.ToOverrides());
         var form = new RunForm { DatasetId = 7, Split = DatasetSplit.Val };
 
-        form.Apply(presets.Get(RunPresets.Paper));
+        form.Apply(presets.Get(RunPresetCatalog.Paper));
         var paper = form.ToRequest();
         Assert.Equal([1000, 50, 450], paper.Options.EpochsPerStage);
         Assert.Equal("resnet18", paper.Options.Backbone);
         Assert.Equal(1024, paper.Options.BatchSize);
         Assert.Null(paper.MaxImages);
 
-        form.Apply(presets.Get(RunPresets.CpuQuick));
+        form.Apply(presets.Get(RunPresetCatalog.CpuQuick));
         var quick = form.ToRequest();
         Assert.Equal([3, 2, 1], quick.Options.EpochsPerStage);
         Assert.Equal(128, quick.Options.BatchSize);
@@ -68,7 +66,7 @@ public sealed class RunFormTests
         Assert.Equal(DatasetSplit.Val, quick.Split);
         Assert.Equal(AugmentationOptions.Rotate, quick.Options.Augmentation);
 
-        form.Apply(presets.Get(RunPresets.CpuBudget));
+        form.Apply(presets.Get(RunPresetCatalog.CpuBudget));
         var budget = form.ToRequest();
         Assert.Equal(TrainingOptions.CpuBudget.EpochsPerStage, budget.Options.EpochsPerStage);
         Assert.Equal("small", budget.Options.Backbone);
@@ -94,5 +92,5 @@ public sealed class RunFormTests
 
     [Fact]
     public void AnUnknownPresetIsRejected() =>
-        Assert.Throws<ArgumentException>(() => new RunPresets(Options.Create(new MedvisOptions())).Get("turbo"));
+        Assert.Throws<ArgumentException>(() => new RunPresetCatalog().Get("turbo"));
 }

@@ -1,7 +1,6 @@
 using Medvis.Core.Storage;
 using Medvis.Web.Extensions;
 using Medvis.Web.Datasets;
-using Medvis.Web.Extensions;
 using Medvis.Web.Results;
 using Medvis.Web.Training;
 using Microsoft.Extensions.DependencyInjection;

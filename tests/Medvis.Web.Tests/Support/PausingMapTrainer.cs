@@ -1,3 +1,4 @@
+using Medvis.Core.Runs;
 using Medvis.Core.Data;
 using Medvis.Core.Training;
 using Medvis.Web.Datasets;

@@ -12,7 +12,7 @@ public partial class Compare
     private const int MinRuns = 2;
     private const int MaxRuns = 4;
 
-    [Inject] private MedvisDatabase Database { get; set; } = default!;
+    
     [Inject] private RunResults Results { get; set; } = default!;
 
     /// <summary>Preselected runs, e.g. /compare?runs=3,4,5.</summary>
@@ -31,7 +31,7 @@ public partial class Compare
 
     protected override void OnInitialized()
     {
-        _finished = Database.Runs.All().Where(r => r.Status == RunStatus.Done).ToList();
+        _finished = Results.Runs().Where(r => r.Status == RunStatus.Done).ToList();
         var preselected = (RunIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(s => int.TryParse(s, out var id) ? id : -1)
             .Where(id => _finished.Any(r => r.Id == id));

@@ -5,14 +5,15 @@ namespace Medvis.Web.Components.Pages;
 /// <summary>Landing page: says the app is up and links to the main tasks.</summary>
 public partial class Home
 {
-    [Inject] private MedvisDatabase Database { get; set; } = default!;
+    [Inject] private DatasetService Datasets { get; set; } = default!;
+    [Inject] private RunResults Results { get; set; } = default!;
 
     private int _datasets;
     private int _runs;
 
     protected override void OnInitialized()
     {
-        _datasets = Database.Datasets.All().Count;
-        _runs = Database.Runs.All().Count;
+        _datasets = Datasets.All().Count;
+        _runs = Results.Runs().Count;
     }
 }

@@ -1,4 +1,5 @@
 using Medvis.Core.Augmentation;
+using Medvis.Core.Runs;
 using Microsoft.AspNetCore.Components;
 
 namespace Medvis.Web.Components.Pages;
@@ -8,7 +9,7 @@ public partial class NewRun
 {
     [Inject] private DatasetService DatasetService { get; set; } = default!;
     [Inject] private RunPlanner Planner { get; set; } = default!;
-    [Inject] private RunPresets Presets { get; set; } = default!;
+    [Inject] private RunPresetCatalog Presets { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     /// <summary>Preselects a dataset (from a link on the datasets page).</summary>
@@ -16,16 +17,25 @@ public partial class NewRun
 
     internal RunForm Form { get; } = new();
     private IReadOnlyList<DatasetRecord> _datasets = [];
-    private IReadOnlyList<string> _problems = [];
+    private IReadOnlyList<ValidationProblem> _problems = [];
 
     private static IEnumerable<string> AugmentationSets => AugmentationOptions.SetNames.Append(RunForm.Custom);
 
     protected override void OnInitialized()
     {
         _datasets = DatasetService.All();
-        Form.Apply(Presets.Get(RunPresets.CpuQuick));
+        Form.Apply(Presets.Get(RunPresetCatalog.CpuQuick));
         Form.DatasetId = DatasetId ?? _datasets.FirstOrDefault(d => d.Spec == DatasetService.DemoSpec)?.Id ?? _datasets.FirstOrDefault()?.Id;
     }
+
+    /// <summary>The problems with one field, joined for its helper text; null when it has none.</summary>
+    private string? ErrorOf(params string[] fields)
+    {
+        var messages = _problems.Where(p => fields.Contains(p.Field)).Select(p => p.Message).ToList();
+        return messages.Count == 0 ? null : string.Join("; ", messages);
+    }
+
+    private bool HasError(params string[] fields) => _problems.Any(p => fields.Contains(p.Field));
 
     private void ApplyPreset(RunPreset preset)
     {

@@ -21,6 +21,7 @@ public partial class RunDetail : IDisposable
     private RunRecord? _run;
     private RunResult? _result;
     private RunMetrics? _metrics;
+    private RunCard? _card;
     private IReadOnlyList<string> _classNames = [];
     private IDisposable? _subscription;
     private int _gridThreshold;
@@ -55,6 +56,7 @@ public partial class RunDetail : IDisposable
         if (_live.Status != RunStatus.Done || _result is not null) return;
         _result = Results.Result(RunId);
         _metrics = Results.Metrics(RunId);
+        _card = Results.Card(RunId);
     }
 
     private void Cancel() => Planner.Cancel(RunId);

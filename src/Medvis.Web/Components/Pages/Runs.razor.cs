@@ -6,7 +6,7 @@ namespace Medvis.Web.Components.Pages;
 /// <summary>All runs with status and progress, updated live; queued and running ones can be cancelled, ended ones deleted.</summary>
 public partial class Runs : IDisposable
 {
-    [Inject] private MedvisDatabase Database { get; set; } = default!;
+    [Inject] private RunResults Results { get; set; } = default!;
     [Inject] private TrainingNotifier Notifier { get; set; } = default!;
     [Inject] private RunPlanner Planner { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -19,12 +19,12 @@ public partial class Runs : IDisposable
     protected override void OnInitialized()
     {
         _subscription = Notifier.Subscribe(null, OnUpdateAsync);
-        _runs = Database.Runs.All();
+        _runs = Results.Runs();
     }
 
     private Task OnUpdateAsync(RunUpdate update) => update switch
     {
-        RunStatusUpdate => InvokeAsync(() => { _runs = Database.Runs.All(); StateHasChanged(); }),
+        RunStatusUpdate => InvokeAsync(() => { _runs = Results.Runs(); StateHasChanged(); }),
         RunEpochUpdate e => InvokeAsync(() => { _latest[e.RunId] = e.Point; StateHasChanged(); }),
         _ => Task.CompletedTask,
     };
@@ -38,7 +38,7 @@ public partial class Runs : IDisposable
     private void Cancel(int runId)
     {
         Planner.Cancel(runId);
-        _runs = Database.Runs.All();
+        _runs = Results.Runs();
     }
 
     private async Task DeleteAsync(RunRecord run)
@@ -49,7 +49,7 @@ public partial class Runs : IDisposable
         if (confirmed != true) return;
         if (Planner.Delete(run.Id) is { } problem) Snackbar.Add(problem, Severity.Warning);
         else Snackbar.Add($"Run {run.Id} deleted.", Severity.Info);
-        _runs = Database.Runs.All();
+        _runs = Results.Runs();
     }
 
     public void Dispose() => _subscription?.Dispose();

@@ -1,3 +1,4 @@
+using Medvis.Core.Runs;
 using Microsoft.AspNetCore.Components;
 
 namespace Medvis.Web.Components.Shared;
@@ -31,9 +32,9 @@ public partial class DatasetDetails
             var dataset = Dataset;
             _samples = await Task.Run(() => DatasetService.SampleIndicesPerClass(DatasetService.Load(dataset, SampleSplit), SamplesPerClass));
         }
-        catch (Exception e) when (DatasetService.IsUserInputProblem(e))
+        catch (Exception e) when (UserErrors.IsUserError(e))
         {
-            _error = DatasetService.OneLine(e);
+            _error = UserErrors.Describe(e);
         }
     }
 

@@ -1,3 +1,4 @@
+using Medvis.Core.Runs;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 
@@ -42,9 +43,9 @@ public partial class OutOfSamplePanel
             _hoveredUpload = null;
             _revision++;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException || DatasetService.IsUserInputProblem(ex))
+        catch (Exception ex) when (ex is InvalidOperationException or IOException || UserErrors.IsUserError(ex))
         {
-            _error = DatasetService.OneLine(ex);
+            _error = UserErrors.Describe(ex);
         }
         finally
         {

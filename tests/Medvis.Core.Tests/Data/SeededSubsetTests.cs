@@ -1,18 +1,16 @@
-using Medvis.Web.Datasets;
-using Medvis.Web.Extensions;
-using Medvis.Web.Results;
-using Medvis.Web.Training;
+using Medvis.Core.Data;
 
-namespace Medvis.Web.Tests.Services;
+namespace Medvis.Core.Tests.Data;
 
-public sealed class TrainingDataLoaderTests
+
+public sealed class SeededSubsetTests
 {
     [Fact]
     public void ASubsetIsSortedDistinctAndTheSameForTheSameSeed()
     {
-        var a = TrainingDataLoader.SubsetIndices(1000, 256, seed: 4);
-        var b = TrainingDataLoader.SubsetIndices(1000, 256, seed: 4);
-        var c = TrainingDataLoader.SubsetIndices(1000, 256, seed: 5);
+        var a = SeededSubset.Choose(1000, 256, seed: 4);
+        var b = SeededSubset.Choose(1000, 256, seed: 4);
+        var c = SeededSubset.Choose(1000, 256, seed: 5);
 
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
@@ -27,5 +25,5 @@ public sealed class TrainingDataLoaderTests
     [InlineData(10)]
     [InlineData(50)]
     public void NoLimitOrALimitAboveTheCountKeepsEveryImage(int? max) =>
-        Assert.Equal(Enumerable.Range(0, 10), TrainingDataLoader.SubsetIndices(10, max, 1));
+        Assert.Equal(Enumerable.Range(0, 10), SeededSubset.Choose(10, max, 1));
 }

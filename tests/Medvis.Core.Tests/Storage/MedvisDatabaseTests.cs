@@ -1,13 +1,13 @@
 using Medvis.Core.Data;
 using Medvis.Core.Storage;
 using Medvis.Core.Training;
-using Medvis.Web.Tests.Support;
+using Medvis.Core.Tests.Data;
 
-namespace Medvis.Web.Tests.Storage;
+namespace Medvis.Core.Tests.Storage;
 
 public sealed class MedvisDatabaseTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     private MedvisDatabase Open() => new(_dir.File("sub/medvis.db"));
 

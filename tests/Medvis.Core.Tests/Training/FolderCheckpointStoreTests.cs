@@ -1,7 +1,7 @@
 using Medvis.Core.Tests.Data;
 using Medvis.Core.Training;
 
-namespace Medvis.Core.Tests.Cli;
+namespace Medvis.Core.Tests.Training;
 
 public class FolderCheckpointStoreTests : IDisposable
 {

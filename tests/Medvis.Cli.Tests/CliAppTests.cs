@@ -3,7 +3,7 @@ using Medvis.Cli.Commands;
 using Medvis.Core.Augmentation;
 using Medvis.Core.Tests.Data;
 
-namespace Medvis.Core.Tests.Cli;
+namespace Medvis.Cli.Tests;
 
 public class CliAppTests : IDisposable
 {
@@ -141,7 +141,7 @@ public class CliAppTests : IDisposable
 
         var defaults = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x"]);
         Assert.Equal(AugmentationOptions.Rotate, defaults.Augmentation);
-        Assert.Equal((256, "tiny", (double?)0.1, "auto"), (defaults.BatchSize, defaults.Backbone, defaults.LearningRate, defaults.Device));
+        Assert.Equal((256, "tiny", (double?)0.1, "cpu"), (defaults.BatchSize, defaults.Backbone, defaults.LearningRate, defaults.Device));
         Assert.Equal([40, 5, 15], defaults.EpochsPerStage);
 
         var reference = TrainCommand.ParseTrainingOptions(["--data", "demo", "--out", "x", "--lr", "auto", "--batch", "512"]);

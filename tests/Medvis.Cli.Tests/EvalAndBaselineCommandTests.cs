@@ -3,9 +3,9 @@ using Medvis.Cli.Commands;
 using Medvis.Core.Data;
 using Medvis.Core.Evaluation;
 
-namespace Medvis.Core.Tests.Evaluation;
+namespace Medvis.Cli.Tests;
 
-public sealed class CliCommandTests : IDisposable
+public sealed class EvalAndBaselineCommandTests : IDisposable
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("medvis-eval-");
 

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Medvis.Core.Compute;
+using Medvis.Core.Data;
+using Medvis.Core.Evaluation;
+using Medvis.Core.Training;
+using TorchSharp;
+
+namespace Medvis.Core.Runs;
+
+/// <summary>The outcome of a finished map run.</summary>
+/// <param name="Metrics">The map's scores.</param>
+/// <param name="Card">Its reproducibility card.</param>
+/// <param name="Duration">Training time, summed over resumptions.</param>
+/// <param name="FinalLoss">The last epoch's loss.</param>
+public sealed record MapRunOutcome(MetricsReport Metrics, RunCard Card, TimeSpan Duration, double FinalLoss);
+
+/// <summary>
+/// One map run, the same for the command line, the web app and the workers: load the split and draw the seeded
+/// subset, check the settings against it, train, score the map, and hand map, model, metrics and card to a sink.
+/// Hosts differ only in the loader, the sink and where progress goes.
+/// </summary>
+public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
+{
+    /// <summary>Loads and checks, trains (resuming from the sink's checkpoint), scores and saves one map.</summary>
+    /// <param name="request">The data and the settings.</param>
+    /// <param name="sink">Where checkpoints and artifacts go.</param>
+    /// <param name="progress">Training events; a message names the data first.</param>
+    /// <param name="cancellation">Stops training at the next step; the checkpoint stays.</param>
+    /// <param name="expectedContentHash">A card's dataset hash: a split whose content differs is refused before training.</param>
+    /// <exception cref="InvalidSettingsException">Settings that cannot be used with this data, field by field.</exception>
+    /// <exception cref="DatasetMismatchException">The data differ from <paramref name="expectedContentHash"/>.</exception>
+    public MapRunOutcome Run(MapRunRequest request, IMapRunSink sink, IProgress<TrainingEvent> progress,
+        CancellationToken cancellation, string? expectedContentHash = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(sink);
+        var clock = Stopwatch.StartNew();
+        var selection = request.Dataset;
+        var options = request.Options;
+        var split = datasets.Load(selection.Spec, selection.ImageSize, selection.Split);
+        MapRunValidation.Check(request, split.Count);
+        var contentHash = DatasetFingerprint.Of(split);
+        if (expectedContentHash is not null && expectedContentHash != contentHash)
+            throw new DatasetMismatchException(selection.Spec, expectedContentHash, contentHash);
+
+        var indices = SeededSubset.Choose(split.Count, selection.MaxImages, options.Seed);
+        var images = indices.Length == split.Count ? split : split.Subset(indices);
+        progress.Report(new TrainingMessage($"Training on {images.Count} images of {split.Name} ({selection.Split.ToString().ToLowerInvariant()})."));
+
+        var result = trainer.Train(images, options, progress, sink.Checkpoints, cancellation);
+        using var model = result.Model;
+        var map = new MapCoordinates(images.SourceIndices, images.Labels, images.ClassNames, result.Coordinates);
+        var evaluation = MapEvaluationOptions.Default;
+        var metrics = MapEvaluator.Evaluate(result.Coordinates, images.Labels, images.ClassNames, evaluation)
+            .WithMethod(MethodLabel(options));
+        metrics = metrics with { Timings = metrics.Timings with { EmbeddingSeconds = result.Duration.TotalSeconds } };
+
+        var dataset = new RunCardDataset(selection.Spec, split.Name, selection.Split, selection.ImageSize, selection.MaxImages,
+            split.Count, images.Count, $"{split.Channels}×{split.Height}×{split.Width}", contentHash);
+        var scoring = new RunCardEvaluation(EvaluationSplitMethod, metrics.TestFraction, metrics.SplitSeed,
+            metrics.TrainCount, metrics.TestCount, metrics.K);
+        var machine = new RunCardMachine(ComputeDevice.Resolve(options.Device).ToString(), PrecisionOf(options),
+            Environment.ProcessorCount, torch.get_num_threads(), Environment.MachineName,
+            result.Duration.TotalSeconds, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
+        var card = new RunCard(BuildInfo.Current, dataset, options, scoring, machine, metrics.KnnAccuracy, metrics.Silhouette,
+            double.IsFinite(result.FinalLoss) ? result.FinalLoss : null);
+        sink.Save(new MapRunArtifacts(map, model, metrics, card));
+        return new MapRunOutcome(metrics, card, result.Duration, result.FinalLoss);
+    }
+
+    /// <summary>How metrics name a t-SimCNE map: the method and its augmentation, e.g. "t-SimCNE (rotate,-grayscale)".</summary>
+    public static string MethodLabel(TrainingOptions options) => $"t-SimCNE ({options.Augmentation.ToSpec()})";
+
+    private const string EvaluationSplitMethod = "stratified shuffle split of the map's points";
+
+    // The engine trains in fp32 throughout.
+    private static string PrecisionOf(TrainingOptions options) => "fp32";
+}
+
+/// <summary>A dataset whose content differs from the one a run card was made with.</summary>
+public sealed class DatasetMismatchException(string spec, string expected, string actual)
+    : ArgumentException($"{spec}: its content hash {actual} differs from the card's {expected}: this is not the data the map was trained on.")
+{
+    /// <summary>The hash the card holds.</summary>
+    public string Expected { get; } = expected;
+    /// <summary>The hash of the data found.</summary>
+    public string Actual { get; } = actual;
+}

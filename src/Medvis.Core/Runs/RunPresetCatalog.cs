@@ -1,0 +1,71 @@
+using Medvis.Core.Augmentation;
+using Medvis.Core.Training;
+
+namespace Medvis.Core.Runs;
+
+/// <summary>A named starting point for a run; <c>--preset</c> on the command line and the buttons of the web form show the same names.</summary>
+/// <param name="Name">"cpu-quick", "cpu-budget" or "paper".</param>
+/// <param name="Description">What it trains and roughly how long it takes.</param>
+/// <param name="Options">The training settings.</param>
+/// <param name="MaxImages">A subset size the preset asks for (null: the whole split).</param>
+public sealed record RunPreset(string Name, string Description, TrainingOptions Options, int? MaxImages = null);
+
+/// <summary>Changes a host may make to the cpu-quick preset (the web app shrinks it for its tests and demos); unset values keep the engine's defaults.</summary>
+/// <param name="Backbone">Backbone name.</param>
+/// <param name="BatchSize">Batch size.</param>
+/// <param name="EpochsPerStage">Epochs of the three stages.</param>
+/// <param name="SnapshotSize">Points in the live snapshots.</param>
+/// <param name="MaxImages">Train on at most this many images.</param>
+public sealed record QuickPresetOverrides(string? Backbone = null, int? BatchSize = null, int[]? EpochsPerStage = null,
+    int? SnapshotSize = null, int? MaxImages = null);
+
+/// <summary>
+/// The presets: cpu-quick (the engine's defaults: minutes for the demo on 2 cores), cpu-budget (the best map of
+/// about 12,000 images within the hour on 2 cores) and paper (the reference schedule, for a GPU). The cpu presets
+/// train on the CPU; paper picks the device automatically.
+/// </summary>
+public sealed class RunPresetCatalog(QuickPresetOverrides? quick = null)
+{
+    /// <summary>Preset names.</summary>
+    public const string CpuQuick = "cpu-quick", CpuBudget = "cpu-budget", Paper = "paper";
+
+    /// <summary>Every preset, in the order they are offered.</summary>
+    public IReadOnlyList<RunPreset> All => [Get(CpuQuick), Get(CpuBudget), Get(Paper)];
+
+    /// <summary>The names, for help texts.</summary>
+    public static IReadOnlyList<string> Names { get; } = [CpuQuick, CpuBudget, Paper];
+
+    /// <summary>The preset called <paramref name="name"/> (case and surrounding space ignored).</summary>
+    /// <exception cref="ArgumentException">An unknown name, listing the known ones.</exception>
+    public RunPreset Get(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        CpuQuick => Quick(),
+        CpuBudget => Budget(),
+        Paper => new(Paper, "ResNet18, batch 1024, epochs [1000, 50, 450]: the reference schedule (GPU: hours; CPU: days).",
+            TrainingOptions.Paper),
+        _ => throw new ArgumentException($"Unknown preset '{name}': use {string.Join(", ", Names)}."),
+    };
+
+    private RunPreset Quick()
+    {
+        var defaults = new TrainingOptions();
+        var options = defaults with
+        {
+            Backbone = quick?.Backbone ?? defaults.Backbone,
+            BatchSize = quick?.BatchSize ?? defaults.BatchSize,
+            EpochsPerStage = quick?.EpochsPerStage?.ToArray() ?? defaults.EpochsPerStage,
+            SnapshotSize = quick?.SnapshotSize ?? defaults.SnapshotSize,
+            Device = "cpu",
+        };
+        return new(CpuQuick, $"{options.Backbone} backbone, batch {options.BatchSize}, lr {options.EffectiveLearningRate:G3}, "
+            + $"epochs [{string.Join(", ", options.EpochsPerStage)}] on the CPU (minutes).", options, quick?.MaxImages);
+    }
+
+    private static RunPreset Budget()
+    {
+        var options = TrainingOptions.CpuBudget with { Device = "cpu" };
+        return new(CpuBudget, $"{options.Backbone} backbone, epochs [{string.Join(", ", options.EpochsPerStage)}], "
+            + $"stage 3 at lr {options.EffectiveFineTuneLearningRate:G3}, {AugmentationOptions.Rotate.ToSpec()} without random greyscale "
+            + "(stain colour tells blood cells apart): about 35 minutes for 12,000 images of 28 px on 2 CPU cores.", options);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Medvis.Core.Runs;
+using Medvis.Core.Tests.Data;
+
+namespace Medvis.Cli.Tests;
+
+/// <summary><c>medvis train</c> end to end on a small demo subset: the run folder, the card, and reproducing from it.</summary>
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = CliApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private (int ExitCode, string Output, string Error) TrainSmallDemo(string folder) =>
+        Run("train", "--data", "demo", "--max-images", "120", "--backbone", "tiny", "--epochs", "2,1,1", "--batch", "32", "--seed", "3",
+            "--augment", "rot90", "--out", _temp.File(folder));
+
+    [Fact]
+    public void ACardReproducesTheMapExactlyAndRefusesOtherData()
+    {
+        var first = TrainSmallDemo("first");
+        Assert.True(first.ExitCode == 0, first.Error);
+        var card = RunCard.FromJson(File.ReadAllText(_temp.File("first/run.json")), "run.json");
+        Assert.Equal(("demo", 120, 3), (card.Dataset.Spec, card.Dataset.TrainedImages, card.Options.Seed));
+
+        var again = Run("train", "--card", _temp.File("first/run.json"), "--out", _temp.File("again"));
+
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Equal(File.ReadAllText(_temp.File("first/coords.csv")), File.ReadAllText(_temp.File("again/coords.csv")));
+
+        var tampered = JsonNode.Parse(File.ReadAllText(_temp.File("first/run.json")))!;
+        tampered["dataset"]!["contentHash"] = "sha256:" + new string('0', 64);
+        File.WriteAllText(_temp.File("tampered.json"), tampered.ToJsonString());
+        var refused = Run("train", "--card", _temp.File("tampered.json"), "--out", _temp.File("refused"));
+
+        Assert.Equal(CliApp.ErrorExitCode, refused.ExitCode);
+        Assert.Contains("demo: its content hash sha256:", refused.Error);
+        Assert.Contains("not the data the map was trained on", refused.Error);
+        Assert.False(File.Exists(_temp.File("refused/coords.csv")));
+    }
+
+    [Fact]
+    public void StageOneAloneIsRefusedBeforeTrainingWithOneLine()
+    {
+        var (code, _, error) = Run("train", "--data", "demo", "--epochs", "1,0,0", "--out", _temp.File("stage1"));
+
+        Assert.Equal(CliApp.ErrorExitCode, code);
+        Assert.Equal("error: Invalid training options: a 2-D map needs epochs in stage 2 or 3 (stage 1 alone trains 128-d features, not a map).",
+            error.Trim());
+        Assert.False(Directory.Exists(_temp.File("stage1/checkpoint")) && Directory.EnumerateFileSystemEntries(_temp.File("stage1/checkpoint")).Any());
+    }
+
+    [Fact]
+    public void TrainWithoutDataOrCardSaysWhatToGive()
+    {
+        var (code, _, error) = Run("train", "--out", _temp.File("none"));
+
+        Assert.Equal(CliApp.ErrorExitCode, code);
+        Assert.Contains("Give --data", error);
+    }
+
+    [Fact]
+    public void ABrokenCardIsNamed()
+    {
+        File.WriteAllText(_temp.File("broken.json"), "{ not json");
+
+        var (code, _, error) = Run("train", "--card", _temp.File("broken.json"), "--out", _temp.File("x"));
+
+        Assert.Equal(CliApp.ErrorExitCode, code);
+        Assert.Contains("broken.json: not a run card", error);
+    }
+}
