@@ -160,7 +160,7 @@ def map_case(name, points, labels, check_with_cross_validation):
 
 def map_cases():
     rng = np.random.RandomState(7)
-    map_case("blobs_3", *blobs(rng, [101, 103, 96], 2.0), True)
+    map_case("blobs_3", *blobs(rng, [101, 103, 96], 5.0), True)
     map_case("overlap_5", *blobs(rng, [193, 224, 184, 206, 193], 4.0), True)
     map_case("random_labels_4", rng.uniform(-10, 10, (300, 2)), rng.randint(0, 4, 300), True)
     map_case("imbalanced_6", *blobs(rng, [600, 40, 250, 17, 90, 3], 3.5), True)
