@@ -81,4 +81,41 @@ public sealed class ScikitLearnKnnTests : IDisposable
         Assert.NotNull(report.Silhouette);
         Assert.Equal(map.Silhouette, report.Silhouette.Value, SilhouetteTolerance);
     }
+
+    [Fact]
+    public void EvalSummaryNamesTheMainSplitTheRepeatedSplitsAndLeaveOneOut()
+    {
+        var map = ReferenceMap.Load("blobs_3");
+        var report = MapEvaluator.Evaluate(map.Points, map.Labels, ["a", "b", "c"]);
+
+        var summary = EvalCommand.Summary(report);
+
+        Assert.Contains($"kNN accuracy {map.KnnAccuracy.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)} (seed 0)", summary);
+        Assert.Contains($"{map.RepeatedMean.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)} ± ", summary);
+        Assert.Contains("over 10 seeded splits", summary);
+        Assert.Contains($"leave-one-out {map.LeaveOneOutAccuracy.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)}", summary);
+    }
+
+    [Fact]
+    public void RepeatedSplitsAndLeaveOneOutCanBeLeftOut()
+    {
+        var map = ReferenceMap.Load("blobs_3");
+        var report = MapEvaluator.Evaluate(map.Points, map.Labels, ["a", "b", "c"],
+            new MapEvaluationOptions(RepeatedSeeds: [], LeaveOneOut: false));
+
+        Assert.Null(report.KnnRepeated);
+        Assert.Null(report.KnnLeaveOneOut);
+        Assert.All(report.Classes, row => Assert.Null(row.KnnLeaveOneOutRecall));
+        Assert.DoesNotContain("leave-one-out", EvalCommand.Summary(report));
+    }
+
+    [Fact]
+    public void LeaveOneOutPerClassRecallAveragesToTheAccuracy()
+    {
+        var map = ReferenceMap.Load("imbalanced_6");
+        var report = MapEvaluator.Evaluate(map.Points, map.Labels, Enumerable.Range(0, 6).Select(c => $"c{c}").ToArray());
+
+        var correct = report.Classes.Sum(row => row.KnnLeaveOneOutRecall!.Value * row.Count);
+        Assert.Equal(map.LeaveOneOutAccuracy, correct / map.Labels.Length, 1e-12);
+    }
 }
