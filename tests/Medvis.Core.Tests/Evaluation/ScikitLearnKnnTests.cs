@@ -82,6 +82,19 @@ public sealed class ScikitLearnKnnTests : IDisposable
         Assert.Equal(map.Silhouette, report.Silhouette.Value, SilhouetteTolerance);
     }
 
+    [Theory]
+    [MemberData(nameof(Maps))]
+    public void SampledSilhouetteScoresTheSamePointsAsSilhouetteScoreWithRandomState(string name)
+    {
+        var map = ReferenceMap.Load(name);
+        var options = new SilhouetteOptions(MaxExactPoints: map.SilhouetteSampleSize, SampleSize: map.SilhouetteSampleSize, Seed: 0);
+
+        var result = Silhouette.Compute(map.Points, map.Labels, options);
+
+        Assert.True(result.Sampled);
+        Assert.Equal(map.SilhouetteSampled, result.Overall, SilhouetteTolerance);
+    }
+
     [Fact]
     public void EvalSummaryNamesTheMainSplitTheRepeatedSplitsAndLeaveOneOut()
     {

@@ -32,7 +32,7 @@ internal static class ScikitLearnReference
 internal sealed record ReferenceMap(
     string Name, float[,] Points, int[] Labels, int K, double TestSize, double KnnAccuracy,
     int[] RepeatedSeeds, double[] RepeatedAccuracies, double RepeatedMean, double RepeatedStd,
-    double LeaveOneOutAccuracy, double Silhouette)
+    double LeaveOneOutAccuracy, double Silhouette, int SilhouetteSampleSize, double SilhouetteSampled)
 {
     public static ReferenceMap Load(string name)
     {
@@ -50,6 +50,7 @@ internal sealed record ReferenceMap(
             root.GetProperty("test_size").GetDouble(), root.GetProperty("knn_accuracy").GetDouble(),
             root.GetProperty("repeated_seeds").Ints(), root.GetProperty("repeated_accuracies").Doubles(),
             root.GetProperty("repeated_mean").GetDouble(), root.GetProperty("repeated_std").GetDouble(),
-            root.GetProperty("loo_accuracy").GetDouble(), root.GetProperty("silhouette").GetDouble());
+            root.GetProperty("loo_accuracy").GetDouble(), root.GetProperty("silhouette").GetDouble(),
+            root.GetProperty("silhouette_sample_size").GetInt32(), root.GetProperty("silhouette_sampled").GetDouble());
     }
 }
