@@ -21,14 +21,6 @@ public sealed record KnnResult(
     int[] TestCountPerClass,
     TimeSpan Elapsed);
 
-/// <summary>kNN accuracy over several seeded stratified splits.</summary>
-/// <param name="Seeds">Split seeds, in the order of <paramref name="Accuracies"/>.</param>
-/// <param name="Accuracies">Test accuracy on the split of each seed.</param>
-/// <param name="Mean">Mean accuracy.</param>
-/// <param name="StandardDeviation">Population standard deviation of the accuracies (NumPy's <c>np.std</c>, ddof = 0).</param>
-/// <param name="Elapsed">Wall time.</param>
-public sealed record RepeatedKnnResult(int[] Seeds, double[] Accuracies, double Mean, double StandardDeviation, TimeSpan Elapsed);
-
 /// <summary>
 /// k-nearest-neighbour classification accuracy, as scikit-learn's <c>KNeighborsClassifier(n_neighbors=15)</c>
 /// computes it: Euclidean distance, uniform weights, majority vote, and where votes tie the smallest tied
@@ -72,13 +64,12 @@ public static class KnnEvaluation
     /// and the population standard deviation (NumPy's <c>np.std</c>) over the seeds. k shrinks to the number of
     /// training points where there are fewer.
     /// </summary>
-    public static RepeatedKnnResult RepeatedSplits(float[,] points, int[] labels, IReadOnlyList<int> seeds, int k = DefaultK,
+    public static RepeatedKnnAccuracy RepeatedSplits(float[,] points, int[] labels, IReadOnlyList<int> seeds, int k = DefaultK,
         double testFraction = TrainTestSplit.DefaultTestFraction)
     {
         PointMatrix.CheckPointsAndLabels(points, labels);
         ArgumentNullException.ThrowIfNull(seeds);
         if (seeds.Count == 0) throw new ArgumentException("Repeated splits need at least one seed.");
-        var watch = Stopwatch.StartNew();
         var accuracies = seeds.Select(seed =>
         {
             var split = TrainTestSplit.Stratified(labels, testFraction, seed);
@@ -86,7 +77,7 @@ public static class KnnEvaluation
         }).ToArray();
         var mean = accuracies.Average();
         var deviation = Math.Sqrt(accuracies.Select(a => (a - mean) * (a - mean)).Average());
-        return new RepeatedKnnResult(seeds.ToArray(), accuracies, mean, deviation, watch.Elapsed);
+        return new RepeatedKnnAccuracy(seeds.ToArray(), accuracies, mean, deviation);
     }
 
     /// <summary>
