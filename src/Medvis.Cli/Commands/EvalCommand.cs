@@ -13,8 +13,10 @@ public static class EvalCommand
         var labels = new Option<FileInfo?>("--labels") { Description = "CSV with a 'label' column (optional 'index', 'class') replacing the map's own labels." };
         var output = new Option<FileInfo?>("--out") { Description = "Write the metrics JSON here instead of to standard output." };
         var k = new Option<int>("--k") { Description = "Neighbours in the kNN vote.", DefaultValueFactory = _ => KnnEvaluation.DefaultK };
-        var seed = new Option<int>("--seed") { Description = "Seed of the stratified 9:1 split.", DefaultValueFactory = _ => TrainTestSplit.DefaultSeed };
-        var command = new Command("eval", "kNN accuracy (k=15, stratified 9:1 split) and silhouette of a 2-D map, overall and per class.")
+        var seed = new Option<int>("--seed") { Description = "Seed of the stratified 9:1 split (scikit-learn's train_test_split random_state).", DefaultValueFactory = _ => TrainTestSplit.DefaultSeed };
+        var command = new Command("eval",
+            "kNN accuracy (k=15; scikit-learn's stratified 9:1 split, mean ± sd over the splits of seeds 0-9, and leave-one-out) " +
+            "and silhouette of a 2-D map, overall and per class.")
         {
             coords, labels, output, k, seed,
         };
@@ -35,7 +37,7 @@ public static class EvalCommand
             else
             {
                 File.WriteAllText(outputFile.FullName, report.ToJson());
-                Console.Error.WriteLine($"kNN accuracy {report.KnnAccuracy:F4}, silhouette {report.Silhouette:F4} → {outputFile.FullName}");
+                Console.Error.WriteLine($"{Summary(report)} → {outputFile.FullName}");
             }
             return 0;
         }
@@ -44,5 +46,18 @@ public static class EvalCommand
             Console.Error.WriteLine($"medvis eval: {error.Message}");
             return 1;
         }
+    }
+
+    /// <summary>One line: kNN on the main split, over the repeated splits, leave-one-out, and the silhouette.</summary>
+    public static string Summary(MetricsReport report)
+    {
+        var parts = new List<string> { FormattableString.Invariant($"kNN accuracy {report.KnnAccuracy:F4} (seed {report.SplitSeed})") };
+        if (report.KnnRepeated is { } repeated)
+            parts.Add(FormattableString.Invariant(
+                $"{repeated.Mean:F4} ± {repeated.StandardDeviation:F4} over {repeated.Seeds.Length} seeded splits"));
+        if (report.KnnLeaveOneOut is { } leaveOneOut)
+            parts.Add(FormattableString.Invariant($"leave-one-out {leaveOneOut:F4}"));
+        parts.Add(FormattableString.Invariant($"silhouette {report.Silhouette:F4}"));
+        return string.Join(", ", parts);
     }
 }

@@ -31,7 +31,10 @@ public static class KnnEvaluation
     /// <summary>Neighbours per vote, as in the t-SimCNE papers.</summary>
     public const int DefaultK = 15;
 
-    /// <summary>kNN accuracy on a seeded stratified 9:1 split (see <see cref="TrainTestSplit.Stratified"/>).</summary>
+    /// <summary>Seeds of the repeated splits reported with every map: 0 … 9.</summary>
+    public static IReadOnlyList<int> DefaultRepeatedSeeds { get; } = Enumerable.Range(0, 10).ToList().AsReadOnly();
+
+    /// <summary>kNN accuracy on a seeded stratified 9:1 split (scikit-learn's, see <see cref="TrainTestSplit.Stratified"/>).</summary>
     public static KnnResult Evaluate(float[,] points, int[] labels, int k = DefaultK,
         double testFraction = TrainTestSplit.DefaultTestFraction, int seed = TrainTestSplit.DefaultSeed)
     {
@@ -54,6 +57,47 @@ public static class KnnEvaluation
         var predictions = neighbours.Indices.Select(found => MajorityVote(found, labels, classCount)).ToArray();
         var (accuracy, recall, testCounts) = ClassificationScore.Compute(split.TestIndices, predictions, labels, classCount);
         return new KnnResult(accuracy, k, split.TrainIndices.Length, split.TestIndices, predictions, recall, testCounts, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// kNN accuracy on the stratified split of each seed (<see cref="TrainTestSplit.Stratified"/>), with the mean
+    /// and the population standard deviation (NumPy's <c>np.std</c>) over the seeds. k shrinks to the number of
+    /// training points where there are fewer.
+    /// </summary>
+    public static RepeatedKnnAccuracy RepeatedSplits(float[,] points, int[] labels, IReadOnlyList<int> seeds, int k = DefaultK,
+        double testFraction = TrainTestSplit.DefaultTestFraction)
+    {
+        PointMatrix.CheckPointsAndLabels(points, labels);
+        ArgumentNullException.ThrowIfNull(seeds);
+        if (seeds.Count == 0) throw new ArgumentException("Repeated splits need at least one seed.");
+        var accuracies = seeds.Select(seed =>
+        {
+            var split = TrainTestSplit.Stratified(labels, testFraction, seed);
+            return Evaluate(points, labels, split, Math.Min(k, split.TrainIndices.Length)).Accuracy;
+        }).ToArray();
+        var mean = accuracies.Average();
+        var deviation = Math.Sqrt(accuracies.Select(a => (a - mean) * (a - mean)).Average());
+        return new RepeatedKnnAccuracy(seeds.ToArray(), accuracies, mean, deviation);
+    }
+
+    /// <summary>
+    /// Split-free leave-one-out kNN: every point is classified by the vote of its k nearest other points, as
+    /// <c>cross_val_score(KNeighborsClassifier(k), X, y, cv=LeaveOneOut())</c> refits without it. Equal votes
+    /// go to the smallest label; k shrinks to N − 1 where there are fewer other points. The result lists all
+    /// points as test points, and <see cref="KnnResult.TrainCount"/> is N − 1.
+    /// </summary>
+    public static KnnResult LeaveOneOut(float[,] points, int[] labels, int k = DefaultK)
+    {
+        PointMatrix.CheckPointsAndLabels(points, labels);
+        if (labels.Length < 2) throw new ArgumentException("Leave-one-out kNN needs at least two points.");
+        var watch = Stopwatch.StartNew();
+        var everyPoint = Enumerable.Range(0, labels.Length).ToArray();
+        var used = Math.Min(k, labels.Length - 1);
+        var neighbours = ExactNeighbors.Find(points, everyPoint, everyPoint, used, excludeSelf: true);
+        var classCount = PointMatrix.ClassCount(labels);
+        var predictions = neighbours.Indices.Select(found => MajorityVote(found, labels, classCount)).ToArray();
+        var (accuracy, recall, counts) = ClassificationScore.Compute(everyPoint, predictions, labels, classCount);
+        return new KnnResult(accuracy, used, labels.Length - 1, everyPoint, predictions, recall, counts, watch.Elapsed);
     }
 
     /// <summary>Most frequent label among the neighbours; the smallest label among equally frequent ones.</summary>

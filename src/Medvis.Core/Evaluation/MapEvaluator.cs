@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Medvis.Core.Evaluation;
 
 /// <summary>Settings of <see cref="MapEvaluator.Evaluate"/>; the defaults are those of the t-SimCNE papers.</summary>
@@ -5,8 +7,13 @@ public sealed record MapEvaluationOptions(
     int K = KnnEvaluation.DefaultK,
     double TestFraction = TrainTestSplit.DefaultTestFraction,
     int SplitSeed = TrainTestSplit.DefaultSeed,
-    SilhouetteOptions? Silhouette = null)
+    SilhouetteOptions? Silhouette = null,
+    IReadOnlyList<int>? RepeatedSeeds = null,
+    bool LeaveOneOut = true)
 {
+    /// <summary>Seeds of the repeated splits: <see cref="KnnEvaluation.DefaultRepeatedSeeds"/> unless given; none skips them.</summary>
+    public IReadOnlyList<int> RepeatedSeedsOrDefault => RepeatedSeeds ?? KnnEvaluation.DefaultRepeatedSeeds;
+
     public static MapEvaluationOptions Default { get; } = new();
 }
 
@@ -14,8 +21,10 @@ public sealed record MapEvaluationOptions(
 public static class MapEvaluator
 {
     /// <summary>
-    /// kNN accuracy (stratified seeded split) and silhouette of the points, overall and per class.
-    /// With very few training points k shrinks to their number (the report states the k used).
+    /// kNN accuracy (scikit-learn's stratified seeded split; also mean ± sd over the splits of
+    /// <see cref="MapEvaluationOptions.RepeatedSeedsOrDefault"/>, and leave-one-out) and silhouette of the points,
+    /// overall and per class. With very few training points k shrinks to their number (the report states the k
+    /// used on the main split).
     /// </summary>
     public static MetricsReport Evaluate(float[,] coords, int[] labels, IReadOnlyList<string> classNames,
         MapEvaluationOptions? options = null)
@@ -29,6 +38,11 @@ public static class MapEvaluator
 
         var split = TrainTestSplit.Stratified(labels, options.TestFraction, options.SplitSeed);
         var knn = KnnEvaluation.Evaluate(coords, labels, split, Math.Min(options.K, split.TrainIndices.Length));
+        var repeatedWatch = Stopwatch.StartNew();
+        var repeated = options.RepeatedSeedsOrDefault.Count == 0 ? null
+            : KnnEvaluation.RepeatedSplits(coords, labels, options.RepeatedSeedsOrDefault, options.K, options.TestFraction);
+        var repeatedSeconds = repeated == null ? (double?)null : repeatedWatch.Elapsed.TotalSeconds;
+        var leaveOneOut = options.LeaveOneOut ? KnnEvaluation.LeaveOneOut(coords, labels, options.K) : null;
         var silhouette = Silhouette.Compute(coords, labels, options.Silhouette);
         return new MetricsReport(
             Method: null,
@@ -43,11 +57,15 @@ public static class MapEvaluator
             Silhouette: Defined(silhouette.Overall),
             SilhouetteSampled: silhouette.Sampled,
             SilhouettePointCount: silhouette.PointIndices.Length,
-            Classes: ClassRows(labels, classNames, knn, silhouette),
-            Timings: new MetricsTimings(knn.Elapsed.TotalSeconds, silhouette.Elapsed.TotalSeconds));
+            Classes: ClassRows(labels, classNames, knn, silhouette, leaveOneOut),
+            Timings: new MetricsTimings(knn.Elapsed.TotalSeconds, silhouette.Elapsed.TotalSeconds,
+                KnnRepeatedSeconds: repeatedSeconds, KnnLeaveOneOutSeconds: leaveOneOut?.Elapsed.TotalSeconds),
+            KnnRepeated: repeated,
+            KnnLeaveOneOut: leaveOneOut?.Accuracy);
     }
 
-    private static List<ClassMetrics> ClassRows(int[] labels, IReadOnlyList<string> classNames, KnnResult knn, SilhouetteResult silhouette)
+    private static List<ClassMetrics> ClassRows(int[] labels, IReadOnlyList<string> classNames, KnnResult knn,
+        SilhouetteResult silhouette, KnnResult? leaveOneOut)
     {
         var counts = new int[classNames.Count];
         foreach (var label in labels) counts[label]++;
@@ -55,7 +73,8 @@ public static class MapEvaluator
             c, classNames[c], counts[c],
             c < knn.TestCountPerClass.Length ? knn.TestCountPerClass[c] : 0,
             c < knn.PerClassRecall.Length ? Defined(knn.PerClassRecall[c]) : null,
-            c < silhouette.PerClass.Length ? Defined(silhouette.PerClass[c]) : null)).ToList();
+            c < silhouette.PerClass.Length ? Defined(silhouette.PerClass[c]) : null,
+            leaveOneOut != null && c < leaveOneOut.PerClassRecall.Length ? Defined(leaveOneOut.PerClassRecall[c]) : null)).ToList();
     }
 
     private static double? Defined(double value) => double.IsNaN(value) ? null : value;

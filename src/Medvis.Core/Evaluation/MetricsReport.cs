@@ -3,15 +3,31 @@ using System.Text.Json.Serialization;
 
 namespace Medvis.Core.Evaluation;
 
-/// <summary>Metrics of one class of a map. Undefined values (no test points, no points) are null.</summary>
-public sealed record ClassMetrics(int Index, string Name, int Count, int TestCount, double? KnnRecall, double? Silhouette);
+/// <summary>Metrics of one class of a map. Undefined values (no test points, no points, not computed) are null.</summary>
+/// <param name="Index">Class index (the label).</param>
+/// <param name="Name">Class name.</param>
+/// <param name="Count">Points of the class.</param>
+/// <param name="TestCount">Its points in the test part of the main split.</param>
+/// <param name="KnnRecall">kNN recall on those test points.</param>
+/// <param name="Silhouette">Mean silhouette of its (scored) points.</param>
+/// <param name="KnnLeaveOneOutRecall">Share of its points that leave-one-out kNN classifies correctly.</param>
+public sealed record ClassMetrics(int Index, string Name, int Count, int TestCount, double? KnnRecall, double? Silhouette,
+    double? KnnLeaveOneOutRecall = null);
 
 /// <summary>Wall-clock seconds spent on each metric, and on making the embedding where the producer reports it.</summary>
-public sealed record MetricsTimings(double KnnSeconds, double SilhouetteSeconds, double? EmbeddingSeconds = null);
+public sealed record MetricsTimings(double KnnSeconds, double SilhouetteSeconds, double? EmbeddingSeconds = null,
+    double? KnnRepeatedSeconds = null, double? KnnLeaveOneOutSeconds = null);
+
+/// <summary>kNN accuracy on the stratified splits of several seeds.</summary>
+/// <param name="Seeds">Split seeds, in the order of <paramref name="Accuracies"/>.</param>
+/// <param name="Accuracies">Test accuracy per seed.</param>
+/// <param name="Mean">Mean accuracy.</param>
+/// <param name="StandardDeviation">Population standard deviation (NumPy's <c>np.std</c>).</param>
+public sealed record RepeatedKnnAccuracy(int[] Seeds, double[] Accuracies, double Mean, double StandardDeviation);
 
 /// <summary>
-/// The numbers by which a 2-D map (or any embedding) is judged: kNN accuracy on a stratified split and the
-/// silhouette score, overall and per class. Written as JSON by <c>medvis train</c>, <c>medvis eval</c>,
+/// The numbers by which a 2-D map (or any embedding) is judged: kNN accuracy on scikit-learn's stratified split
+/// (also over the splits of several seeds, and leave-one-out) and the silhouette score, overall and per class. Written as JSON by <c>medvis train</c>, <c>medvis eval</c>,
 /// <c>medvis baseline</c> and shown by the web app.
 /// </summary>
 /// <param name="Method">What produced the points (e.g. "t-SimCNE", "t-SNE (pixels)"); null when unknown.</param>
@@ -28,6 +44,8 @@ public sealed record MetricsTimings(double KnnSeconds, double SilhouetteSeconds,
 /// <param name="SilhouettePointCount">Points the silhouette was computed on.</param>
 /// <param name="Classes">Per-class numbers, one row per class name.</param>
 /// <param name="Timings">Seconds spent.</param>
+/// <param name="KnnRepeated">kNN accuracy over the splits of several seeds (mean ± sd); null when not computed.</param>
+/// <param name="KnnLeaveOneOut">Split-free leave-one-out kNN accuracy; null when not computed.</param>
 public sealed record MetricsReport(
     string? Method,
     int PointCount,
@@ -42,7 +60,9 @@ public sealed record MetricsReport(
     bool SilhouetteSampled,
     int SilhouettePointCount,
     IReadOnlyList<ClassMetrics> Classes,
-    MetricsTimings Timings)
+    MetricsTimings Timings,
+    RepeatedKnnAccuracy? KnnRepeated = null,
+    double? KnnLeaveOneOut = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -8,7 +8,7 @@ namespace Medvis.Core.Evaluation;
 /// <summary>When the silhouette is computed on a random subset instead of all points.</summary>
 /// <param name="MaxExactPoints">Up to this many points every pairwise distance is used.</param>
 /// <param name="SampleSize">Points drawn (uniformly, without replacement) above that size, like scikit-learn's <c>sample_size</c>.</param>
-/// <param name="Seed">Seed of the draw.</param>
+/// <param name="Seed">Seed of the draw, as scikit-learn's <c>random_state</c>: the same seed scores the same points.</param>
 public sealed record SilhouetteOptions(int MaxExactPoints = 200_000, int SampleSize = 50_000, int Seed = 0)
 {
     /// <summary>Defaults: exact up to 200,000 points, otherwise 50,000 sampled.</summary>
@@ -105,11 +105,13 @@ public static class Silhouette
         return Enumerable.Range(0, classCount).Select(c => counts[c] == 0 ? double.NaN : sums[c] / counts[c]).ToArray();
     }
 
+    /// <summary>
+    /// The points <c>silhouette_score(..., sample_size=size, random_state=seed)</c> scores:
+    /// <c>RandomState(seed).permutation(n)[:size]</c> (sorted here, which changes no value).
+    /// </summary>
     private static int[] DrawSample(int n, int size, int seed)
     {
-        var order = Enumerable.Range(0, n).ToArray();
-        new SplitMix64((ulong)seed).Shuffle(order);
-        var sample = order.Take(Math.Min(size, n)).ToArray();
+        var sample = new NumPyRandomState(seed).Permutation(n).Take(Math.Min(size, n)).ToArray();
         Array.Sort(sample);
         return sample;
     }

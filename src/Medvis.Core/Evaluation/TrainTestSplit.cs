@@ -10,13 +10,20 @@ public sealed record TrainTestSplit(int[] TrainIndices, int[] TestIndices)
     public const int DefaultSeed = 0;
 
     /// <summary>
-    /// Stratified shuffle split, deterministic for a given seed. Allocation follows scikit-learn's
-    /// <c>StratifiedShuffleSplit</c>: n_test = ceil(f·N), n_train = N − n_test; each class gets
-    /// floor(n_train·n_c/N) training points and the remaining training slots go to the classes with the largest
-    /// fractional parts (ties: lower class index first, where scikit-learn draws at random); the rest of each
-    /// class is its test part. Which members of a class land in train is a seeded Fisher–Yates shuffle of the
-    /// class's indices (SplitMix64, so results do not depend on the .NET version; the draws differ from NumPy's).
-    /// Both index lists are returned sorted.
+    /// The split of scikit-learn's <c>train_test_split(arange(N), stratify=labels, test_size=testFraction,
+    /// random_state=seed)</c>, index for index and in its order (the first split of
+    /// <c>StratifiedShuffleSplit._iter_indices</c>, sklearn/model_selection/_split.py, scikit-learn 0.22–1.5):
+    /// <list type="number">
+    /// <item>n_test = ceil(testFraction · N), n_train = N − n_test (<c>_validate_shuffle_split</c>).</item>
+    /// <item>Classes are the distinct labels in ascending order; each class's members in ascending index order.</item>
+    /// <item>With one <see cref="NumPyRandomState"/>(seed): training slots per class by
+    /// <see cref="ApproximateMode"/>(class counts, n_train), then test slots by
+    /// <see cref="ApproximateMode"/>(counts left, n_test).</item>
+    /// <item>Per class in order, <c>permutation(count)</c> of its members: the first slots go to train, the next to test.</item>
+    /// <item>Finally train = <c>permutation(train)</c>, then test = <c>permutation(test)</c>.</item>
+    /// </list>
+    /// Where scikit-learn refuses to split (a class with a single member, fewer train or test slots than classes)
+    /// the same steps run all the same, so small maps can still be scored.
     /// </summary>
     public static TrainTestSplit Stratified(int[] labels, double testFraction = DefaultTestFraction, int seed = DefaultSeed)
     {
@@ -29,21 +36,22 @@ public sealed record TrainTestSplit(int[] TrainIndices, int[] TestIndices)
         if (testCount < 1 || trainCount < 1)
             throw new ArgumentException($"{n} points are too few for a train/test split with test fraction {testFraction}.");
 
-        var members = MembersPerClass(labels);
-        var trainPerClass = ProportionalAllocation(members.Select(m => m.Count).ToArray(), trainCount);
-        var random = new SplitMix64((ulong)seed);
+        var members = MembersPerPresentClass(labels);
+        var counts = members.Select(m => m.Count).ToArray();
+        var random = new NumPyRandomState(seed);
+        var trainPerClass = ApproximateMode(counts, trainCount, random);
+        var testPerClass = ApproximateMode(counts.Select((c, i) => c - trainPerClass[i]).ToArray(), testCount, random);
         var train = new List<int>(trainCount);
         var test = new List<int>(testCount);
         for (var c = 0; c < members.Length; c++)
         {
-            var shuffled = members[c].ToArray();
-            random.Shuffle(shuffled);
+            var shuffled = random.Permutation(counts[c]).Select(p => members[c][p]).ToArray();
             train.AddRange(shuffled.Take(trainPerClass[c]));
-            test.AddRange(shuffled.Skip(trainPerClass[c]));
+            test.AddRange(shuffled.Skip(trainPerClass[c]).Take(testPerClass[c]));
         }
-        train.Sort();
-        test.Sort();
-        return new TrainTestSplit(train.ToArray(), test.ToArray());
+        var trainOrder = random.Permutation(train.ToArray());
+        var testOrder = random.Permutation(test.ToArray());
+        return new TrainTestSplit(trainOrder, testOrder);
     }
 
     /// <summary>Checks that both parts are non-empty, in range and disjoint; throws a one-line error otherwise.</summary>
@@ -62,61 +70,41 @@ public sealed record TrainTestSplit(int[] TrainIndices, int[] TestIndices)
         }
     }
 
-    private static List<int>[] MembersPerClass(int[] labels)
+    /// <summary>Members (ascending indices) of each label that occurs, labels in ascending order, as <c>np.unique</c> orders them.</summary>
+    private static List<int>[] MembersPerPresentClass(int[] labels)
     {
-        var members = Enumerable.Range(0, PointMatrix.ClassCount(labels)).Select(_ => new List<int>()).ToArray();
+        var byLabel = new SortedDictionary<int, List<int>>();
         for (var i = 0; i < labels.Length; i++)
         {
             if (labels[i] < 0) throw new ArgumentException($"Labels must be non-negative class indices, found {labels[i]}.");
-            members[labels[i]].Add(i);
+            if (!byLabel.TryGetValue(labels[i], out var members)) byLabel[labels[i]] = members = [];
+            members.Add(i);
         }
-        return members;
+        return byLabel.Values.ToArray();
     }
 
-    /// <summary>Largest-remainder allocation of <paramref name="total"/> slots proportional to the class counts.</summary>
-    internal static int[] ProportionalAllocation(int[] counts, int total)
+    /// <summary>
+    /// scikit-learn's <c>_approximate_mode(class_counts, n_draws, rng)</c> (sklearn/utils/__init__.py): each class
+    /// gets floor(count / total · draws) (computed in that order, in double precision), and the slots left go by
+    /// descending fractional part. Within a group of equal fractional parts (classes in ascending order) it calls
+    /// <c>rng.choice(group, min(group size, slots left), replace=False)</c> even when the whole group is taken,
+    /// which consumes draws; those draws are part of the stream the rest of the split continues from.
+    /// </summary>
+    internal static int[] ApproximateMode(int[] counts, int draws, NumPyRandomState random)
     {
-        var n = counts.Sum();
-        var exact = counts.Select(c => (double)total * c / n).ToArray();
-        var allocation = exact.Select(e => (int)Math.Floor(e)).ToArray();
-        var left = total - allocation.Sum();
-        var byRemainder = Enumerable.Range(0, counts.Length)
-            .OrderByDescending(c => exact[c] - allocation[c])
-            .ThenBy(c => c);
-        foreach (var c in byRemainder)
+        double total = counts.Sum();
+        var continuous = counts.Select(c => c / total * draws).ToArray();
+        var allocation = continuous.Select(v => (int)Math.Floor(v)).ToArray();
+        var slotsLeft = draws - allocation.Sum();
+        var remainders = continuous.Select((v, c) => v - Math.Floor(v)).ToArray();
+        foreach (var value in remainders.Distinct().OrderDescending())
         {
-            if (left == 0) break;
-            if (allocation[c] < counts[c]) { allocation[c]++; left--; }
+            if (slotsLeft <= 0) break;
+            var group = Enumerable.Range(0, counts.Length).Where(c => remainders[c] == value).ToArray();
+            var added = Math.Min(group.Length, slotsLeft);
+            foreach (var c in random.ChooseWithoutReplacement(group, added)) allocation[c]++;
+            slotsLeft -= added;
         }
         return allocation;
-    }
-}
-
-/// <summary>Small, fully specified PRNG so seeded splits and samples are the same on every runtime.</summary>
-internal sealed class SplitMix64(ulong seed)
-{
-    private ulong _state = seed;
-
-    public ulong Next()
-    {
-        var z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    /// <summary>Uniform integer in [0, bound).</summary>
-    public int NextInt(int bound) => (int)(Next() % (ulong)bound);
-
-    /// <summary>Uniform double in [0, 1).</summary>
-    public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
-
-    public void Shuffle(int[] items)
-    {
-        for (var i = items.Length - 1; i > 0; i--)
-        {
-            var j = NextInt(i + 1);
-            (items[i], items[j]) = (items[j], items[i]);
-        }
     }
 }

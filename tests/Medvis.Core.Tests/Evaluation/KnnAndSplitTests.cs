@@ -24,8 +24,8 @@ public class KnnAndSplitTests
     [Fact]
     public void LargestRemaindersGetTheLeftoverSlots()
     {
-        Assert.Equal(new[] { 3, 3, 1 }, TrainTestSplit.ProportionalAllocation(new[] { 5, 5, 1 }, 7));
-        Assert.Equal(new[] { 1, 0 }, TrainTestSplit.ProportionalAllocation(new[] { 1, 1 }, 1));
+        Assert.Equal(new[] { 3, 3, 1 }, TrainTestSplit.ApproximateMode(new[] { 5, 5, 1 }, 7, new NumPyRandomState(0)));
+        Assert.Equal(new[] { 2, 1 }, TrainTestSplit.ApproximateMode(new[] { 4, 2 }, 3, new NumPyRandomState(0)));
     }
 
     [Fact]

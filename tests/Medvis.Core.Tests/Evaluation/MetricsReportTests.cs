@@ -26,6 +26,23 @@ public class MetricsReportTests
     }
 
     [Fact]
+    public void ReportsWrittenBeforeRepeatedAndLeaveOneOutKnnStillLoad()
+    {
+        var (points, labels) = SyntheticPoints.Blobs(200, 2, 2, spread: 1, seed: 4);
+        var current = System.Text.Json.Nodes.JsonNode.Parse(MapEvaluator.Evaluate(points, labels, ["a", "b"]).ToJson())!.AsObject();
+        current.Remove("knnRepeated");
+        current.Remove("knnLeaveOneOut");
+        foreach (var row in current["classes"]!.AsArray()) row!.AsObject().Remove("knnLeaveOneOutRecall");
+
+        var older = MetricsReport.FromJson(current.ToJsonString());
+
+        Assert.Null(older.KnnRepeated);
+        Assert.Null(older.KnnLeaveOneOut);
+        Assert.Null(older.Classes[0].KnnLeaveOneOutRecall);
+        Assert.NotNull(MetricsReport.FromJson(MapEvaluator.Evaluate(points, labels, ["a", "b"]).ToJson()).KnnRepeated);
+    }
+
+    [Fact]
     public void SingleClassMapsHaveNoSilhouette()
     {
         var (points, _) = SyntheticPoints.Blobs(100, 1, 2, spread: 1, seed: 2);
