@@ -71,7 +71,7 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
     /// <summary>How metrics name a t-SimCNE map: the method and its augmentation, e.g. "t-SimCNE (rotate,-grayscale)".</summary>
     public static string MethodLabel(TrainingOptions options) => $"t-SimCNE ({options.Augmentation.ToSpec()})";
 
-    private const string EvaluationSplitMethod = "stratified shuffle split of the map's points";
+    private const string EvaluationSplitMethod = "scikit-learn train_test_split(stratify=labels, test_size, random_state=seed)";
 
     // The engine trains in fp32 throughout.
     private static string PrecisionOf(TrainingOptions options) => "fp32";

@@ -1,11 +1,10 @@
-using Medvis.Cli.Commands;
 using Medvis.Core.Evaluation;
 
 namespace Medvis.Core.Tests.Evaluation;
 
 /// <summary>
 /// kNN on scikit-learn's seeded split, over the splits of seeds 0..9, leave-one-out, and the silhouette, against
-/// scikit-learn on the maps of ReferenceData/maps, directly and through <c>medvis eval --coords</c>.
+/// scikit-learn on the maps of ReferenceData/maps, directly (the command line's use is tested in Medvis.Cli.Tests).
 /// </summary>
 public sealed class ScikitLearnKnnTests : IDisposable
 {
@@ -60,30 +59,6 @@ public sealed class ScikitLearnKnnTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Maps))]
-    public void EvalCommandOnTheCoordsGivesScikitLearnsNumbers(string name)
-    {
-        var map = ReferenceMap.Load(name);
-        var classNames = Enumerable.Range(0, map.Labels.Max() + 1).Select(c => $"class {c}").ToArray();
-        var coords = Path.Combine(_folder.FullName, name + ".csv");
-        CoordsCsv.Write(coords, new MapCoordinates(Enumerable.Range(0, map.Labels.Length).ToArray(), map.Labels, classNames, map.Points));
-        var metrics = Path.Combine(_folder.FullName, name + ".json");
-
-        Assert.Equal(0, EvalCommand.Create().Parse(["--coords", coords, "--out", metrics]).Invoke());
-
-        var report = MetricsReport.FromJson(File.ReadAllText(metrics));
-        Assert.Equal(map.KnnAccuracy, report.KnnAccuracy, KnnTolerance);
-        Assert.NotNull(report.KnnRepeated);
-        Assert.Equal(map.RepeatedSeeds, report.KnnRepeated.Seeds);
-        Assert.Equal(map.RepeatedMean, report.KnnRepeated.Mean, KnnTolerance);
-        Assert.Equal(map.RepeatedStd, report.KnnRepeated.StandardDeviation, KnnTolerance);
-        Assert.NotNull(report.KnnLeaveOneOut);
-        Assert.Equal(map.LeaveOneOutAccuracy, report.KnnLeaveOneOut.Value, KnnTolerance);
-        Assert.NotNull(report.Silhouette);
-        Assert.Equal(map.Silhouette, report.Silhouette.Value, SilhouetteTolerance);
-    }
-
-    [Theory]
-    [MemberData(nameof(Maps))]
     public void SampledSilhouetteScoresTheSamePointsAsSilhouetteScoreWithRandomState(string name)
     {
         var map = ReferenceMap.Load(name);
@@ -93,33 +68,6 @@ public sealed class ScikitLearnKnnTests : IDisposable
 
         Assert.True(result.Sampled);
         Assert.Equal(map.SilhouetteSampled, result.Overall, SilhouetteTolerance);
-    }
-
-    [Fact]
-    public void EvalSummaryNamesTheMainSplitTheRepeatedSplitsAndLeaveOneOut()
-    {
-        var map = ReferenceMap.Load("blobs_3");
-        var report = MapEvaluator.Evaluate(map.Points, map.Labels, ["a", "b", "c"]);
-
-        var summary = EvalCommand.Summary(report);
-
-        Assert.Contains($"kNN accuracy {map.KnnAccuracy.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)} (seed 0)", summary);
-        Assert.Contains($"{map.RepeatedMean.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)} ± ", summary);
-        Assert.Contains("over 10 seeded splits", summary);
-        Assert.Contains($"leave-one-out {map.LeaveOneOutAccuracy.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)}", summary);
-    }
-
-    [Fact]
-    public void RepeatedSplitsAndLeaveOneOutCanBeLeftOut()
-    {
-        var map = ReferenceMap.Load("blobs_3");
-        var report = MapEvaluator.Evaluate(map.Points, map.Labels, ["a", "b", "c"],
-            new MapEvaluationOptions(RepeatedSeeds: [], LeaveOneOut: false));
-
-        Assert.Null(report.KnnRepeated);
-        Assert.Null(report.KnnLeaveOneOut);
-        Assert.All(report.Classes, row => Assert.Null(row.KnnLeaveOneOutRecall));
-        Assert.DoesNotContain("leave-one-out", EvalCommand.Summary(report));
     }
 
     [Fact]
