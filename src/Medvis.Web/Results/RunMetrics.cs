@@ -11,7 +11,8 @@ public static class RunMetricsReader
         var report = MetricsReport.FromJson(json);
         var classes = report.Classes.OrderBy(c => c.Index).ToList();
         return new RunMetrics(report.KnnAccuracy, report.Silhouette, classes.Select(c => c.Name).ToList(),
-            classes.Select(c => c.KnnRecall).ToArray(), classes.Select(c => c.Silhouette).ToArray(), report.K);
+            classes.Select(c => c.KnnRecall).ToArray(), classes.Select(c => c.Silhouette).ToArray(), report.K,
+            report.KnnRepeated, report.KnnLeaveOneOut);
     }
 }
 
@@ -22,4 +23,6 @@ public sealed record RunMetrics(
     IReadOnlyList<string> ClassNames,
     double?[] KnnRecallPerClass,
     double?[] SilhouettePerClass,
-    int K);
+    int K,
+    RepeatedKnnAccuracy? KnnRepeated = null,
+    double? KnnLeaveOneOut = null);
