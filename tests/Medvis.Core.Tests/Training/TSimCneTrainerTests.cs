@@ -272,7 +272,7 @@ public class TSimCneTrainerTests
     public void AbsurdOptionsAreRejectedBeforeTraining(int batch, int[] epochs)
     {
         var options = TrainingTestData.TinyOptions(epochs) with { BatchSize = batch };
-        Assert.Throws<ArgumentException>(() => new TSimCneTrainer(options).Train(TrainingTestData.TwoClasses(8)));
+        Assert.Throws<InvalidSettingsException>(() => new TSimCneTrainer(options).Train(TrainingTestData.TwoClasses(8)));
     }
 
     internal static double NearestCentroidAccuracy(float[,] points, int[] labels)
