@@ -120,10 +120,13 @@ public sealed record InputLimits
         if (count > MaxImages) throw Exceeded(path, $"{count} images", MaxImages, "images", nameof(MaxImages));
     }
 
-    /// <summary>"1.6 GB", "12 MB": sizes in messages.</summary>
-    internal static string Gigabytes(long bytes) => bytes >= 1_000_000_000
-        ? (bytes / 1e9).ToString("0.0", CultureInfo.InvariantCulture) + " GB"
-        : Math.Ceiling(bytes / 1e6).ToString("0", CultureInfo.InvariantCulture) + " MB";
+    /// <summary>"1.6 GB", "12 MB", "744 bytes": sizes in messages.</summary>
+    internal static string Gigabytes(long bytes) => bytes switch
+    {
+        >= 1_000_000_000 => (bytes / 1e9).ToString("0.0", CultureInfo.InvariantCulture) + " GB",
+        >= 1_000_000 => Math.Ceiling(bytes / 1e6).ToString("0", CultureInfo.InvariantCulture) + " MB",
+        _ => bytes.ToString(CultureInfo.InvariantCulture) + " bytes",
+    };
 
     private static string EnvironmentVariable(string setting) => ConfigurationSection.Replace(":", "__") + "__" + setting;
 

@@ -61,7 +61,7 @@ public sealed class NpzDatasetSource(string path, InputLimits? limits = null) : 
         var imageBytes = (long)shape.Channels * shape.Height * shape.Width;
         var totalBytes = count * imageBytes;
         Limits.RequireLoadMemory(FilePath, $"the {SplitPrefix(split)} split ({count} images of {shape.Describe()})",
-            totalBytes + count * sizeof(int) + ConversionBufferBytes + imageBytes);
+            totalBytes + count * sizeof(int) + (shape.Channels == 1 ? 0 : ConversionBufferBytes + imageBytes));
         if (totalBytes > Array.MaxLength)
             throw new DatasetFormatException(FilePath, $"{totalBytes / 1e9:F1} GB of pixels are more than one dataset can hold in memory (2 GB); use a smaller image size or a subset");
         var pixels = new byte[totalBytes];
