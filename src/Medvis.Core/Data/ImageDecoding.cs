@@ -60,8 +60,9 @@ internal static class ImageDecoding
         if (scaled.Width < size || scaled.Height < size) scaled = new SKSizeI(full.Width, full.Height);
         limits.RequireImagePixels(path, scaled.Width, scaled.Height);
         var info = new SKImageInfo(scaled.Width, scaled.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var bitmap = new SKBitmap(info);
-        if (bitmap.GetPixels() == IntPtr.Zero)
+        // TryAllocPixels instead of the sizing constructor, whose failure is an exception that names no file.
+        var bitmap = new SKBitmap();
+        if (!bitmap.TryAllocPixels(info))
         {
             bitmap.Dispose();
             throw new DatasetFormatException(path, $"no memory for the {scaled.Width}×{scaled.Height} pixels of the image");

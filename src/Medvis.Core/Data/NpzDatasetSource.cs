@@ -231,7 +231,7 @@ public sealed class NpzDatasetSource(string path, InputLimits? limits = null) : 
             throw new FormatException($"truncated data: expected {destination.Length} pixel bytes");
     }
 
-    /// <summary>The image shape a header states, checked against the limits; every product is checked for overflow.</summary>
+    /// <summary>The image shape a header states, checked against the limits (its products were checked for overflow when the member was opened).</summary>
     private ImageShape ImageShapeOf(NpyHeader header, string member)
     {
         if (header.Kind != 'u' || header.ElementSize != 1)
@@ -247,7 +247,6 @@ public sealed class NpzDatasetSource(string path, InputLimits? limits = null) : 
         };
         Limits.RequireImagePixels(FilePath, s[2], s[1], member);
         Limits.RequireImageCount(FilePath, s[0]);
-        _ = header.DataBytes;
         return new ImageShape((int)s[0], (int)channels, (int)s[1], (int)s[2]);
     }
 
