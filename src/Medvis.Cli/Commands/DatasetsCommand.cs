@@ -5,7 +5,10 @@ using Spectre.Console;
 
 namespace Medvis.Cli.Commands;
 
-/// <summary><c>medvis datasets info &lt;source&gt;</c>: classes, counts per split, image size and channels.</summary>
+/// <summary>
+/// <c>medvis datasets info &lt;source&gt;</c>: classes, counts per split, image size and channels. Files are read
+/// under the input limits, each overridable by its environment variable (<c>Medvis__InputLimits__MaxClasses</c> …).
+/// </summary>
 public static class DatasetsCommand
 {
     private static readonly DatasetSplit[] Splits = [DatasetSplit.Train, DatasetSplit.Val, DatasetSplit.Test];
@@ -22,7 +25,8 @@ public static class DatasetsCommand
         var info = new Command("info", "Show classes, counts per split, image size and channels of a dataset.") { source, imageSize };
         info.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
-            var summary = DatasetCatalog.Open(parse.GetValue(source)!, parse.GetValue(imageSize)).Describe();
+            var limits = InputLimits.FromEnvironment(Environment.GetEnvironmentVariable);
+            var summary = DatasetCatalog.Open(parse.GetValue(source)!, parse.GetValue(imageSize), limits).Describe();
             Print(summary, CliConsole.For(parse.InvocationConfiguration.Output));
             return 0;
         }));

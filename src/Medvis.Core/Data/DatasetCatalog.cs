@@ -12,27 +12,30 @@ public static class DatasetCatalog
     public const string SpecHelp = "demo | demo:64 | demo-qc | file.npz | PCam *_x.h5 | folder of class folders";
 
     /// <summary>The source a spec names. <paramref name="imageSize"/> applies to folders and to "demo" without a size.</summary>
+    /// <param name="spec">What the user typed.</param>
+    /// <param name="imageSize">Image side for folders and the demo.</param>
+    /// <param name="limits">Input limits for files and folders; <see cref="InputLimits.Default"/> when null.</param>
     /// <exception cref="DatasetFormatException">For a missing path or an unsupported kind of file.</exception>
-    public static IDatasetSource Open(string spec, int imageSize = 28)
+    public static IDatasetSource Open(string spec, int imageSize = 28, InputLimits? limits = null)
     {
         if (string.IsNullOrWhiteSpace(spec)) throw new DatasetFormatException("(empty)", "no dataset given; use " + SpecHelp);
         var trimmed = spec.Trim();
         if (TryOpenDemo(trimmed, imageSize) is { } demo) return demo;
-        if (Directory.Exists(trimmed)) return new ImageFolderDatasetSource(trimmed, imageSize);
+        if (Directory.Exists(trimmed)) return new ImageFolderDatasetSource(trimmed, imageSize, limits: limits);
         var extension = Path.GetExtension(trimmed).ToLowerInvariant();
         if (!File.Exists(trimmed))
             throw new DatasetFormatException(trimmed, extension is ".npz" or ".h5" or ".hdf5" ? "file not found" : $"no such file or folder (expected {SpecHelp})");
         return extension switch
         {
-            ".npz" => new NpzDatasetSource(trimmed),
-            ".h5" or ".hdf5" => new PatchCamelyonDatasetSource(trimmed),
+            ".npz" => new NpzDatasetSource(trimmed, limits),
+            ".h5" or ".hdf5" => new PatchCamelyonDatasetSource(trimmed, limits),
             _ => throw new DatasetFormatException(trimmed, $"unsupported dataset file type '{extension}' (expected {SpecHelp})"),
         };
     }
 
     /// <summary>Opens <paramref name="spec"/> and loads one split.</summary>
-    public static ImageDataset Load(string spec, DatasetSplit split = DatasetSplit.Train, int imageSize = 28) =>
-        Open(spec, imageSize).Load(split);
+    public static ImageDataset Load(string spec, DatasetSplit split = DatasetSplit.Train, int imageSize = 28, InputLimits? limits = null) =>
+        Open(spec, imageSize, limits).Load(split);
 
     /// <summary>Parses "train", "val"/"validation", "test" or "all" (case-insensitive).</summary>
     public static DatasetSplit ParseSplit(string text) => text.Trim().ToLowerInvariant() switch

@@ -17,7 +17,7 @@ public sealed class ImageDataset
             throw new ArgumentException($"{name}: images must have 1 or 3 channels, not {channels}.");
         if (count < 0 || height <= 0 || width <= 0)
             throw new ArgumentException($"{name}: invalid image shape {count}×{channels}×{height}×{width}.");
-        if ((long)count * channels * height * width != pixels.LongLength)
+        if ((Int128)count * channels * height * width != pixels.LongLength)
             throw new ArgumentException($"{name}: {pixels.LongLength} pixel bytes do not match {count}×{channels}×{height}×{width}.");
         if (labels.Length != count)
             throw new ArgumentException($"{name}: {labels.Length} labels for {count} images.");

@@ -5,6 +5,7 @@ namespace Medvis.Core.Data;
 /// <summary>
 /// Turns an encoded image (PNG, JPEG, BMP, GIF, WebP via SkiaSharp; baseline TIFF via <see cref="TiffDecoder"/>)
 /// into a square C×H×W byte block: centre crop to a square, then a quality downscale to the wanted size.
+/// The size the header states is checked against <see cref="InputLimits.MaxImagePixels"/> before any pixel is decoded.
 /// </summary>
 internal static class ImageDecoding
 {
@@ -12,15 +13,26 @@ internal static class ImageDecoding
     public static IReadOnlySet<string> Extensions { get; } =
         new HashSet<string>([".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"], StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Per-image memory of a decode, in bytes per decoded pixel: the RGBA bitmap, its centre square and the first
+    /// halving (4 + 4 + 1), rounded up.
+    /// </summary>
+    public const int DecodeBytesPerPixel = 12;
+
     /// <summary>Decodes <paramref name="encoded"/> to <paramref name="size"/>×<paramref name="size"/>, RGB planes (C=3) or luminance (C=1).</summary>
+    /// <param name="encoded">The file's bytes.</param>
+    /// <param name="size">Side of the square produced.</param>
+    /// <param name="channels">1 (luminance) or 3 (RGB planes).</param>
+    /// <param name="limits">The pixel cap and TIFF directory bound.</param>
+    /// <param name="path">The file named when a limit refuses it.</param>
     /// <exception cref="FormatException">When the bytes are not a decodable image.</exception>
-    public static byte[] DecodeSquare(byte[] encoded, int size, int channels)
+    /// <exception cref="DatasetFormatException">When the image is larger than the limits allow.</exception>
+    public static byte[] DecodeSquare(byte[] encoded, int size, int channels, InputLimits limits, string path)
     {
         if (size is < 1 or > 4096) throw new ArgumentOutOfRangeException(nameof(size), $"image size {size} must be between 1 and 4096");
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), "channels must be 1 or 3");
-        using var bitmap = TiffDecoder.LooksLikeTiff(encoded) ? TiffDecoder.Decode(encoded) : DecodeWithSkia(encoded, size);
-        using var square = CropToCentreSquare(bitmap);
-        using var resized = Resize(square, size);
+        using var bitmap = TiffDecoder.LooksLikeTiff(encoded) ? TiffDecoder.Decode(encoded, limits, path) : DecodeWithSkia(encoded, size, limits, path);
+        using var resized = Resize(CropToCentreSquare(bitmap), size);
         return ToPlanes(resized, channels);
     }
 
@@ -32,8 +44,12 @@ internal static class ImageDecoding
             && rgbPlanes[..plane].SequenceEqual(rgbPlanes.Slice(2 * plane, plane));
     }
 
-    /// <summary>Decodes with SkiaSharp; JPEGs are decoded at a reduced scale when that still leaves ≥ 2× the target size.</summary>
-    private static SKBitmap DecodeWithSkia(byte[] encoded, int size)
+    /// <summary>
+    /// Decodes with SkiaSharp; JPEGs are decoded at a reduced scale when that still leaves ≥ 2× the target size.
+    /// The codec reads only the header until <see cref="SKCodec.GetPixels(SKImageInfo, IntPtr)"/>, so the size it will
+    /// decode to is checked first.
+    /// </summary>
+    private static SKBitmap DecodeWithSkia(byte[] encoded, int size, InputLimits limits, string path)
     {
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data) ?? throw new FormatException("not a decodable image (unknown or corrupt format)");
@@ -42,8 +58,15 @@ internal static class ImageDecoding
         var scale = Math.Min(1f, 2f * size / Math.Min(full.Width, full.Height));
         var scaled = codec.GetScaledDimensions(scale);
         if (scaled.Width < size || scaled.Height < size) scaled = new SKSizeI(full.Width, full.Height);
+        limits.RequireImagePixels(path, scaled.Width, scaled.Height);
         var info = new SKImageInfo(scaled.Width, scaled.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var bitmap = new SKBitmap(info);
+        // TryAllocPixels instead of the sizing constructor, whose failure is an exception that names no file.
+        var bitmap = new SKBitmap();
+        if (!bitmap.TryAllocPixels(info))
+        {
+            bitmap.Dispose();
+            throw new DatasetFormatException(path, $"no memory for the {scaled.Width}×{scaled.Height} pixels of the image");
+        }
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
         {
@@ -70,9 +93,10 @@ internal static class ImageDecoding
     /// Box-averages by whole factors while the image is over twice the target, then a Mitchell cubic resize:
     /// plain cubic on a large reduction would alias.
     /// </summary>
+    /// <remarks>Takes ownership of <paramref name="square"/>.</remarks>
     private static SKBitmap Resize(SKBitmap square, int size)
     {
-        var current = square.Copy();
+        var current = square;
         while (current.Width >= 4 * size)
         {
             var halved = HalveByAveraging(current);

@@ -26,19 +26,25 @@ public static class ImageEncoding
     /// <summary>
     /// Decodes PNG/JPEG/TIFF/BMP files (e.g. uploads) into a dataset of <paramref name="size"/>-pixel squares with
     /// <paramref name="channels"/> channels (match the model's), all labelled with one class, <paramref name="className"/>.
+    /// The number of files, their total and single sizes, each image's header size and the dataset's memory are
+    /// checked against <paramref name="limits"/> before any image is decoded.
     /// </summary>
-    /// <exception cref="DatasetFormatException">Naming the first file that cannot be decoded.</exception>
+    /// <exception cref="DatasetFormatException">Naming the first file that cannot be decoded or is over a limit.</exception>
     public static ImageDataset DecodeImages(IReadOnlyList<(string Name, byte[] Bytes)> files, int size, int channels = 3,
-        string className = "new images")
+        string className = "new images", InputLimits? limits = null)
     {
         if (files.Count == 0) throw new ArgumentException("no images given", nameof(files));
+        limits = (limits ?? InputLimits.Default).Validate();
+        RequireUploadWithinLimits(files, limits);
         var imageBytes = channels * size * size;
+        limits.RequireLoadMemory(files[0].Name, $"an upload of {files.Count} images",
+            (long)files.Count * imageBytes + limits.MaxImagePixels * ImageDecoding.DecodeBytesPerPixel);
         var pixels = new byte[(long)files.Count * imageBytes];
         for (var i = 0; i < files.Count; i++)
         {
             try
             {
-                ImageDecoding.DecodeSquare(files[i].Bytes, size, channels).CopyTo(pixels, (long)i * imageBytes);
+                ImageDecoding.DecodeSquare(files[i].Bytes, size, channels, limits, files[i].Name).CopyTo(pixels, (long)i * imageBytes);
             }
             catch (FormatException e)
             {
@@ -46,6 +52,23 @@ public static class ImageEncoding
             }
         }
         return new ImageDataset("uploaded images", pixels, files.Count, channels, size, size, new int[files.Count], [className]);
+    }
+
+    /// <summary>Refuses more files than <see cref="InputLimits.MaxImages"/>, a file over <see cref="InputLimits.MaxImageFileBytes"/>, or more than <see cref="InputLimits.MaxUploadBytes"/> in all.</summary>
+    private static void RequireUploadWithinLimits(IReadOnlyList<(string Name, byte[] Bytes)> files, InputLimits limits)
+    {
+        limits.RequireImageCount(files[0].Name, files.Count);
+        var total = 0L;
+        foreach (var (name, bytes) in files)
+        {
+            if (bytes.LongLength > limits.MaxImageFileBytes)
+                throw InputLimits.Exceeded(name, $"an image file of {bytes.LongLength} bytes", limits.MaxImageFileBytes, "bytes",
+                    nameof(InputLimits.MaxImageFileBytes));
+            total += bytes.LongLength;
+            if (total > limits.MaxUploadBytes)
+                throw InputLimits.Exceeded(name, $"an upload reaching {total} bytes", limits.MaxUploadBytes,
+                    "bytes", nameof(InputLimits.MaxUploadBytes));
+        }
     }
 
     /// <summary>A copy of <paramref name="dataset"/> with 1 or 3 channels (grey is replicated; RGB becomes luminance).</summary>

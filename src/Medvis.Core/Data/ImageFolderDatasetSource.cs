@@ -4,14 +4,20 @@ namespace Medvis.Core.Data;
 /// A folder of class folders, <c>root/&lt;class&gt;/*.png|jpg|jpeg|tif|tiff|bmp</c>. Images are centre-cropped to a
 /// square and resized to <see cref="ImageSize"/>; they are stored grey when every image is grey, else RGB.
 /// A folder has no predefined splits: <see cref="DatasetSplit.Train"/> and <see cref="DatasetSplit.All"/> both
-/// hold every image, asking for val or test is an error.
+/// hold every image, asking for val or test is an error. Class and file counts, file sizes, each image's header
+/// size and the memory of the whole load are checked against <see cref="Limits"/> before anything is decoded.
 /// </summary>
 /// <param name="root">The folder whose sub-folders are the classes (class names: folder names, sorted).</param>
 /// <param name="imageSize">Side of the square images produced, in pixels.</param>
 /// <param name="skipUndecodable">Leave out files that cannot be decoded (listed in <see cref="SkippedFiles"/>) instead of failing.</param>
-public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bool skipUndecodable = false) : IDatasetSource
+/// <param name="limits">Input limits; <see cref="InputLimits.Default"/> when null.</param>
+public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bool skipUndecodable = false, InputLimits? limits = null)
+    : IDatasetSource
 {
     private readonly List<string> _skipped = [];
+
+    /// <summary>The limits every file is checked against.</summary>
+    public InputLimits Limits { get; } = (limits ?? InputLimits.Default).Validate();
 
     /// <summary>The folder this source reads.</summary>
     public string Root { get; } = Path.GetFullPath(root);
@@ -45,9 +51,11 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
             throw new DatasetFormatException(Root, $"an image folder has no {split.ToString().ToLowerInvariant()} split (use train or all)");
         var classes = ListClasses();
         var files = classes.SelectMany((c, label) => c.Files.Select(f => (File: f, Label: label))).ToArray();
+        var parallelism = DecodeParallelism(files.Length);
         var decoded = new byte[]?[files.Length];
         var errors = new DatasetFormatException?[files.Length];
-        Parallel.For(0, files.Length, i => (decoded[i], errors[i]) = TryDecode(files[i].File));
+        Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+            i => (decoded[i], errors[i]) = TryDecode(files[i].File));
         // The first bad file in file order, so the message does not depend on thread timing.
         if (!skipUndecodable && errors.FirstOrDefault(e => e is not null) is { } error) throw error;
 
@@ -67,6 +75,19 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
             classes.Select(c => c.Name).ToArray(), kept);
     }
 
+    /// <summary>
+    /// How many images may be decoded at once: the load's memory (every decoded square, kept as RGB, plus the final
+    /// buffer) must fit <see cref="InputLimits.MaxLoadBytes"/>, and so must, on top, one decode of the largest image
+    /// allowed per thread. At least one thread, at most one per core.
+    /// </summary>
+    private int DecodeParallelism(int fileCount)
+    {
+        var datasetBytes = (long)fileCount * 6 * ImageSize * ImageSize;
+        var perDecode = Limits.MaxImagePixels * ImageDecoding.DecodeBytesPerPixel;
+        Limits.RequireLoadMemory(Root, $"decoding {fileCount} images to {ImageSize}×{ImageSize}", datasetBytes + perDecode);
+        return (int)Math.Clamp((Limits.MaxLoadBytes - datasetBytes) / perDecode, 1, Environment.ProcessorCount);
+    }
+
     /// <summary>Decoded RGB planes, or the error naming the file.</summary>
     private (byte[]? Pixels, DatasetFormatException? Error) TryDecode(string file)
     {
@@ -84,12 +105,28 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
     {
         try
         {
-            return ImageDecoding.DecodeSquare(File.ReadAllBytes(file), ImageSize, channels);
+            return ImageDecoding.DecodeSquare(ReadImageFile(file), ImageSize, channels, Limits, file);
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
         {
             throw new DatasetFormatException(file, $"cannot decode image: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The file's bytes, at most <see cref="InputLimits.MaxImageFileBytes"/>; exactly as many as the file's size
+    /// says, so a link to a device that never ends (/dev/zero) reads as empty rather than forever.
+    /// </summary>
+    private byte[] ReadImageFile(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        var length = stream.Length;
+        if (length > Limits.MaxImageFileBytes)
+            throw InputLimits.Exceeded(file, $"an image file of {length} bytes", Limits.MaxImageFileBytes, "bytes",
+                nameof(InputLimits.MaxImageFileBytes));
+        var bytes = new byte[length];
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
     private sealed record ClassFolder(string Name, IReadOnlyList<string> Files);
@@ -98,20 +135,37 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
     {
         if (File.Exists(Root)) throw new DatasetFormatException(Root, "is a file, not a folder of class folders");
         if (!Directory.Exists(Root)) throw new DatasetFormatException(Root, "folder not found");
-        var classes = Directory.GetDirectories(Root)
+        var folders = Directory.EnumerateDirectories(Root)
             .Where(d => !Path.GetFileName(d).StartsWith('.'))
+            .Take(Limits.MaxClasses + 1)
             .Order(StringComparer.Ordinal)
-            .Select(d => new ClassFolder(Path.GetFileName(d), ImageFiles(d)))
-            .Where(c => c.Files.Count > 0)
             .ToList();
+        var classes = new List<ClassFolder>();
+        var files = 0;
+        foreach (var folder in folders)
+        {
+            var images = ImageFiles(folder, Limits.MaxImages - files);
+            if (images.Count == 0) continue;
+            files += images.Count;
+            classes.Add(new ClassFolder(Path.GetFileName(folder), images));
+        }
+        if (classes.Count > Limits.MaxClasses)
+            throw InputLimits.Exceeded(Root, $"more than {Limits.MaxClasses} class folders", Limits.MaxClasses, "classes", nameof(InputLimits.MaxClasses));
         if (classes.Count == 0)
             throw new DatasetFormatException(Root, "no class folders with images (expected root/<class>/*.png|jpg|jpeg|tif|tiff|bmp)");
         return classes;
     }
 
-    private static List<string> ImageFiles(string folder) =>
-        Directory.GetFiles(folder)
+    /// <summary>The folder's image files, sorted; refuses more than <paramref name="allowed"/> without listing them all.</summary>
+    private List<string> ImageFiles(string folder, int allowed)
+    {
+        var files = Directory.EnumerateFiles(folder)
             .Where(f => ImageDecoding.Extensions.Contains(Path.GetExtension(f)) && !Path.GetFileName(f).StartsWith('.'))
-            .Order(StringComparer.Ordinal)
+            .Take(allowed + 1)
             .ToList();
+        if (files.Count > allowed)
+            throw InputLimits.Exceeded(Root, $"more than {Limits.MaxImages} images", Limits.MaxImages, "images", nameof(InputLimits.MaxImages));
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Compression;
 using Medvis.Core.Data.Npy;
 
@@ -7,13 +6,23 @@ namespace Medvis.Core.Data;
 /// <summary>
 /// A MedMNIST-style .npz file: a zip of <c>{train,val,test}_{images,labels}.npy</c>. Images are uint8 N×H×W
 /// (grey) or N×H×W×3 (RGB) and come out as N×C×H×W; labels are any integer type shaped (N,) or (N,1).
+/// Sizes claimed by the zip and the array headers are checked against <see cref="Limits"/> before anything is
+/// allocated, and no member yields more bytes than its zip entry declares.
 /// </summary>
-public sealed class NpzDatasetSource(string path) : IDatasetSource
+/// <param name="path">The .npz file.</param>
+/// <param name="limits">Input limits; <see cref="InputLimits.Default"/> when null.</param>
+public sealed class NpzDatasetSource(string path, InputLimits? limits = null) : IDatasetSource
 {
     private static readonly DatasetSplit[] StoredSplits = [DatasetSplit.Train, DatasetSplit.Val, DatasetSplit.Test];
 
+    /// <summary>RGB images are converted from interleaved to planar through a buffer of about this many bytes.</summary>
+    private const int ConversionBufferBytes = 4 << 20;
+
     /// <summary>The .npz file this source reads.</summary>
     public string FilePath { get; } = path;
+
+    /// <summary>The limits every member is checked against.</summary>
+    public InputLimits Limits { get; } = (limits ?? InputLimits.Default).Validate();
 
     /// <inheritdoc />
     public string Name => Path.GetFileName(FilePath);
@@ -47,8 +56,12 @@ public sealed class NpzDatasetSource(string path) : IDatasetSource
         var shape = RequireSameImageShape(shapes);
 
         // One buffer for all wanted splits: each split is decoded straight into its slice.
+        var count = wanted.Sum(s => (long)shapes[s].Count);
+        Limits.RequireImageCount(FilePath, count);
         var imageBytes = (long)shape.Channels * shape.Height * shape.Width;
-        var totalBytes = wanted.Sum(s => (long)shapes[s].Count) * imageBytes;
+        var totalBytes = count * imageBytes;
+        Limits.RequireLoadMemory(FilePath, $"the {SplitPrefix(split)} split ({count} images of {shape.Describe()})",
+            totalBytes + count * sizeof(int) + (shape.Channels == 1 ? 0 : ConversionBufferBytes + imageBytes));
         if (totalBytes > Array.MaxLength)
             throw new DatasetFormatException(FilePath, $"{totalBytes / 1e9:F1} GB of pixels are more than one dataset can hold in memory (2 GB); use a smaller image size or a subset");
         var pixels = new byte[totalBytes];
@@ -73,10 +86,10 @@ public sealed class NpzDatasetSource(string path) : IDatasetSource
         {
             return new ZipArchive(stream, ZipArchiveMode.Read);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException)
         {
             stream.Dispose();
-            throw new DatasetFormatException(FilePath, "not a zip archive (an .npz must be a zip of .npy arrays)", e);
+            throw new DatasetFormatException(FilePath, $"not a zip archive (an .npz must be a zip of .npy arrays): {e.Message}", e);
         }
     }
 
@@ -101,80 +114,114 @@ public sealed class NpzDatasetSource(string path) : IDatasetSource
     private static ZipArchiveEntry? FindMember(ZipArchive archive, string arrayName) =>
         archive.GetEntry(arrayName + ".npy") ?? archive.GetEntry(arrayName);
 
-    private T ReadMember<T>(ZipArchive archive, string arrayName, Func<Stream, NpyHeader, T> read)
+    /// <summary>
+    /// Opens a member after checking what its zip entry claims: compressed bytes that fit in the file, and a
+    /// decompressed size within <see cref="InputLimits.MaxCompressionRatio"/>. The stream yields no more than the
+    /// declared size, and the array header must need no more than that.
+    /// </summary>
+    private (BoundedReadStream Stream, NpyHeader Header) OpenMember(ZipArchiveEntry entry, string arrayName)
     {
-        var entry = FindMember(archive, arrayName)
-            ?? throw new DatasetFormatException(FilePath, $"missing member {arrayName}.npy");
+        var fileBytes = new FileInfo(FilePath).Length;
+        if (entry.CompressedLength > fileBytes || entry.Length < 0)
+            throw new InvalidDataException($"the zip entry claims {entry.CompressedLength} compressed bytes in a file of {fileBytes}");
+        if (entry.Length > Limits.CompressionRatioFreeBytes && entry.Length > entry.CompressedLength * Limits.MaxCompressionRatio)
+            throw InputLimits.Exceeded(FilePath,
+                $"{arrayName}.npy: compression ratio {entry.Length / Math.Max(1, entry.CompressedLength)} ({entry.Length} bytes from {entry.CompressedLength})",
+                Limits.MaxCompressionRatio, "", nameof(InputLimits.MaxCompressionRatio));
+        var stream = new BoundedReadStream(entry.Open(), entry.Length, "the member holds more data than its zip entry declares");
         try
         {
-            using var stream = entry.Open();
             var header = NpyHeader.Read(stream);
-            return read(stream, header);
+            if (header.DataBytes > stream.Remaining)
+                throw new FormatException($"truncated data: shape {header.ShapeText} of '{header.Descr}' needs {header.DataBytes} bytes but the member holds {stream.Remaining}");
+            return (stream, header);
         }
-        catch (FormatException e)
+        catch
         {
-            throw new DatasetFormatException(FilePath, $"{arrayName}.npy: {e.Message}", e);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new DatasetFormatException(FilePath, $"{arrayName}.npy: corrupt or truncated zip member ({e.Message})", e);
-        }
-        catch (OverflowException e)
-        {
-            throw new DatasetFormatException(FilePath, $"{arrayName}.npy: array too large or value out of range", e);
+            stream.Dispose();
+            throw;
         }
     }
+
+    /// <summary>Opens member <paramref name="arrayName"/> and runs <paramref name="read"/>, turning format errors into ones naming the file and member.</summary>
+    private T ReadMember<T>(ZipArchive archive, string arrayName, Func<BoundedReadStream, NpyHeader, T> read)
+    {
+        var entry = RequireMember(archive, arrayName);
+        try
+        {
+            var (stream, header) = OpenMember(entry, arrayName);
+            using (stream) return read(stream, header);
+        }
+        catch (Exception e) when (MemberError(arrayName, e) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    private ZipArchiveEntry RequireMember(ZipArchive archive, string arrayName) =>
+        FindMember(archive, arrayName) ?? throw new DatasetFormatException(FilePath, $"missing member {arrayName}.npy");
+
+    /// <summary>The one-line error naming the file and member for a failure while reading it; null for other exceptions.</summary>
+    private DatasetFormatException? MemberError(string arrayName, Exception e) => e switch
+    {
+        FormatException => new DatasetFormatException(FilePath, $"{arrayName}.npy: {e.Message}", e),
+        InvalidDataException => new DatasetFormatException(FilePath, $"{arrayName}.npy: corrupt or truncated zip member ({e.Message})", e),
+        OverflowException or NotSupportedException or IOException => new DatasetFormatException(FilePath, $"{arrayName}.npy: unreadable member ({e.Message})", e),
+        _ => null,
+    };
 
     private int[] ReadLabels(ZipArchive archive, DatasetSplit split)
     {
         var name = $"{SplitPrefix(split)}_labels";
-        var labels = ReadMember(archive, name, (stream, header) =>
+        return ReadMember(archive, name, (stream, header) =>
         {
             var shape = header.Shape;
             if (!(shape.Length == 1 || (shape.Length == 2 && shape[1] == 1)))
                 throw new FormatException($"labels must be shaped (N,) or (N, 1), not {header.ShapeText} (multi-label sets are not supported)");
-            return NpyReader.ReadIntegers(stream, header);
+            Limits.RequireImageCount(FilePath, shape[0]);
+            return NpyReader.ReadIntegers(stream, header, Limits.MaxClasses, (label, row) => label < 0
+                ? new DatasetFormatException(FilePath, $"{name}.npy: negative label {label} at row {row}")
+                : InputLimits.Exceeded(FilePath, $"{name}.npy: label {label} at row {row}", Limits.MaxClasses,
+                    "classes", nameof(InputLimits.MaxClasses)));
         });
-        var negative = Array.FindIndex(labels, l => l < 0);
-        if (negative >= 0) throw new DatasetFormatException(FilePath, $"{name}.npy: negative label {labels[negative]} at row {negative}");
-        return labels;
     }
 
     private ImageShape ReadImageShape(ZipArchive archive, DatasetSplit split) =>
-        ReadMember(archive, $"{SplitPrefix(split)}_images", (_, header) => ImageShapeOf(header));
+        ReadMember(archive, $"{SplitPrefix(split)}_images", (_, header) => ImageShapeOf(header, $"{SplitPrefix(split)}_images.npy"));
 
     /// <summary>Decodes one split's pixels into <paramref name="destination"/> (N×C×H×W).</summary>
     private void ReadImagesInto(ZipArchive archive, DatasetSplit split, Span<byte> destination)
     {
         var name = $"{SplitPrefix(split)}_images";
-        var entry = FindMember(archive, name) ?? throw new DatasetFormatException(FilePath, $"missing member {name}.npy");
+        var entry = RequireMember(archive, name);
         try
         {
-            using var stream = entry.Open();
-            var shape = ImageShapeOf(NpyHeader.Read(stream));
-            if (shape.Channels == 1)
+            var (stream, header) = OpenMember(entry, name);
+            using (stream)
             {
-                ReadExactly(stream, destination);
-                return;
-            }
-            var interleaved = ArrayPool<byte>.Shared.Rent(destination.Length);
-            try
-            {
-                ReadExactly(stream, interleaved.AsSpan(0, destination.Length));
-                InterleavedToPlanar(interleaved, destination, shape);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(interleaved);
+                var shape = ImageShapeOf(header, name + ".npy");
+                if (shape.Channels == 1) ReadExactly(stream, destination);
+                else ReadPlanar(stream, shape, destination);
             }
         }
-        catch (FormatException e)
+        catch (Exception e) when (MemberError(name, e) is { } error)
         {
-            throw new DatasetFormatException(FilePath, $"{name}.npy: {e.Message}", e);
+            throw error;
         }
-        catch (InvalidDataException e)
+    }
+
+    /// <summary>Reads N×H×W×C images a few at a time and writes them as N×C×H×W.</summary>
+    private static void ReadPlanar(Stream stream, ImageShape shape, Span<byte> destination)
+    {
+        var imageBytes = shape.Channels * shape.Height * shape.Width;
+        var perChunk = Math.Max(1, ConversionBufferBytes / imageBytes);
+        var interleaved = new byte[Math.Min(perChunk, Math.Max(1, shape.Count)) * imageBytes];
+        for (var first = 0; first < shape.Count; first += perChunk)
         {
-            throw new DatasetFormatException(FilePath, $"{name}.npy: corrupt or truncated zip member ({e.Message})", e);
+            var images = Math.Min(perChunk, shape.Count - first);
+            var chunk = interleaved.AsSpan(0, images * imageBytes);
+            ReadExactly(stream, chunk);
+            InterleavedToPlanar(chunk, destination.Slice(first * imageBytes, chunk.Length), shape with { Count = images });
         }
     }
 
@@ -184,25 +231,29 @@ public sealed class NpzDatasetSource(string path) : IDatasetSource
             throw new FormatException($"truncated data: expected {destination.Length} pixel bytes");
     }
 
-    private static ImageShape ImageShapeOf(NpyHeader header)
+    /// <summary>The image shape a header states, checked against the limits (its products were checked for overflow when the member was opened).</summary>
+    private ImageShape ImageShapeOf(NpyHeader header, string member)
     {
         if (header.Kind != 'u' || header.ElementSize != 1)
             throw new FormatException($"images must be uint8, not '{header.Descr}'");
         if (header.FortranOrder)
             throw new FormatException("Fortran-ordered arrays are not supported (save with fortran_order=False)");
         var s = header.Shape;
-        return s.Length switch
+        var channels = s.Length switch
         {
-            3 when s[1] > 0 && s[2] > 0 => new ImageShape(checked((int)s[0]), 1, checked((int)s[1]), checked((int)s[2])),
-            4 when s[3] is 1 or 3 && s[1] > 0 && s[2] > 0 => new ImageShape(checked((int)s[0]), (int)s[3], checked((int)s[1]), checked((int)s[2])),
+            3 => 1L,
+            4 when s[3] is 1 or 3 => s[3],
             _ => throw new FormatException($"images must be shaped N×H×W or N×H×W×3, not {header.ShapeText}"),
         };
+        Limits.RequireImagePixels(FilePath, s[2], s[1], member);
+        Limits.RequireImageCount(FilePath, s[0]);
+        return new ImageShape((int)s[0], (int)channels, (int)s[1], (int)s[2]);
     }
 
     /// <summary>N×H×W×C (as numpy stores RGB images) to N×C×H×W.</summary>
     // Optimised even in Debug builds: this loop dominates loading time of large files.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void InterleavedToPlanar(byte[] interleaved, Span<byte> planar, ImageShape shape)
+    private static void InterleavedToPlanar(ReadOnlySpan<byte> interleaved, Span<byte> planar, ImageShape shape)
     {
         var plane = shape.Height * shape.Width;
         var imageBytes = plane * shape.Channels;
@@ -213,7 +264,7 @@ public sealed class NpzDatasetSource(string path) : IDatasetSource
             for (var c = 0; c < channels; c++)
             {
                 var target = planar.Slice(offset + c * plane, plane);
-                var source = interleaved.AsSpan(offset + c);
+                var source = interleaved[(offset + c)..];
                 for (var p = 0; p < target.Length; p++)
                     target[p] = source[p * channels];
             }

@@ -8,8 +8,11 @@ namespace Medvis.Core.Data;
 /// the patches as uint8 N×H×W×3 in dataset <c>x</c>, the matching <c>_y.h5</c> files the labels (N×1×1×1) in
 /// dataset <c>y</c>. The source is named by one <c>_x.h5</c> file; its sibling split files are found by name, so
 /// train, val and test work as for an npz. A file that holds both <c>x</c> and <c>y</c> also works (one split, train).
+/// Dataset shapes are checked against <see cref="Limits"/>, and the memory of a load estimated, before any data is read.
 /// </summary>
-public sealed class PatchCamelyonDatasetSource(string path) : IDatasetSource
+/// <param name="path">The <c>_x.h5</c> file.</param>
+/// <param name="limits">Input limits; <see cref="InputLimits.Default"/> when null.</param>
+public sealed class PatchCamelyonDatasetSource(string path, InputLimits? limits = null) : IDatasetSource
 {
     /// <summary>PCam's two classes: label 1 means the centre 32×32 region holds tumour tissue.</summary>
     public static readonly IReadOnlyList<string> PCamClassNames = ["normal", "tumour"];
@@ -22,6 +25,9 @@ public sealed class PatchCamelyonDatasetSource(string path) : IDatasetSource
 
     /// <summary>The <c>.h5</c> file the user named.</summary>
     public string FilePath { get; } = path;
+
+    /// <summary>The limits every dataset in the files is checked against.</summary>
+    public InputLimits Limits { get; } = (limits ?? InputLimits.Default).Validate();
 
     /// <inheritdoc />
     public string Name => Path.GetFileName(FilePath);
@@ -56,7 +62,13 @@ public sealed class PatchCamelyonDatasetSource(string path) : IDatasetSource
         foreach (var s in wanted) shape = RequireSameShape(shape, shapes[s].Shape, files[s]);
         var (channels, height, width) = shape!.Value;
         var imageBytes = (long)channels * height * width;
-        var totalBytes = wanted.Sum(s => (long)shapes[s].Count) * imageBytes;
+        var imageCount = wanted.Sum(s => (long)shapes[s].Count);
+        Limits.RequireImageCount(FilePath, imageCount);
+        var totalBytes = imageCount * imageBytes;
+        // The HDF5 reader returns each split whole before it is reordered into the dataset's buffer.
+        var largestSplit = wanted.Max(s => shapes[s].Count * imageBytes);
+        Limits.RequireLoadMemory(FilePath, $"the {(split == DatasetSplit.All ? "all" : Token(split))} split ({imageCount} images of {height}×{width}×{channels})",
+            totalBytes + largestSplit + imageCount * 2 * sizeof(int));
         if (totalBytes > Array.MaxLength)
             throw new DatasetFormatException(FilePath, $"{totalBytes / 1e9:F1} GB of pixels are more than one dataset can hold in memory (2 GB); load the valid or test split");
 
@@ -120,18 +132,43 @@ public sealed class PatchCamelyonDatasetSource(string path) : IDatasetSource
         return labelsFile;
     }
 
-    private static (int Count, (int Channels, int Height, int Width) Shape) ReadImageShape(string imagesFile)
+    /// <summary>The image count and shape of <c>x</c>, checked against the limits (no product can overflow past them).</summary>
+    private (int Count, (int Channels, int Height, int Width) Shape) ReadImageShape(string imagesFile)
     {
         using var file = OpenHdf5(imagesFile);
         var images = RequireDataset(file, ImagesName, imagesFile);
         RequireBytes(images, imagesFile, ImagesName);
-        var dims = images.Space.Dimensions;
-        return dims.Length switch
+        var dims = Dimensions(images, imagesFile, ImagesName);
+        var channels = dims.Length switch
         {
-            3 => (checked((int)dims[0]), (1, checked((int)dims[1]), checked((int)dims[2]))),
-            4 when dims[3] is 1 or 3 => (checked((int)dims[0]), ((int)dims[3], checked((int)dims[1]), checked((int)dims[2]))),
+            3 => 1,
+            4 when dims[3] is 1 or 3 => (int)dims[3],
             _ => throw new DatasetFormatException(imagesFile, $"'{ImagesName}' has shape ({string.Join(", ", dims)}); expected N×H×W or N×H×W×3"),
         };
+        Limits.RequireImagePixels(imagesFile, dims[2], dims[1], $"'{ImagesName}'");
+        Limits.RequireImageCount(imagesFile, dims[0]);
+        return ((int)dims[0], (channels, (int)dims[1], (int)dims[2]));
+    }
+
+    /// <summary>The product of <paramref name="dims"/>, saturating at <see cref="long.MaxValue"/> instead of overflowing.</summary>
+    private static long SaturatingProduct(long[] dims)
+    {
+        var product = 1L;
+        foreach (var d in dims) product = d != 0 && product > long.MaxValue / d ? long.MaxValue : product * d;
+        return product;
+    }
+
+    /// <summary>A dataset's dimensions as signed numbers; one beyond <see cref="long.MaxValue"/> is refused.</summary>
+    private static long[] Dimensions(IH5Dataset dataset, string path, string name)
+    {
+        try
+        {
+            return dataset.Space.Dimensions.Select(d => checked((long)d)).ToArray();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new DatasetFormatException(path, $"'{name}' has an unreadable shape ({e.Message})", e);
+        }
     }
 
     /// <summary>Reads N×H×W×C bytes and writes them as N×C×H×W into <paramref name="target"/>.</summary>
@@ -157,11 +194,15 @@ public sealed class PatchCamelyonDatasetSource(string path) : IDatasetSource
         }
     }
 
-    private static int[] ReadLabels(string imagesFile, int imageCount)
+    private int[] ReadLabels(string imagesFile, int imageCount)
     {
         var labelsFile = LabelsFile(imagesFile);
         using var file = OpenHdf5(labelsFile);
         var dataset = RequireDataset(file, LabelsName, labelsFile);
+        // Compared before reading, so a labels dataset claiming billions of rows is never allocated.
+        var declared = SaturatingProduct(Dimensions(dataset, labelsFile, LabelsName));
+        if (declared != imageCount)
+            throw new DatasetFormatException(labelsFile, $"{declared} labels for {imageCount} images in {Path.GetFileName(imagesFile)}");
         var stored = Read(dataset, labelsFile, LabelsName);
         if (stored.Length != imageCount)
             throw new DatasetFormatException(labelsFile, $"{stored.Length} labels for {imageCount} images in {Path.GetFileName(imagesFile)}");

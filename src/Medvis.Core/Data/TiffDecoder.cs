@@ -7,7 +7,8 @@ namespace Medvis.Core.Data;
 /// <summary>
 /// Baseline TIFF reader for what microscopy exports usually are and SkiaSharp cannot read: the first image
 /// of the file, strips, chunky samples, 8 or 16 bits, grey (1 sample) or RGB(A) (3–4 samples), uncompressed,
-/// LZW, Deflate or PackBits, with or without the horizontal predictor.
+/// LZW, Deflate or PackBits, with or without the horizontal predictor. The directory's entry count, every value
+/// array and the image size are checked against the file's length and the <see cref="InputLimits"/> before use.
 /// </summary>
 internal static class TiffDecoder
 {
@@ -22,12 +23,13 @@ internal static class TiffDecoder
 
     /// <summary>Decodes the first image to an RGBA bitmap.</summary>
     /// <exception cref="FormatException">For malformed or unsupported TIFF files.</exception>
-    public static SKBitmap Decode(byte[] bytes)
+    /// <exception cref="DatasetFormatException">When the directory or the image is larger than <paramref name="limits"/> allow.</exception>
+    public static SKBitmap Decode(byte[] bytes, InputLimits limits, string path)
     {
         try
         {
-            var tags = ReadFirstDirectory(bytes, bytes[0] == 'M');
-            return ToBitmap(tags, bytes);
+            var tags = ReadFirstDirectory(bytes, bytes[0] == 'M', limits, path);
+            return ToBitmap(tags, bytes, limits, path);
         }
         catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException or InvalidDataException or OverflowException)
         {
@@ -41,42 +43,53 @@ internal static class TiffDecoder
         public long[] Many(ushort tag) => Values.TryGetValue(tag, out var v) ? v : throw new FormatException($"TIFF tag {tag} missing");
     }
 
-    private static Directory ReadFirstDirectory(byte[] bytes, bool bigEndian)
+    private static Directory ReadFirstDirectory(byte[] bytes, bool bigEndian, InputLimits limits, string path)
     {
-        var offset = (int)U32(bytes, 4, bigEndian);
+        var offset = checked((int)U32(bytes, 4, bigEndian));
         var count = U16(bytes, offset, bigEndian);
+        if (count > limits.MaxTiffDirectoryEntries)
+            throw InputLimits.Exceeded(path, $"a TIFF directory of {count} entries", limits.MaxTiffDirectoryEntries,
+                "entries", nameof(InputLimits.MaxTiffDirectoryEntries));
+        if (offset + 2L + count * 12L > bytes.Length) throw new FormatException($"the TIFF directory of {count} entries runs past the end of the file");
         var values = new Dictionary<ushort, long[]>();
         for (var i = 0; i < count; i++)
         {
             var entry = offset + 2 + i * 12;
             var tag = U16(bytes, entry, bigEndian);
             var type = U16(bytes, entry + 2, bigEndian);
-            var n = (int)U32(bytes, entry + 4, bigEndian);
+            var n = (long)U32(bytes, entry + 4, bigEndian);
             var size = type switch { 1 or 2 or 6 or 7 => 1, 3 or 8 => 2, 4 or 9 => 4, _ => 0 };
-            if (size == 0 || n is < 0 or > 10_000_000) continue;
-            var dataAt = size * n <= 4 ? entry + 8 : (int)U32(bytes, entry + 8, bigEndian);
+            if (size == 0) continue;
+            var dataAt = size * n <= 4 ? entry + 8 : (long)U32(bytes, entry + 8, bigEndian);
+            // A count is only believed when its values lie inside the file, so it can never size an allocation beyond it.
+            if (dataAt + size * n > bytes.Length)
+                throw new FormatException($"TIFF tag {tag} claims {n} values past the end of the file");
             var read = new long[n];
+            var at = (int)dataAt;
             for (var k = 0; k < n; k++)
-                read[k] = size switch { 1 => bytes[dataAt + k], 2 => U16(bytes, dataAt + 2 * k, bigEndian), _ => U32(bytes, dataAt + 4 * k, bigEndian) };
+                read[k] = size switch { 1 => bytes[at + k], 2 => U16(bytes, at + 2 * k, bigEndian), _ => U32(bytes, at + 4 * k, bigEndian) };
             values[tag] = read;
         }
         return new Directory(bigEndian, values);
     }
 
-    private static SKBitmap ToBitmap(Directory tiff, byte[] bytes)
+    private static SKBitmap ToBitmap(Directory tiff, byte[] bytes, InputLimits limits, string path)
     {
         if (tiff.Values.ContainsKey(TileWidth)) throw new FormatException("tiled TIFF is not supported");
         if (tiff.One(PlanarConfiguration, 1) != 1) throw new FormatException("planar (non-interleaved) TIFF is not supported");
-        var width = checked((int)tiff.One(ImageWidth, 0));
-        var height = checked((int)tiff.One(ImageLength, 0));
-        if (width <= 0 || height <= 0 || (long)width * height > 100_000_000) throw new FormatException($"bad TIFF size {width}×{height}");
+        var storedWidth = tiff.One(ImageWidth, 0);
+        var storedHeight = tiff.One(ImageLength, 0);
+        if (storedWidth <= 0 || storedHeight <= 0) throw new FormatException($"bad TIFF size {storedWidth}×{storedHeight}");
+        limits.RequireImagePixels(path, storedWidth, storedHeight);
+        var width = (int)storedWidth;
+        var height = (int)storedHeight;
         var samples = (int)tiff.One(SamplesPerPixel, 1);
         var bits = (int)tiff.One(BitsPerSample, 8);
         if (bits is not (8 or 16)) throw new FormatException($"{bits}-bit TIFF is not supported (8 or 16 bits only)");
         if (samples is < 1 or > 4) throw new FormatException($"TIFF with {samples} samples per pixel is not supported");
         var photometric = tiff.One(Photometric, samples >= 3 ? 2 : 1);
         var bytesPerSample = bits / 8;
-        var rowBytes = width * samples * bytesPerSample;
+        var rowBytes = checked(width * samples * bytesPerSample);
 
         var raw = ReadStrips(tiff, bytes, rowBytes, height);
         if (tiff.One(Predictor, 1) == 2) UndoHorizontalPredictor(raw, width, height, samples, bytesPerSample, tiff.BigEndian);
@@ -106,11 +119,13 @@ internal static class TiffDecoder
     {
         var offsets = tiff.Many(StripOffsets);
         var counts = tiff.Many(StripByteCounts);
-        var rowsPerStrip = (int)Math.Min(tiff.One(RowsPerStrip, height), height);
+        if (offsets.Length != counts.Length) throw new FormatException($"{offsets.Length} TIFF strip offsets but {counts.Length} strip sizes");
+        var rowsPerStrip = (int)Math.Clamp(tiff.One(RowsPerStrip, height), 1, height);
         var compression = tiff.One(Compression, 1);
-        var raw = new byte[(long)rowBytes * height];
+        var raw = new byte[checked(rowBytes * height)];
         var written = 0;
-        for (var s = 0; s < offsets.Length && written < raw.Length; s++)
+        var strips = Math.Min(offsets.Length, (height + rowsPerStrip - 1) / rowsPerStrip);
+        for (var s = 0; s < strips && written < raw.Length; s++)
         {
             var strip = bytes.AsSpan(checked((int)offsets[s]), checked((int)counts[s]));
             var expected = Math.Min(rowBytes * rowsPerStrip, raw.Length - written);
@@ -169,7 +184,7 @@ internal static class TiffDecoder
 
     private static byte[] PackBits(ReadOnlySpan<byte> strip, int expected)
     {
-        var output = new List<byte>(expected);
+        var output = new List<byte>((int)Math.Min(expected, 2L * strip.Length));
         var i = 0;
         while (i < strip.Length && output.Count < expected)
         {
@@ -190,7 +205,7 @@ internal static class TiffDecoder
     /// <summary>TIFF LZW: MSB-first codes of 9–12 bits, clear 256, end 257, width grows one code early.</summary>
     private static byte[] Lzw(ReadOnlySpan<byte> strip, int expected)
     {
-        var output = new List<byte>(expected);
+        var output = new List<byte>((int)Math.Min(expected, 8L * strip.Length));
         var table = new List<byte[]>(4096);
         void Reset()
         {

@@ -8,6 +8,9 @@ internal sealed class NpzBuilder
 {
     private readonly List<(string Name, byte[] Bytes)> _members = [];
 
+    /// <summary>Store members uncompressed (as <c>np.savez</c> does) instead of deflating them.</summary>
+    public bool Stored { get; init; }
+
     /// <summary>Adds a member with an .npy body built by <see cref="Npy"/>.</summary>
     public NpzBuilder Add(string name, byte[] npy)
     {
@@ -27,7 +30,7 @@ internal sealed class NpzBuilder
         using var zip = new ZipArchive(file, ZipArchiveMode.Create);
         foreach (var (name, bytes) in _members)
         {
-            using var entry = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+            using var entry = zip.CreateEntry(name, Stored ? CompressionLevel.NoCompression : CompressionLevel.Fastest).Open();
             entry.Write(bytes);
         }
     }

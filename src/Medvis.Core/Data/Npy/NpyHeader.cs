@@ -17,7 +17,12 @@ internal sealed partial record NpyHeader(string Descr, bool FortranOrder, long[]
     private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Number of elements (the product of the shape; 1 for a scalar).</summary>
-    public long ElementCount => Shape.Aggregate(1L, (product, dim) => product * dim);
+    /// <exception cref="FormatException">When the product does not fit a 64-bit integer.</exception>
+    public long ElementCount => Product(Shape);
+
+    /// <summary>Bytes of the array's data (elements × element size).</summary>
+    /// <exception cref="FormatException">When the size does not fit a 64-bit integer.</exception>
+    public long DataBytes => Product([ElementCount, ElementSize]);
 
     /// <summary>Bytes per element, from the type string ("u1" → 1, "i8" → 8).</summary>
     public int ElementSize => int.Parse(Descr.AsSpan(2), CultureInfo.InvariantCulture);
@@ -30,6 +35,24 @@ internal sealed partial record NpyHeader(string Descr, bool FortranOrder, long[]
 
     /// <summary>"(546, 28, 28)" the way numpy prints shapes.</summary>
     public string ShapeText => Shape.Length == 1 ? $"({Shape[0]},)" : "(" + string.Join(", ", Shape) + ")";
+
+    /// <summary>The product of <paramref name="factors"/>, refusing overflow instead of wrapping around.</summary>
+    /// <exception cref="FormatException">When the product does not fit a 64-bit integer.</exception>
+    public static long Product(ReadOnlySpan<long> factors)
+    {
+        var product = 1L;
+        foreach (var factor in factors)
+            if (!TryMultiply(product, factor, out product))
+                throw new FormatException($"the size {string.Join(" × ", factors.ToArray())} overflows a 64-bit count");
+        return product;
+    }
+
+    private static bool TryMultiply(long a, long b, out long product)
+    {
+        var wide = (Int128)a * b;
+        product = (long)wide;
+        return wide >= long.MinValue && wide <= long.MaxValue;
+    }
 
     /// <summary>Reads the magic string, version and header dictionary, leaving the stream at the first data byte.</summary>
     /// <exception cref="FormatException">When the bytes are not a valid NPY header.</exception>
@@ -105,6 +128,6 @@ internal sealed partial record NpyHeader(string Descr, bool FortranOrder, long[]
     [GeneratedRegex(@"['""]shape['""]\s*:\s*\(([^)]*)\)")]
     private static partial Regex ShapePattern();
 
-    [GeneratedRegex(@"^[<>|=][a-zA-Z]\d+$")]
+    [GeneratedRegex(@"^[<>|=][a-zA-Z]\d{1,2}$")]
     private static partial Regex TypePattern();
 }

@@ -5,20 +5,12 @@ namespace Medvis.Core.Data.Npy;
 /// <summary>Reads the data part of .npy arrays whose header was read with <see cref="NpyHeader.Read"/>.</summary>
 internal static class NpyReader
 {
-    /// <summary>Reads all elements of a one-byte unsigned array ('|u1', '&lt;u1', …) in C order.</summary>
-    public static byte[] ReadBytes(Stream stream, NpyHeader header)
-    {
-        if (header.Kind != 'u' || header.ElementSize != 1)
-            throw new FormatException($"expected uint8 pixels but the array holds '{header.Descr}'");
-        RequireCOrder(header);
-        var data = new byte[checked((int)header.ElementCount)];
-        if (!NpyHeader.TryReadExactly(stream, data))
-            throw new FormatException($"truncated data: shape {header.ShapeText} needs {data.Length} bytes");
-        return data;
-    }
-
-    /// <summary>Reads an integer array of any width and signedness (bool too) as 32-bit integers.</summary>
-    public static int[] ReadIntegers(Stream stream, NpyHeader header)
+    /// <summary>
+    /// Reads an integer array of any width and signedness (bool too) as 32-bit integers, each checked to lie in
+    /// [0, <paramref name="exclusiveMax"/>); the first that does not is reported through <paramref name="outOfRange"/>
+    /// (value, index). The caller bounds <see cref="NpyHeader.DataBytes"/> before calling: the data is read at once.
+    /// </summary>
+    public static int[] ReadIntegers(Stream stream, NpyHeader header, int exclusiveMax, Func<long, int, Exception> outOfRange)
     {
         if (header.Kind is not ('u' or 'i' or 'b'))
             throw new FormatException($"expected integer labels but the array holds '{header.Descr}'");
@@ -26,12 +18,16 @@ internal static class NpyReader
             throw new FormatException($"unsupported label element size in '{header.Descr}'");
         RequireCOrder(header);
         var count = checked((int)header.ElementCount);
-        var raw = new byte[checked(count * header.ElementSize)];
+        var raw = new byte[checked((int)header.DataBytes)];
         if (!NpyHeader.TryReadExactly(stream, raw))
             throw new FormatException($"truncated data: shape {header.ShapeText} needs {raw.Length} bytes");
         var values = new int[count];
         for (var i = 0; i < count; i++)
-            values[i] = checked((int)ReadElement(raw.AsSpan(i * header.ElementSize, header.ElementSize), header));
+        {
+            var value = ReadElement(raw.AsSpan(i * header.ElementSize, header.ElementSize), header);
+            if (value < 0 || value >= exclusiveMax) throw outOfRange(value, i);
+            values[i] = (int)value;
+        }
         return values;
     }
 
@@ -50,7 +46,7 @@ internal static class NpyReader
                 : big ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt32LittleEndian(bytes),
             _ => signed
                 ? big ? BinaryPrimitives.ReadInt64BigEndian(bytes) : BinaryPrimitives.ReadInt64LittleEndian(bytes)
-                : checked((long)(big ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : BinaryPrimitives.ReadUInt64LittleEndian(bytes))),
+                : (long)Math.Min(big ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : BinaryPrimitives.ReadUInt64LittleEndian(bytes), long.MaxValue),
         };
     }
 
