@@ -1,4 +1,3 @@
-using Medvis.Cli;
 using Medvis.Core.Data;
 using Xunit.Abstractions;
 
@@ -9,24 +8,18 @@ namespace Medvis.Core.Tests.Data.Hostile;
 public sealed class HostileCorpusCollection;
 
 /// <summary>
-/// Every input of <see cref="HostileCorpus"/> goes through the loaders, the upload decoder and <c>medvis datasets
-/// info</c>: each ends in one line naming the file and the problem (or is accepted), within a time and memory bound.
+/// Every input of <see cref="HostileCorpus"/> goes through the loaders and the upload decoder (and, in
+/// Medvis.Cli.Tests, <c>medvis datasets info</c>): each ends in one line naming the file and the problem (or is accepted), within a time and memory bound.
 /// </summary>
 [Collection(nameof(HostileCorpusCollection))]
 public sealed class HostileCorpusTests(ITestOutputHelper output) : IDisposable
 {
-    /// <summary>Generous for a busy two-core machine; a refusal takes milliseconds, what it prevents takes minutes.</summary>
-    private static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(5);
-    private const long AllocationLimit = 256L << 20;
-    private const long WorkingSetGrowthLimit = 384L << 20;
-
     private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
     public static TheoryData<string> AllCases => [.. HostileCorpus.Cases.Select(c => c.Name)];
     public static TheoryData<string> UploadCases => [.. HostileCorpus.Cases.Where(c => c.Upload is not null).Select(c => c.Name)];
-    public static TheoryData<string> DefaultLimitCases => [.. HostileCorpus.Cases.Where(c => c.Limits is null).Select(c => c.Name)];
 
     [Fact]
     public void TheCorpusHoldsAtLeastThirtyDistinctCases()
@@ -65,46 +58,7 @@ public sealed class HostileCorpusTests(ITestOutputHelper output) : IDisposable
         AssertOutcome(hostile, error, fileName);
     }
 
-    [Theory]
-    [MemberData(nameof(DefaultLimitCases))]
-    public void DatasetsInfoPrintsOneErrorLineOrTheSummaryWithinBounds(string name)
-    {
-        var hostile = HostileCorpus.Find(name);
-        var spec = hostile.Build(_temp.Path);
-        var result = (Code: 0, Output: "", Error: "");
-        void Run()
-        {
-            using var stdout = new StringWriter();
-            using var stderr = new StringWriter();
-            var code = CliApp.Run(["datasets", "info", spec], stdout, stderr);
-            result = (code, stdout.ToString(), stderr.ToString());
-        }
-
-        Assert.Null(MeasureWithinBounds(name, Run));
-
-        if (hostile.Refusal is null)
-        {
-            Assert.Equal((0, ""), (result.Code, result.Error));
-            Assert.Contains("splits:", result.Output);
-            return;
-        }
-        Assert.Equal(CliApp.ErrorExitCode, result.Code);
-        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"error: {spec}", line);
-        Assert.Contains(hostile.Refusal, line);
-    }
-
-    /// <summary>Runs the action twice (the first run pays for JIT compilation) and bounds the second; returns its error.</summary>
-    private Exception? MeasureWithinBounds(string name, Action action)
-    {
-        ResourceMeter.Measure(action);
-        var (use, error) = ResourceMeter.Measure(action);
-        output.WriteLine($"{name}: {use}; {error?.Message ?? "accepted"}");
-        Assert.True(use.Elapsed < TimeLimit, $"{name} took {use.Elapsed.TotalSeconds:F1} s");
-        Assert.True(use.AllocatedBytes < AllocationLimit, $"{name} allocated {use.AllocatedBytes / 1e6:F0} MB");
-        Assert.True(use.PeakWorkingSetGrowth < WorkingSetGrowthLimit, $"{name} grew the working set by {use.PeakWorkingSetGrowth / 1e6:F0} MB");
-        return error;
-    }
+    private Exception? MeasureWithinBounds(string name, Action action) => HostileBounds.Measure(output, name, action);
 
     private static void AssertOutcome(HostileCase hostile, Exception? error, string namedPath)
     {
