@@ -144,7 +144,8 @@ public static class TrainCommand
         var (request, contentHash) = Plan(parse, args);
         var sink = new FolderRunSink(parse.GetValue(args.Out)!);
         var console = CliConsole.For(parse.InvocationConfiguration.Output);
-        var pipeline = new MapRunPipeline(new CatalogDatasetLoader(), new TSimCneMapTrainer());
+        var limits = InputLimits.FromEnvironment(Environment.GetEnvironmentVariable);
+        var pipeline = new MapRunPipeline(new CatalogDatasetLoader(limits), new TSimCneMapTrainer());
 
         var display = new TrainingProgressDisplay(console, request.Options.EpochsPerStage.Sum());
         MapRunOutcome outcome;

@@ -9,9 +9,9 @@ public interface IDatasetLoader
     ImageDataset Load(string spec, int imageSize, DatasetSplit split);
 }
 
-/// <summary>Loads through <see cref="DatasetCatalog"/> every time.</summary>
-public sealed class CatalogDatasetLoader : IDatasetLoader
+/// <summary>Loads through <see cref="DatasetCatalog"/> every time, under <paramref name="limits"/> (the defaults when null).</summary>
+public sealed class CatalogDatasetLoader(InputLimits? limits = null) : IDatasetLoader
 {
     /// <inheritdoc />
-    public ImageDataset Load(string spec, int imageSize, DatasetSplit split) => DatasetCatalog.Load(spec, split, imageSize);
+    public ImageDataset Load(string spec, int imageSize, DatasetSplit split) => DatasetCatalog.Load(spec, split, imageSize, limits);
 }

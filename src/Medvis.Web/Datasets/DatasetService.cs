@@ -23,6 +23,7 @@ public sealed class DatasetService(
     /// <summary>The spec of the built-in synthetic dataset.</summary>
     public const string DemoSpec = "demo";
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(10);
+    private readonly SingleFlightDatasetLoader _loads = new((spec, split, imageSize) => opener.Open(spec, imageSize).Load(split));
 
     public IReadOnlyList<DatasetRecord> All() => database.Datasets.All();
 
@@ -70,7 +71,8 @@ public sealed class DatasetService(
         cache.GetOrCreate((spec, imageSize, split), entry =>
         {
             entry.SlidingExpiration = CacheLifetime;
-            return opener.Open(spec, imageSize).Load(split);
+            // Pages, thumbnails and a starting run often ask for the same split at once: one of them loads it.
+            return _loads.LoadAsync(spec, split, imageSize).GetAwaiter().GetResult();
         })!;
 
     public ImageDataset Load(DatasetRecord dataset, DatasetSplit split) => Load(dataset.Spec, dataset.ImageSize, split);

@@ -33,6 +33,10 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton(sp =>
             new MedvisDatabase(Path.Combine(baseFolder, sp.GetRequiredService<IOptions<MedvisOptions>>().Value.DatabasePath)));
 
+        // InputLimits.Validate throws naming the bad setting, so a bad limit stops the app at start.
+        builder.Services.AddOptions<InputLimits>().BindConfiguration(InputLimits.ConfigurationSection)
+            .Validate(limits => limits.Validate() is not null).ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<InputLimits>>().Value);
         builder.Services.AddMemoryCache();
         builder.Services.AddCoreAdapters();
         builder.Services.AddSingleton<DatasetService>();
