@@ -25,7 +25,7 @@ public class MixedPrecisionNetworkTests
         using var mixed = network.forward(input);
 
         Assert.Equal(ScalarType.Float32, mixed.dtype);
-        using var error = (mixed - exact).abs().max();
+        using var error = mixed.sub(exact).abs().max();
         using var scale = exact.abs().max();
         // bf16 keeps 8 significant bits (relative rounding ≈ 0.4%); a few layers compound it to a few percent.
         Assert.InRange(error.item<float>() / scale.item<float>(), 0, 0.08);
@@ -64,7 +64,7 @@ public class MixedPrecisionNetworkTests
         network.train();
         using var input = rand(new long[] { 8, 3, 16, 16 }, generator: new Generator(7, CPU));
         using var output = network.forward(input);
-        using var loss = output.pow(2).mean();
+        using var loss = output.mul(output).mean();
         loss.backward();
 
         Assert.All(network.parameters(), p =>

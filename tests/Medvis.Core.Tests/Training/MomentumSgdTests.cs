@@ -16,9 +16,9 @@ public class MomentumSgdTests
     private static void Backward(Parameter[] parameters, int step)
     {
         using var scope = NewDisposeScope();
-        using var target = full(new long[] { 3 }, step * 0.1);
-        var loss = (parameters[0].sum(0) * parameters[1] - target).pow(2).sum();
-        loss.backward();
+        using var target = tensor(new[] { step * 0.1f, -0.2f, 0.3f });
+        var error = parameters[0].sum(0L).mul(parameters[1]).sub(target);
+        error.mul(error).sum().backward();
     }
 
     [Fact]
