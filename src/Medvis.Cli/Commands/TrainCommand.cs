@@ -34,6 +34,7 @@ public static class TrainCommand
         public readonly Option<string?> FineTuneLearningRate = new("--fine-tune-lr") { Description = "Stage 3 learning rate, or 'auto' (default): lr/1000 for a 450-epoch stage 3, scaled up for shorter ones" };
         public readonly Option<int> Seed = new("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
         public readonly Option<string> Device = new("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
+        public readonly Option<string?> Precision = new("--precision") { Description = "fp32 | bf16 (mixed precision: bf16 forward/backward, fp32 weights, step, loss and batch-norm statistics) | auto (bf16 where the CPU has amx_bf16/avx512_bf16, or on CUDA, and a short probe measures it faster); default: the preset's (fp32)" };
         public readonly Option<string> Out = new("--out") { Description = "Folder for coords.csv, model.bin, metrics.json and the checkpoint", Required = true };
     }
 
@@ -44,7 +45,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a t-SimCNE map of a dataset.")
         {
             args.Preset, args.Data, args.Split, args.ImageSize, args.Augment, args.Epochs, args.Batch, args.Backbone, args.LearningRate,
-            args.FineTuneLearningRate, args.Seed, args.Device, args.Out,
+            args.FineTuneLearningRate, args.Seed, args.Device, args.Precision, args.Out,
         };
         command.SetAction((parse, cancellation) => CommandErrors.GuardAsync(parse, () => RunAsync(parse, args, cancellation)));
         return command;
@@ -56,7 +57,7 @@ public static class TrainCommand
     {
         var args = new Arguments();
         var command = new Command("train") { args.Preset, args.Data, args.Split, args.ImageSize, args.Augment, args.Epochs, args.Batch,
-            args.Backbone, args.LearningRate, args.FineTuneLearningRate, args.Seed, args.Device, args.Out };
+            args.Backbone, args.LearningRate, args.FineTuneLearningRate, args.Seed, args.Device, args.Precision, args.Out };
         var parse = command.Parse(arguments);
         if (parse.Errors.Count > 0) throw new ArgumentException(string.Join(" ", parse.Errors.Select(e => e.Message)));
         return ParseOptions(parse, args);
@@ -80,6 +81,7 @@ public static class TrainCommand
             FineTuneLearningRate = ParseLearningRate(parse.GetValue(args.FineTuneLearningRate), defaults.FineTuneLearningRate, "--fine-tune-lr"),
             Seed = parse.GetValue(args.Seed),
             Device = ParseDevice(parse.GetValue(args.Device)!),
+            Precision = parse.GetValue(args.Precision) ?? defaults.Precision,
             SnapshotEvery = defaults.SnapshotEvery,
             CheckpointEvery = defaults.CheckpointEvery,
         };
