@@ -80,7 +80,8 @@ public static class BenchCommand
     /// <summary>
     /// The same stage-1 step in PyTorch (random inputs, no augmentation; the backbones of BackboneFactory, head
     /// features→1024→128, Cauchy InfoNCE, SGD momentum 0.9, weight decay 5e-4), for a side-by-side with the libtorch that
-    /// TorchSharp drives. bf16 uses PyTorch's CPU autocast. Mirrors ../shared/tools/pytorch_side_by_side.py.
+    /// TorchSharp drives, on as many threads as TorchSharp uses. bf16 uses PyTorch's CPU autocast. Mirrors
+    /// ../shared/tools/pytorch_side_by_side.py.
     /// </summary>
     private sealed class PyTorchYardstick(string version)
     {
@@ -99,6 +100,7 @@ public static class BenchCommand
                     return torch.relu(s.b2(s.c2(torch.relu(s.b1(s.c1(x))))) + s.sc(x))
             SPECS = {"small": ([32, 64, 128], [1, 1, 1], 2), "tiny": ([16, 32, 64], [1, 1, 1], 2), "resnet18": ([64, 128, 256, 512], [2, 2, 2, 2], 1)}
             name, b, size, precision, layout, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6])
+            torch.set_num_threads(int(sys.argv[7]))
             widths, blocks, stem = SPECS[name]
             layers = [nn.Conv2d(3, widths[0], 3, stem, 1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU(inplace=True)]
             c = widths[0]
@@ -132,7 +134,7 @@ public static class BenchCommand
         public static PyTorchYardstick? Find()
         {
             if (!File.Exists(Python)) return null;
-            var version = RunPython(["-c", "import torch; print('PyTorch ' + torch.__version__ + ', ' + str(torch.get_num_threads()) + ' threads')"], TimeSpan.FromMinutes(1));
+            var version = RunPython(["-c", "import torch; print('PyTorch ' + torch.__version__)"], TimeSpan.FromMinutes(1));
             return version is null ? null : new PyTorchYardstick(version.Trim());
         }
 
@@ -140,7 +142,8 @@ public static class BenchCommand
         public double? ImagesPerSecond(string backbone, int batchSize, int imageSize, string precision, bool channelsLast, int steps)
         {
             var output = RunPython(["-c", Script, backbone, batchSize.ToString(CultureInfo.InvariantCulture), imageSize.ToString(CultureInfo.InvariantCulture),
-                precision, channelsLast ? "NHWC" : "NCHW", steps.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(30));
+                precision, channelsLast ? "NHWC" : "NCHW", steps.ToString(CultureInfo.InvariantCulture),
+                TorchSharp.torch.get_num_threads().ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(30));
             return double.TryParse(output?.Trim().Split('\n')[^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
         }
 
