@@ -21,7 +21,7 @@ public static class BenchCommand
         var augment = new Option<string>("--augment") { Description = AugmentationOptions.SpecHelp, DefaultValueFactory = _ => "rotate" };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         var precisions = new Option<string>("--precision") { Description = "Comma-separated precisions to measure side by side: fp32, bf16", DefaultValueFactory = _ => "fp32,bf16" };
-        var layouts = new Option<bool>("--both-layouts") { Description = "Also measure the usual NCHW layout (default: channels-last only, what training uses)" };
+        var layouts = new Option<bool>("--both-layouts") { Description = "Measure NCHW and channels-last (NHWC) for each precision (default: the layout training uses: NCHW for fp32, NHWC for bf16)" };
         var pytorch = new Option<bool>("--pytorch") { Description = "Also time the same model in PyTorch (/usr/bin/python3 with torch), same precision and layout", DefaultValueFactory = _ => true };
         var training = new Command("training", "Training throughput (two augmented views, forward, backward, SGD step) per backbone, batch size and precision")
         {
@@ -40,16 +40,22 @@ public static class BenchCommand
             AnsiConsole.MarkupLineInterpolated($"CPU bf16 flags: {(ComputePrecision.Bf16CpuFlags() is { Count: > 0 } flags ? string.Join(", ", flags) : "none")}; {ComputeDevice.Describe()}");
             AnsiConsole.MarkupLineInterpolated($"PyTorch yardstick: {yardstick?.Version ?? "none (no /usr/bin/python3 with torch, or --pytorch false)"}");
             var table = new Table().AddColumns("device", "backbone", "image", "batch", "layout", "precision", "images/s", "s/step", "GFLOP/s", "× fp32", "PyTorch images/s");
-            var fp32 = new Dictionary<(string, int, bool), double>();
+            var fp32 = new Dictionary<(string, int, bool?), double>();
             AnsiConsole.Live(table).Start(context =>
             {
                 foreach (var m in measurements)
                 {
-                    if (m.Precision == ComputePrecision.Float32) fp32[(m.Backbone, m.BatchSize, m.ChannelsLast)] = m.ImagesPerSecond;
-                    var ratio = fp32.TryGetValue((m.Backbone, m.BatchSize, m.ChannelsLast), out var baseline) ? (m.ImagesPerSecond / baseline).ToString("F2") : "";
+                    // × fp32: against fp32 in the same layout when measured, else against fp32 in its training layout.
+                    if (m.Precision == ComputePrecision.Float32)
+                    {
+                        fp32[(m.Backbone, m.BatchSize, m.ChannelsLast)] = m.ImagesPerSecond;
+                        if (!m.ChannelsLast) fp32[(m.Backbone, m.BatchSize, null)] = m.ImagesPerSecond;
+                    }
+                    var ratio = fp32.TryGetValue((m.Backbone, m.BatchSize, m.ChannelsLast), out var baseline)
+                        || fp32.TryGetValue((m.Backbone, m.BatchSize, null), out baseline) ? (m.ImagesPerSecond / baseline).ToString("F2") : "";
                     var reference = m.Device == "CPU" ? yardstick?.ImagesPerSecond(m.Backbone, m.BatchSize, m.ImageSize, m.Precision, m.ChannelsLast, m.Steps) : null;
                     table.AddRow(m.Device, m.Backbone, $"{m.ImageSize}px", m.BatchSize.ToString(), m.ChannelsLast ? "NHWC" : "NCHW", m.Precision,
-                        m.ImagesPerSecond.ToString("F0"), m.SecondsPerStep.ToString("F3"), m.GigaflopsPerSecond.ToString("F0"), ratio,
+                        m.ImagesPerSecond.ToString("F0"), m.SecondsPerStep.ToString("F3"), m.GigaflopsPerSecond.ToString("F1"), ratio,
                         reference is { } r ? r.ToString("F0") : "");
                     context.Refresh();
                 }

@@ -11,8 +11,11 @@ public sealed record PrecisionChoice(string Name, string Reason)
     /// <summary>The tensor type of the forward and backward passes.</summary>
     public ScalarType ComputeType => Name == ComputePrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
 
-    /// <summary>Channels-last activations: measured faster for bf16 on the CPU (oneDNN's blocked kernels), and not slower for fp32.</summary>
-    public bool ChannelsLast => true;
+    /// <summary>
+    /// Channels-last activations for bf16 only: on the 2-core CPU, fp32 channels-last ran at well under half the images/s
+    /// of NCHW (small backbone, batch 256; PyTorch 1.13 likewise), see <c>medvis bench training --both-layouts</c>.
+    /// </summary>
+    public bool ChannelsLast => Name == ComputePrecision.BFloat16;
 }
 
 /// <summary>

@@ -12,8 +12,8 @@ namespace Medvis.Core.Models;
 // - TorchSharp 0.107's BatchNorm2d.forward counts batches with num_batches_tracked.add_(1), which hands libtorch two
 //   implicitly converted Scalars nothing keeps alive; a garbage collection finalizing one mid-call corrupts the op.
 // Their state-dict names (weight, bias, running_mean, running_var, num_batches_tracked) equal TorchSharp's, so
-// models and checkpoints saved with the TorchSharp layers load unchanged. The weights start as zeros:
-// SeededInit.Apply (or loading saved weights) fills them.
+// models and checkpoints saved with the TorchSharp layers load unchanged. The weights start as PyTorch's defaults,
+// U(±1/√fan_in), from the global generator; SeededInit.Apply redraws them from a run's own generator.
 
 /// <summary>A bias-free 2-D convolution whose float32 weight is cast to the input's type (float32 or bfloat16).</summary>
 internal sealed class MixedConv2d : Module<Tensor, Tensor>
@@ -27,7 +27,7 @@ internal sealed class MixedConv2d : Module<Tensor, Tensor>
     {
         this.stride = [stride, stride];
         this.padding = [padding, padding];
-        weight = Parameter(zeros(outChannels, inChannels, kernelSize, kernelSize));
+        weight = Parameter(CastTo.DefaultUniform([outChannels, inChannels, kernelSize, kernelSize], inChannels * kernelSize * kernelSize));
         RegisterComponents();
     }
 
@@ -51,8 +51,8 @@ internal sealed class MixedLinear : Module<Tensor, Tensor>
 
     public MixedLinear(long inFeatures, long outFeatures) : base(nameof(MixedLinear))
     {
-        weight = Parameter(zeros(outFeatures, inFeatures));
-        bias = Parameter(zeros(outFeatures));
+        weight = Parameter(CastTo.DefaultUniform([outFeatures, inFeatures], inFeatures));
+        bias = Parameter(CastTo.DefaultUniform([outFeatures], inFeatures));
         RegisterComponents();
     }
 
@@ -119,9 +119,19 @@ internal sealed class MixedBatchNorm2d : Module<Tensor, Tensor>
     }
 }
 
-/// <summary>Casts a parameter to the floating type of the activations it meets.</summary>
+/// <summary>Casts a parameter to the floating type of the activations it meets; draws default weights.</summary>
 internal static class CastTo
 {
+    /// <summary>PyTorch's default weight and bias initialisation for convolutions and linear layers: U(±1/√fan_in).</summary>
+    public static Tensor DefaultUniform(long[] shape, long fanIn)
+    {
+        var bound = 1.0 / Math.Sqrt(fanIn);
+        using var width = (2 * bound).ToScalar();
+        using var low = bound.ToScalar();
+        using var unit = rand(shape);
+        return unit.mul(width).sub_(low);
+    }
+
     /// <summary><paramref name="parameter"/> itself when the types agree, else a differentiable cast to <paramref name="input"/>'s type.</summary>
     public static Tensor TypeOf(Tensor parameter, Tensor input) =>
         parameter.dtype == input.dtype ? parameter : parameter.to_type(input.dtype);

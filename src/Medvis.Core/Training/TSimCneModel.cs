@@ -107,7 +107,7 @@ public sealed class TSimCneModel : IDisposable
             network.to(device);
             var embedIn = EmbeddingPrecision(requested ?? ComputePrecision.Normalize(metadata.Options.Precision) ?? ComputePrecision.Float32, device);
             network.ComputeType = embedIn == ComputePrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
-            network.ChannelsLast = true;
+            network.ChannelsLast = embedIn == ComputePrecision.BFloat16;
             return new TSimCneModel(network, device, metadata);
         }
         catch (Exception e) when (e is EndOfStreamException or JsonException or IOException or ArgumentException)

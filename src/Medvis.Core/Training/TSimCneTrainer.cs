@@ -143,7 +143,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         var probeBatch = Math.Clamp(Math.Min(options.BatchSize, data.Count), 4, 128);
         return ComputePrecision.Resolve(options.Precision, device, computeType =>
             ThroughputBenchmark.Probe(device, options.Backbone, data.Channels, Math.Min(data.Height, data.Width), probeBatch,
-                options.Augmentation, computeType, channelsLast: true));
+                options.Augmentation, computeType, channelsLast: computeType == ScalarType.BFloat16));
     }
 
     /// <summary>One stage of the schedule.</summary>

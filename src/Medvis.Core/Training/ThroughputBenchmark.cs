@@ -24,7 +24,7 @@ public static class ThroughputBenchmark
     /// Runs <paramref name="steps"/> timed steps (after <see cref="WarmUpSteps"/> untimed ones) per configuration, with the
     /// views augmented as <paramref name="augmentation"/> says (<see cref="AugmentationOptions.Rotate"/> when null), in
     /// each of <paramref name="precisions"/> ("fp32", "bf16"; fp32 when null) and, when <paramref name="bothLayouts"/>,
-    /// both memory layouts (else channels-last only).
+    /// both memory layouts (else the layout training uses for that precision, <see cref="PrecisionChoice.ChannelsLast"/>).
     /// It measures a freshly initialised network: on real data a run speeds up over its first epochs (blood cells, small
     /// backbone: ≈ 1,050 images/s in epoch 1, ≈ 1,500 from epoch 5 on), so a run's own images/s is the better guide to its length.
     /// </summary>
@@ -48,17 +48,17 @@ public static class ThroughputBenchmark
         if (steps is < 1 or > 100_000) throw new ArgumentException($"steps {steps} must be between 1 and 100000");
         if (imageSize is < 8 or > 1024) throw new ArgumentException($"image size {imageSize} must be between 8 and 1024 pixels");
         var target = ComputeDevice.Resolve(device);
-        bool[] layouts = bothLayouts ? [false, true] : [true];
+        bool[]? layouts = bothLayouts ? [false, true] : null;
         return Measurements(target, backboneList, batchList, precisionList, layouts, imageSize, steps, augmentation ?? AugmentationOptions.Rotate, cancellation);
     }
 
     private static IEnumerable<ThroughputMeasurement> Measurements(Device target, List<string> backbones, List<int> batchSizes,
-        List<string> precisions, bool[] layouts, int imageSize, int steps, AugmentationOptions augmentation, CancellationToken cancellation)
+        List<string> precisions, bool[]? layouts, int imageSize, int steps, AugmentationOptions augmentation, CancellationToken cancellation)
     {
         foreach (var backbone in backbones)
             foreach (var batchSize in batchSizes)
-                foreach (var channelsLast in layouts)
-                    foreach (var precision in precisions)
+                foreach (var precision in precisions)
+                    foreach (var channelsLast in layouts ?? [TrainingLayoutIsChannelsLast(precision)])
                     {
                         cancellation.ThrowIfCancellationRequested();
                         var computeType = precision == ComputePrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
@@ -68,6 +68,8 @@ public static class ThroughputBenchmark
                             precision, channelsLast, flops / 1e9);
                     }
     }
+
+    private static bool TrainingLayoutIsChannelsLast(string precision) => new PrecisionChoice(precision, "").ChannelsLast;
 
     /// <summary>
     /// Images/s of a short run (1 warm-up + 2 timed steps) of one configuration, for choosing a precision at the start of
