@@ -12,10 +12,11 @@ public sealed record PrecisionChoice(string Name, string Reason)
     public ScalarType ComputeType => Name == ComputePrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
 
     /// <summary>
-    /// Channels-last activations for bf16 only: on the 2-core CPU, fp32 channels-last ran at well under half the images/s
-    /// of NCHW (small backbone, batch 256; PyTorch 1.13 likewise), see <c>medvis bench training --both-layouts</c>.
+    /// Whether training feeds channels-last (NHWC) activations. Off for both precisions: on the 2-core AMD EPYC
+    /// (avx512_bf16, no AMX) NHWC ran at 0.4× (fp32) and 0.2× (bf16) the images/s of NCHW (small backbone, batch 256;
+    /// PyTorch 1.13 agreed for fp32). Measure again on AMX machines with <c>medvis bench training --both-layouts</c>.
     /// </summary>
-    public bool ChannelsLast => Name == ComputePrecision.BFloat16;
+    public bool ChannelsLast => false;
 }
 
 /// <summary>
