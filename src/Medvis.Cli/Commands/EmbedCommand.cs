@@ -20,7 +20,8 @@ public static class EmbedCommand
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 512 };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
         var features = new Option<string?>("--features-metrics") { Description = "Also score the backbone features (the paper's H space, before the projection head): kNN accuracy and silhouette JSON written here" };
-        var command = new Command("embed", "Embed images with a trained model.") { model, data, split, output, batch, device, features };
+        var precision = new Option<string?>("--precision") { Description = "fp32 | bf16 | auto (bf16 on CUDA or a CPU with bf16 instructions); default: the precision the model was trained in" };
+        var command = new Command("embed", "Embed images with a trained model.") { model, data, split, output, batch, device, precision, features };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var batchSize = parse.GetValue(batch);
@@ -30,7 +31,7 @@ public static class EmbedCommand
             var outPath = parse.GetValue(output)!;
             var console = CliConsole.For(parse.InvocationConfiguration.Output);
 
-            using var trained = TSimCneModel.FromBytes(File.ReadAllBytes(modelFile), parse.GetValue(device)!);
+            using var trained = TSimCneModel.FromBytes(File.ReadAllBytes(modelFile), parse.GetValue(device)!, parse.GetValue(precision));
             var images = MatchModel(DatasetCatalog.Load(parse.GetValue(data)!, selectedSplit, trained.Height), trained);
             var coordinates = trained.Transform(images, batchSize);
             CoordsCsv.Write(outPath, new MapCoordinates(images.SourceIndices, images.Labels, images.ClassNames, coordinates));

@@ -36,12 +36,13 @@ public static class TrainCommand
         public readonly Option<string?> FineTuneLearningRate = new("--fine-tune-lr") { Description = "Stage 3 learning rate, or 'auto': lr/1000 for a 450-epoch stage 3, scaled up for shorter ones (default: the preset's)" };
         public readonly Option<int?> Seed = new("--seed") { Description = "Random seed (default 0)" };
         public readonly Option<string?> Device = new("--device") { Description = "auto | cpu | cuda (default: the preset's; cpu for the cpu-* presets, auto for paper)" };
+        public readonly Option<string?> Precision = new("--precision") { Description = "fp32 | bf16 (mixed precision: bf16 forward/backward, fp32 weights, step, loss and batch-norm statistics) | auto (bf16 where the CPU has amx_bf16/avx512_bf16, or on CUDA, and a short probe measures it faster); default: the preset's (fp32)" };
         public readonly Option<string> Out = new("--out") { Description = "Folder for coords.csv, model.bin, metrics.json, run.json and the checkpoint", Required = true };
 
         public Command Into(Command command)
         {
             foreach (var option in new Option[] { Preset, Data, Card, Split, ImageSize, MaxImages, Augment, Epochs, Batch, Backbone,
-                         LearningRate, FineTuneLearningRate, Seed, Device, Out })
+                         LearningRate, FineTuneLearningRate, Seed, Device, Precision, Out })
                 command.Options.Add(option);
             return command;
         }
@@ -83,6 +84,7 @@ public static class TrainCommand
             FineTuneLearningRate = ParseLearningRate(parse.GetValue(args.FineTuneLearningRate), defaults.FineTuneLearningRate, "--fine-tune-lr"),
             Seed = parse.GetValue(args.Seed) ?? defaults.Seed,
             Device = parse.GetValue(args.Device) is { } device ? ParseDevice(device) : defaults.Device,
+            Precision = parse.GetValue(args.Precision) ?? defaults.Precision,
         };
         return options.Validate();
     }

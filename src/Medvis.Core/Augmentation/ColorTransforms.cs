@@ -85,16 +85,18 @@ internal static class ColorTransforms
             saturationWeights[i] = operations[i] == JitterOperation.Saturation && isColor ? 1f : 0f;
         }
 
+        using var zero = 0.0.ToScalar();
+        using var one = 1.0.ToScalar();
         // The blend partner: black for brightness, the mean grey level for contrast, the grey image for saturation.
         var partner = zeros(1, dtype: images.dtype, device: images.device);
         if (contrastWeights.Any(w => w != 0) || saturationWeights.Any(w => w != 0))
         {
             var grey = Luminance(images);
             var meanGrey = grey.mean(new long[] { 1, 2, 3 }, keepdim: true);
-            partner = (grey * PerView(saturationWeights, images)).add_(meanGrey * PerView(contrastWeights, images));
+            partner = (grey * PerView(saturationWeights, images)).add_(meanGrey * PerView(contrastWeights, images), one);
         }
         // f·x + (1 − f)·partner = x + (1 − f)·(partner − x); lerp leaves x exactly as it is where f = 1.
-        images.lerp_(partner, PerView(towardPartner, images)).clamp_(0, 1);
+        images.lerp_(partner, PerView(towardPartner, images)).clamp_(zero, one);
     }
 
     /// <summary>
@@ -127,19 +129,25 @@ internal static class ColorTransforms
         var r = rgb[.., 0..1];
         var g = rgb[.., 1..2];
         var b = rgb[.., 2..3];
+        using var zero = 0.0.ToScalar();
+        using var one = 1.0.ToScalar();
+        using var two = 2.0.ToScalar();
+        using var four = 4.0.ToScalar();
+        using var six = 6.0.ToScalar();
+        using var tinyChroma = 1e-12.ToScalar();
         var max = rgb.amax(new long[] { 1 }, keepdim: true);
-        var chroma = rgb.amin(new long[] { 1 }, keepdim: true).neg_().add_(max);
+        var chroma = rgb.amin(new long[] { 1 }, keepdim: true).neg_().add_(max, one);
 
         // Six times the hue, as torchvision's _rgb2hsv picks the sector: red if it is the max, else green, else blue.
         // Grey pixels (C = 0) get hue 0 from a zero numerator; their result is M whatever the hue.
         var hue6 = where(max.eq(r), g - b,
-                   where(max.eq(g), (b - r).add_(chroma, 2), (r - g).add_(chroma, 4)));
-        hue6.div_(chroma.clamp_min(1e-12)).add_(shifts * 6);
+                   where(max.eq(g), (b - r).add_(chroma, two), (r - g).add_(chroma, four)));
+        hue6.div_(chroma.clamp_min(tinyChroma)).add_(shifts, six);
 
         var sectors = tensor(new float[] { 5, 3, 1 }, dtype: rgb.dtype, device: rgb.device).view(1, 3, 1, 1);
-        var k = (sectors + hue6).remainder_(6.0);
-        var ramp = k.sub_(2).abs_().neg_().add_(2).clamp_(0, 1);
-        return ramp.mul_(chroma).neg_().add_(max).clamp_(0, 1);
+        var k = sectors.add(hue6, one).remainder_(six);
+        var ramp = k.sub_(two).abs_().neg_().add_(two, one).clamp_(zero, one);
+        return ramp.mul_(chroma).neg_().add_(max, one).clamp_(zero, one);
     }
 
     /// <summary>Replaces the colour of the views marked for greyscale by their luminance, in all 3 channels.</summary>
@@ -153,7 +161,10 @@ internal static class ColorTransforms
     internal static Tensor Luminance(Tensor images)
     {
         if (images.shape[1] == 1) return images;
-        return images[.., 0..1].mul(RedWeight).add_(images[.., 1..2], GreenWeight).add_(images[.., 2..3], BlueWeight);
+        using var red = RedWeight.ToScalar();
+        using var green = GreenWeight.ToScalar();
+        using var blue = BlueWeight.ToScalar();
+        return images[.., 0..1].mul(red).add_(images[.., 1..2], green).add_(images[.., 2..3], blue);
     }
 
     /// <summary>One value per view as an N×1×1×1 tensor on the images' device.</summary>

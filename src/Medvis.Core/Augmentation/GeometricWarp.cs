@@ -71,10 +71,12 @@ internal static class GeometricWarp
     public static Tensor Interpolate(Tensor images, double[] matrices, Tensor fill, bool reachesOutside)
     {
         var grid = Grid(images, matrices);
+        using var zero = 0.0.ToScalar();
+        using var one = 1.0.ToScalar();
         var sampled = nn.functional.grid_sample(images, grid,
             mode: GridSampleMode.Bilinear, padding_mode: GridSamplePaddingMode.Border, align_corners: false);
-        if (!reachesOutside) return sampled.clamp_(0, 1);
-        return fill.lerp(sampled, Coverage(grid, images.shape[2], images.shape[3])).clamp_(0, 1);
+        if (!reachesOutside) return sampled.clamp_(zero, one);
+        return fill.lerp(sampled, Coverage(grid, images.shape[2], images.shape[3])).clamp_(zero, one);
     }
 
     /// <summary>
@@ -83,9 +85,11 @@ internal static class GeometricWarp
     /// </summary>
     private static Tensor Coverage(Tensor grid, long height, long width)
     {
+        using var zero = 0.0.ToScalar();
+        using var one = 1.0.ToScalar();
         var pixelsPerUnit = tensor(new float[] { width / 2f, height / 2f }, dtype: grid.dtype, device: grid.device);
-        var pixelsOutside = (grid.abs() - 1).mul_(pixelsPerUnit);
-        var perAxis = pixelsOutside.neg_().add_(1).clamp_(0, 1);
+        var pixelsOutside = grid.abs().sub_(one).mul_(pixelsPerUnit);
+        var perAxis = pixelsOutside.neg_().add_(one, one).clamp_(zero, one);
         return perAxis.prod(-1).unsqueeze(1);
     }
 

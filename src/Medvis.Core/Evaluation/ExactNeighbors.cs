@@ -106,7 +106,10 @@ internal static class ExactNeighbors
         var d = points.GetLength(1);
         using var referenceScope = NewDisposeScope();
         var referenceRows = tensor(PointMatrix.RowMajor(points, reference), new long[] { reference.Length, d }, float64);
-        var referenceNorms = referenceRows.square().sum(1).unsqueeze(0);
+        var referenceNorms = referenceRows.mul(referenceRows).sum(1).unsqueeze(0);
+        // Explicit Scalars that outlive the calls: TorchSharp 0.107 lets implicitly converted ones be finalized mid-call.
+        using var zero = 0.0.ToScalar();
+        using var one = 1.0.ToScalar();
         var chunk = (int)Math.Max(1, Math.Min(queries.Length, ChunkEntries / reference.Length));
         for (var start = 0; start < queries.Length; start += chunk)
         {
@@ -117,7 +120,7 @@ internal static class ExactNeighbors
             // product; ‖q‖² is added to the k survivors only.
             var partial = addmm(referenceNorms, queryRows, referenceRows.t(), beta: 1, alpha: -2);
             var (ranked, positions) = partial.topk(k, dim: 1, largest: false, sorted: true);
-            var values = (ranked + queryRows.square().sum(1, keepdim: true)).clamp_min_(0);
+            var values = ranked.add(queryRows.mul(queryRows).sum(1, keepdim: true), one).clamp_min_(zero);
             var valueData = values.data<double>().ToArray();
             var positionData = positions.data<long>().ToArray();
             for (var q = 0; q < rows.Length; q++)
@@ -137,8 +140,11 @@ internal static class ExactNeighbors
     /// <summary>‖q‖² + ‖r‖² − 2 q·r, clamped at 0 (rounding can push it slightly negative).</summary>
     internal static Tensor SquaredDistances(Tensor queryRows, Tensor referenceRows, Tensor referenceNorms)
     {
-        var queryNorms = queryRows.square().sum(1).unsqueeze(1);
-        return (queryNorms + referenceNorms - 2 * queryRows.matmul(referenceRows.t())).clamp_min(0);
+        // Explicit Scalars that outlive the calls: TorchSharp 0.107 lets implicitly converted ones be finalized mid-call.
+        using var zero = 0.0.ToScalar();
+        using var one = 1.0.ToScalar();
+        var queryNorms = queryRows.mul(queryRows).sum(1).unsqueeze(1);
+        return addmm(queryNorms.add(referenceNorms, one), queryRows, referenceRows.t(), beta: 1, alpha: -2).clamp_min(zero);
     }
 
     private static NeighborLists DropSelf(NeighborLists raw, int[] queries, int k)

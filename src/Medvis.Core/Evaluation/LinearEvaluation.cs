@@ -62,8 +62,9 @@ public static class LinearEvaluation
         var (weights, bias, steps, loss) = Fit(standardTrain, trainTargets, classCount, options);
         using (no_grad())
         {
-            var testPredictions = standardTest.matmul(weights).add(bias).argmax(1).data<long>().Select(p => (int)p).ToArray();
-            var trainPredictions = standardTrain.matmul(weights).add(bias).argmax(1).data<long>().ToArray();
+            using var one = 1.0.ToScalar(); // explicit: TorchSharp 0.107 lets implicit Scalars be finalized mid-call
+            var testPredictions = standardTest.matmul(weights).add(bias, one).argmax(1).data<long>().Select(p => (int)p).ToArray();
+            var trainPredictions = standardTrain.matmul(weights).add(bias, one).argmax(1).data<long>().ToArray();
             var trainHits = trainPredictions.Where((p, t) => p == labels[split.TrainIndices[t]]).Count();
             var (accuracy, recall, _) = ClassificationScore.Compute(split.TestIndices, testPredictions, labels, classCount);
             return new LinearEvaluationResult(accuracy, (double)trainHits / split.TrainIndices.Length, testPredictions, recall,
@@ -76,7 +77,8 @@ public static class LinearEvaluation
     {
         var mean = train.mean(new long[] { 0 }, keepdim: true);
         var std = train.std(0, unbiased: false, keepdim: true);
-        std = where(std > 0, std, ones_like(std));
+        using var zero = 0.0.ToScalar(); // explicit: TorchSharp 0.107 lets implicit Scalars be finalized mid-call
+        std = where(std.gt(zero), std, ones_like(std));
         return ((train - mean) / std, (test - mean) / std);
     }
 
@@ -91,7 +93,8 @@ public static class LinearEvaluation
         {
             using var stepScope = NewDisposeScope();
             optimizer.zero_grad();
-            var loss = nn.functional.cross_entropy(x.matmul(weights) + bias, targets);
+            using var one = 1.0.ToScalar();
+            var loss = nn.functional.cross_entropy(x.matmul(weights).add(bias, one), targets);
             loss.backward();
             optimizer.step();
             history.Add(loss.item<double>());

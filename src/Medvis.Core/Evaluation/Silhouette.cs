@@ -223,7 +223,7 @@ public static class Silhouette
         var sums = new double[n][];
         using var scope = NewDisposeScope();
         var all = tensor(PointMatrix.RowMajor(points, scored), new long[] { n, d }, float64);
-        var norms = all.square().sum(1).unsqueeze(0);
+        var norms = all.mul(all).sum(1).unsqueeze(0);
         var oneHot = nn.functional.one_hot(tensor(scoredLabels.Select(l => (long)l).ToArray()), classCount).to(float64);
         var chunk = (int)Math.Max(1, Math.Min(n, ChunkEntries / n));
         for (var start = 0; start < n; start += chunk)
@@ -232,8 +232,9 @@ public static class Silhouette
             var length = Math.Min(chunk, n - start);
             var distances = ExactNeighbors.SquaredDistances(all.narrow(0, start, length), all, norms).sqrt_();
             // Rounding leaves tiny non-zero self-distances; the definition needs them exactly 0.
-            var rows = arange(length, dtype: int64);
-            distances.index_put_(zeros(1, float64), rows, rows + start);
+            var rows = tensor(Enumerable.Range(0, length).Select(i => (long)i).ToArray());
+            var columns = tensor(Enumerable.Range(start, length).Select(i => (long)i).ToArray());
+            distances.index_put_(zeros(1, float64), rows, columns);
             var classSums = distances.matmul(oneHot).data<double>().ToArray();
             for (var i = 0; i < length; i++)
                 sums[start + i] = classSums.AsSpan(i * classCount, classCount).ToArray();

@@ -33,9 +33,9 @@ public sealed class ResNetBackbone : Module<Tensor, Tensor>
         Spec = spec;
         var first = spec.Widths[0];
         stem = spec.LargeStem
-            ? Sequential(Conv2d(inputChannels, first, 7, stride: 2, padding: 3, bias: false), BatchNorm2d(first), ReLU(inplace: true),
+            ? Sequential(new MixedConv2d(inputChannels, first, 7, stride: 2, padding: 3), new MixedBatchNorm2d(first), ReLU(inplace: true),
                 MaxPool2d(3, stride: 2, padding: 1))
-            : Sequential(Conv2d(inputChannels, first, 3, stride: spec.StemStride, padding: 1, bias: false), BatchNorm2d(first), ReLU(inplace: true));
+            : Sequential(new MixedConv2d(inputChannels, first, 3, stride: spec.StemStride, padding: 1), new MixedBatchNorm2d(first), ReLU(inplace: true));
         var blocks = new List<Module<Tensor, Tensor>>();
         var channels = first;
         for (var s = 0; s < spec.Widths.Length; s++)
@@ -67,20 +67,22 @@ public sealed class ResNetBackbone : Module<Tensor, Tensor>
 
     private sealed class BasicBlock : Module<Tensor, Tensor>
     {
-        private readonly Conv2d conv1;
-        private readonly BatchNorm2d bn1;
-        private readonly Conv2d conv2;
-        private readonly BatchNorm2d bn2;
+        private readonly MixedConv2d conv1;
+        private readonly MixedBatchNorm2d bn1;
+        private readonly MixedConv2d conv2;
+        private readonly MixedBatchNorm2d bn2;
         private readonly Sequential? shortcut;
+        // The residual sum's alpha, kept alive for the call (see MixedPrecisionLayers.cs).
+        private readonly Scalar one = 1L.ToScalar();
 
         public BasicBlock(int inChannels, int outChannels, int stride) : base(nameof(BasicBlock))
         {
-            conv1 = Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
-            bn1 = BatchNorm2d(outChannels);
-            conv2 = Conv2d(outChannels, outChannels, 3, stride: 1, padding: 1, bias: false);
-            bn2 = BatchNorm2d(outChannels);
+            conv1 = new MixedConv2d(inChannels, outChannels, 3, stride: stride, padding: 1);
+            bn1 = new MixedBatchNorm2d(outChannels);
+            conv2 = new MixedConv2d(outChannels, outChannels, 3, stride: 1, padding: 1);
+            bn2 = new MixedBatchNorm2d(outChannels);
             if (stride != 1 || inChannels != outChannels)
-                shortcut = Sequential(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), BatchNorm2d(outChannels));
+                shortcut = Sequential(new MixedConv2d(inChannels, outChannels, 1, stride: stride), new MixedBatchNorm2d(outChannels));
             RegisterComponents();
         }
 
@@ -89,12 +91,14 @@ public sealed class ResNetBackbone : Module<Tensor, Tensor>
             var hidden = functional.relu(bn1.forward(conv1.forward(input)));
             var output = bn2.forward(conv2.forward(hidden));
             var identity = shortcut is null ? input : shortcut.forward(input);
-            return functional.relu(output.add_(identity));
+            var sum = output.add_(identity, one);
+            GC.KeepAlive(one);
+            return functional.relu(sum);
         }
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing) { conv1.Dispose(); bn1.Dispose(); conv2.Dispose(); bn2.Dispose(); shortcut?.Dispose(); }
+            if (disposing) { conv1.Dispose(); bn1.Dispose(); conv2.Dispose(); bn2.Dispose(); shortcut?.Dispose(); one.Dispose(); }
             base.Dispose(disposing);
         }
     }

@@ -18,42 +18,46 @@ internal static class SeededInit
         {
             switch (child)
             {
-                case TorchSharp.Modules.Conv2d conv:
-                    var fanOut = conv.weight!.shape[0] * conv.weight.shape[2] * conv.weight.shape[3];
-                    FillNormal(conv.weight, Math.Sqrt(2.0 / fanOut), generator);
+                case MixedConv2d conv:
+                    var fanOut = conv.Weight.shape[0] * conv.Weight.shape[2] * conv.Weight.shape[3];
+                    FillNormal(conv.Weight, Math.Sqrt(2.0 / fanOut), generator);
                     break;
-                case TorchSharp.Modules.BatchNorm2d norm:
-                    nn.init.ones_(norm.weight!);
-                    nn.init.zeros_(norm.bias!);
+                case MixedBatchNorm2d norm:
+                    nn.init.ones_(norm.Weight);
+                    nn.init.zeros_(norm.Bias);
                     break;
-                case TorchSharp.Modules.Linear linear:
+                case MixedLinear linear:
                     InitLinearDefault(linear, generator);
                     break;
             }
         }
     }
 
-    public static void InitLinearDefault(TorchSharp.Modules.Linear linear, Generator generator)
+    public static void InitLinearDefault(MixedLinear linear, Generator generator)
     {
         using var noGrad = no_grad();
-        var bound = 1.0 / Math.Sqrt(linear.weight!.shape[1]);
-        FillUniform(linear.weight, bound, generator);
-        if (linear.bias is not null) FillUniform(linear.bias, bound, generator);
+        var bound = 1.0 / Math.Sqrt(linear.Weight.shape[1]);
+        FillUniform(linear.Weight, bound, generator);
+        FillUniform(linear.Bias, bound, generator);
     }
 
     // nn.init.normal_/uniform_ in TorchSharp 0.107 ignore their generator argument (they draw from the global
-    // RNG), so the values are drawn with randn/rand, which honour it, and copied in.
+    // RNG), so the values are drawn with randn/rand, which honour it, and copied in. The Scalars are locals that
+    // outlive the calls (TorchSharp does not keep implicitly converted ones alive).
     public static void FillNormal(Tensor target, double std, Generator generator)
     {
         using var noGrad = no_grad();
         using var values = randn(target.shape, generator: generator);
-        target.copy_(values.mul_(std));
+        using var scale = std.ToScalar();
+        target.copy_(values.mul_(scale));
     }
 
     public static void FillUniform(Tensor target, double bound, Generator generator)
     {
         using var noGrad = no_grad();
         using var values = rand(target.shape, generator: generator);
-        target.copy_(values.mul_(2 * bound).sub_(bound));
+        using var width = (2 * bound).ToScalar();
+        using var low = bound.ToScalar();
+        target.copy_(values.mul_(width).sub_(low));
     }
 }

@@ -12,23 +12,32 @@ namespace Medvis.Core.Models;
 public sealed class TSimCneNetwork : Module<Tensor, Tensor>
 {
     private readonly ResNetBackbone backbone;
-    private readonly Linear hidden;
-    private readonly Linear output;
+    private readonly MixedLinear hidden;
+    private readonly MixedLinear output;
 
     public TSimCneNetwork(ResNetSpec spec, int inputChannels, int hiddenDim, int outputDim) : base(nameof(TSimCneNetwork))
     {
         Spec = spec;
         InputChannels = inputChannels;
         backbone = new ResNetBackbone(spec, inputChannels);
-        hidden = Linear(spec.FeatureDim, hiddenDim);
-        output = Linear(hiddenDim, outputDim);
+        hidden = new MixedLinear(spec.FeatureDim, hiddenDim);
+        output = new MixedLinear(hiddenDim, outputDim);
         RegisterComponents();
     }
 
     public ResNetSpec Spec { get; }
     public int InputChannels { get; }
-    public long HiddenDim => hidden.weight!.shape[0];
-    public long OutputDim => output.weight!.shape[0];
+    public long HiddenDim => hidden.Weight.shape[0];
+    public long OutputDim => output.Weight.shape[0];
+
+    /// <summary>
+    /// The type the layers compute in: float32, or bfloat16 for mixed precision (float32 parameters cast per layer,
+    /// batch-norm statistics in float32). Inputs of any floating type are cast to it; outputs are float32.
+    /// </summary>
+    public ScalarType ComputeType { get; set; } = ScalarType.Float32;
+
+    /// <summary>Feed the backbone channels-last (NHWC) activations, which oneDNN's convolutions run faster on the CPU.</summary>
+    public bool ChannelsLast { get; set; }
 
     /// <summary>The parameters of the output layer only (all that trains in stage 2).</summary>
     public IEnumerable<Parameter> OutputLayerParameters() => output.parameters();
@@ -36,12 +45,23 @@ public sealed class TSimCneNetwork : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var projected = output.forward(functional.relu(hidden.forward(backbone.forward(input))));
-        return projected.MoveToOuterDisposeScope();
+        var projected = output.forward(functional.relu(hidden.forward(backbone.forward(Prepare(input)))));
+        return projected.to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Backbone features (512-d for ResNet18), before the projection head.</summary>
-    public Tensor Features(Tensor input) => backbone.forward(input);
+    /// <summary>Backbone features (512-d for ResNet18), before the projection head; float32.</summary>
+    public Tensor Features(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return backbone.forward(Prepare(input)).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The input in <see cref="ComputeType"/> and, when asked, in channels-last layout.</summary>
+    private Tensor Prepare(Tensor input)
+    {
+        var typed = input.dtype == ComputeType ? input : input.to_type(ComputeType);
+        return ChannelsLast ? MemoryLayout.ToChannelsLast(typed) : typed;
+    }
 
     /// <summary>
     /// A copy of this network whose last layer is a fresh Linear(hidden→<paramref name="outputDim"/>) with weights
@@ -49,9 +69,9 @@ public sealed class TSimCneNetwork : Module<Tensor, Tensor>
     /// </summary>
     public TSimCneNetwork WithNewOutputLayer(int outputDim, double weightStd, Generator generator)
     {
-        var next = new TSimCneNetwork(Spec, InputChannels, (int)HiddenDim, outputDim);
+        var next = new TSimCneNetwork(Spec, InputChannels, (int)HiddenDim, outputDim) { ComputeType = ComputeType, ChannelsLast = ChannelsLast };
         SeededInit.InitLinearDefault(next.output, generator);
-        SeededInit.FillNormal(next.output.weight!, weightStd, generator);
+        SeededInit.FillNormal(next.output.Weight, weightStd, generator);
         var kept = state_dict().Where(kv => !kv.Key.StartsWith("output.", StringComparison.Ordinal)).ToDictionary();
         next.load_state_dict(kept, strict: false);
         return next;

@@ -59,7 +59,7 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
             split.Count, images.Count, $"{split.Channels}×{split.Height}×{split.Width}", contentHash);
         var scoring = new RunCardEvaluation(EvaluationSplitMethod, metrics.TestFraction, metrics.SplitSeed,
             metrics.TrainCount, metrics.TestCount, metrics.K);
-        var machine = new RunCardMachine(ComputeDevice.Resolve(options.Device).ToString(), PrecisionOf(options),
+        var machine = new RunCardMachine(ComputeDevice.Resolve(options.Device).ToString(), model.Precision,
             Environment.ProcessorCount, torch.get_num_threads(), Environment.MachineName,
             result.Duration.TotalSeconds, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
         var card = new RunCard(BuildInfo.Current, dataset, options, scoring, machine, metrics.KnnAccuracy, metrics.Silhouette,
@@ -72,9 +72,6 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
     public static string MethodLabel(TrainingOptions options) => $"t-SimCNE ({options.Augmentation.ToSpec()})";
 
     private const string EvaluationSplitMethod = "scikit-learn train_test_split(stratify=labels, test_size, random_state=seed)";
-
-    // The engine trains in fp32 throughout.
-    private static string PrecisionOf(TrainingOptions options) => "fp32";
 }
 
 /// <summary>A dataset whose content differs from the one a run card was made with.</summary>

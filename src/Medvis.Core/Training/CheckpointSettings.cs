@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Medvis.Core.Compute;
 using Medvis.Core.Data;
 
 namespace Medvis.Core.Training;
@@ -10,11 +11,16 @@ namespace Medvis.Core.Training;
 /// </summary>
 internal static class CheckpointSettings
 {
-    /// <summary>JSON of everything that shapes the result; the device and the snapshot/checkpoint cadence do not.</summary>
+    /// <summary>
+    /// JSON of everything that shapes the result; the device and the snapshot/checkpoint cadence do not.
+    /// <paramref name="options"/> carry the resolved precision ("fp32" or "bf16", not "auto"). fp32 is left out, so
+    /// checkpoints written before the precision option existed still match fp32 runs.
+    /// </summary>
     public static string Describe(TrainingOptions options, ImageDataset data)
     {
         var normalized = options with { Device = "any", SnapshotEvery = 0, SnapshotSize = 1, CheckpointEvery = 1 };
         var settings = JsonNode.Parse(TrainingOptionsJson.Serialize(normalized))!.AsObject();
+        if (ComputePrecision.Normalize(options.Precision) == ComputePrecision.Float32) settings.Remove(nameof(TrainingOptions.Precision));
         settings["Data"] = $"{data.Count} images, {data.Channels}×{data.Height}×{data.Width}, {data.ClassNames.Count} classes";
         return settings.ToJsonString();
     }
@@ -32,6 +38,10 @@ internal static class CheckpointSettings
             "The checkpoint was made with other settings, so this run cannot continue it (" + string.Join("; ", differing) +
             "). Train into a new output folder, or delete the old checkpoint to start over.");
     }
+
+    /// <summary>The precision a checkpoint's settings record ("fp32" when they predate the option or name none).</summary>
+    public static string SavedPrecision(string saved) =>
+        JsonNode.Parse(saved)?.AsObject()[nameof(TrainingOptions.Precision)]?.GetValue<string>() ?? ComputePrecision.Float32;
 
     private static string Show(JsonNode? node) => node?.ToJsonString() ?? "none";
 }

@@ -8,18 +8,19 @@ namespace Medvis.Core.Training;
 public static class ContrastiveStep
 {
     /// <summary>
-    /// Augments <paramref name="batch"/> into two views, normalises them, computes the contrastive loss and takes one
-    /// optimiser step. Returns the loss (owned by the caller's dispose scope).
+    /// Augments <paramref name="batch"/> into two views, normalises them, computes the contrastive loss (float32) and
+    /// takes one optimiser step on the float32 master weights; the network's forward and backward passes run in its
+    /// <see cref="TSimCneNetwork.ComputeType"/>. Returns the loss (owned by the caller's dispose scope).
     /// </summary>
-    public static Tensor Run(TSimCneNetwork network, optim.Optimizer optimizer, BatchAugmenter augmenter, Tensor batch,
+    public static Tensor Run(TSimCneNetwork network, MomentumSgd optimizer, BatchAugmenter augmenter, Tensor batch,
         float[] mean, float[] std, ContrastiveMetric metric)
     {
         var views = cat([augmenter.Augment(batch), augmenter.Augment(batch)], 0);
         ImageTensors.Normalize(views, mean, std);
         var loss = ContrastiveLoss.Compute(network.forward(views), metric);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         loss.backward();
-        optimizer.step();
+        optimizer.Step();
         return loss;
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Medvis.Core.Data;
 using static TorchSharp.torch;
 
@@ -11,16 +12,25 @@ internal static class ImageTensors
         tensor(data.Pixels, [data.Count, data.Channels, data.Height, data.Width], ScalarType.Byte, device);
 
     /// <summary>Images <paramref name="indices"/> as float32 in [0, 1].</summary>
-    public static Tensor Batch(Tensor images, Tensor indices) => images.index_select(0, indices).to_type(ScalarType.Float32).div_(255);
+    public static Tensor Batch(Tensor images, Tensor indices) => ToUnitRange(images.index_select(0, indices));
+
+    /// <summary>uint8 pixels as float32 in [0, 1]; the divisor is a Scalar kept alive for the call.</summary>
+    public static Tensor ToUnitRange(Tensor pixels)
+    {
+        using var full = 255.0.ToScalar();
+        return pixels.to_type(ScalarType.Float32).div_(full);
+    }
 
     /// <summary>Per-channel mean and standard deviation of all pixels, in [0, 1] units.</summary>
     public static (float[] Mean, float[] Std) ChannelStatistics(ImageDataset data)
     {
         using var scope = NewDisposeScope();
+        using var full = 255.0.ToScalar();
+        using var smallestStd = 1e-3.ToScalar();
         var pixels = tensor(data.Pixels, [data.Count, data.Channels, data.Height * data.Width], ScalarType.Byte)
-            .to_type(ScalarType.Float64).div_(255).transpose(0, 1).reshape(data.Channels, -1);
+            .to_type(ScalarType.Float64).div_(full).transpose(0, 1).reshape(data.Channels, -1);
         var mean = pixels.mean([1L]).to_type(ScalarType.Float32).data<float>().ToArray();
-        var std = pixels.std(1).clamp_min(1e-3).to_type(ScalarType.Float32).data<float>().ToArray();
+        var std = pixels.std(1).clamp_min(smallestStd).to_type(ScalarType.Float32).data<float>().ToArray();
         return (mean, std);
     }
 

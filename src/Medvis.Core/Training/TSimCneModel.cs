@@ -58,7 +58,7 @@ public sealed class TSimCneModel : IDisposable
             using var scope = NewDisposeScope();
             var count = Math.Min(batchSize, images.Count - start);
             var bytes = images.Pixels.AsSpan(start * images.ImageSize, count * images.ImageSize).ToArray();
-            var batch = tensor(bytes, [count, Channels, Height, Width], ScalarType.Byte, device).to_type(ScalarType.Float32).div_(255);
+            var batch = ImageTensors.ToUnitRange(tensor(bytes, [count, Channels, Height, Width], ScalarType.Byte, device));
             ImageTensors.Normalize(batch, Metadata.Mean, Metadata.Std);
             var output = (features ? network.Features(batch) : network.forward(batch)).cpu().contiguous().data<float>().ToArray();
             Buffer.BlockCopy(output, 0, result, start * width * sizeof(float), output.Length * sizeof(float));
@@ -80,11 +80,21 @@ public sealed class TSimCneModel : IDisposable
         return stream.ToArray();
     }
 
-    /// <summary>Restores a model written by <see cref="ToBytes"/> onto <paramref name="deviceName"/> ("auto", "cpu", "cuda").</summary>
+    /// <summary>The precision the model embeds in, "fp32" or "bf16".</summary>
+    public string Precision => network.ComputeType == ScalarType.BFloat16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32;
+
+    /// <summary>
+    /// Restores a model written by <see cref="ToBytes"/> onto <paramref name="deviceName"/> ("auto", "cpu", "cuda").
+    /// <paramref name="precision"/> null embeds in the precision the model was trained in; "fp32" or "bf16" choose; "auto"
+    /// takes bf16 on CUDA or on a CPU with bf16 instructions (no probe: embedding is a single pass).
+    /// </summary>
     /// <exception cref="InvalidDataException">When the bytes are not a Medvis model.</exception>
-    public static TSimCneModel FromBytes(byte[] bytes, string deviceName = "auto")
+    /// <exception cref="ArgumentException">When the precision is unknown.</exception>
+    public static TSimCneModel FromBytes(byte[] bytes, string deviceName = "auto", string? precision = null)
     {
         var device = ComputeDevice.Resolve(deviceName);
+        var requested = precision is null ? null
+            : ComputePrecision.Normalize(precision) ?? throw new ArgumentException($"Unknown precision '{precision}': use {string.Join(", ", ComputePrecision.Names)}.");
         try
         {
             using var reader = new BinaryReader(new MemoryStream(bytes));
@@ -95,6 +105,9 @@ public sealed class TSimCneModel : IDisposable
             var network = new TSimCneNetwork(metadata.Spec, metadata.Channels, metadata.Options.HiddenDim, outputDim);
             network.load(reader);
             network.to(device);
+            var embedIn = EmbeddingPrecision(requested ?? ComputePrecision.Normalize(metadata.Options.Precision) ?? ComputePrecision.Float32, device);
+            network.ComputeType = embedIn == ComputePrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
+            network.ChannelsLast = embedIn == ComputePrecision.BFloat16;
             return new TSimCneModel(network, device, metadata);
         }
         catch (Exception e) when (e is EndOfStreamException or JsonException or IOException or ArgumentException)
@@ -102,6 +115,12 @@ public sealed class TSimCneModel : IDisposable
             throw new InvalidDataException($"not a readable Medvis model ({e.Message})", e);
         }
     }
+
+    private static string EmbeddingPrecision(string requested, Device device) => requested switch
+    {
+        ComputePrecision.Auto => device.type == DeviceType.CUDA || ComputePrecision.Bf16CpuFlags().Count > 0 ? ComputePrecision.BFloat16 : ComputePrecision.Float32,
+        _ => requested,
+    };
 
     public void Dispose() => network.Dispose();
 }

@@ -36,13 +36,14 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         {
             try
             {
-                return TrainOnce(data, progress, checkpoints, cancellation) with { Duration = clock.Elapsed };
+                return TrainOnce(data, progress, checkpoints, cancellation) with { Duration = clock.Elapsed, NativeErrorsRecovered = recoveries.Total };
             }
             catch (ExternalException e) when (checkpoints?.LoadLatest() is { } latest && recoveries.Allow(latest.GlobalEpoch))
             {
-                // TorchSharp 0.107 passes implicitly converted Scalars to libtorch as raw handles without keeping them
-                // alive, so a GC finalizing one mid-call now and then fails an op with a garbage scalar. The state
-                // of the last checkpoint is intact: continue from it rather than lose the run.
+                // A safety net: TorchSharp 0.107 passes implicitly converted Scalars to libtorch as raw handles without
+                // keeping them alive, so a GC finalizing one mid-call fails an op with a garbage scalar. The training
+                // path now keeps every Scalar alive itself; should a native error still happen, the state of the last
+                // checkpoint is intact: continue from it rather than lose the run.
                 progress?.Report(new TrainingMessage($"libtorch failed ({FirstLine(e.Message)}); continuing from the last checkpoint " +
                     $"(recovery {recoveries.Total}; {recoveries.WithoutProgress} of {MaxRecoveriesWithoutProgress} allowed without a new checkpoint)."));
             }
@@ -84,10 +85,13 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         if (data.Count < 2) throw new ArgumentException($"'{data.Name}' has {data.Count} images; training needs at least 2.");
         var device = ComputeDevice.Resolve(options.Device);
         var clock = Stopwatch.StartNew();
-        using var run = new RunState(options, data, device);
+        var checkpoint = checkpoints?.LoadLatest();
+        var precision = ChoosePrecision(data, device, checkpoint);
+        using var run = new RunState(options with { Precision = precision.Name }, data, device, precision);
         progress?.Report(new TrainingMessage($"Training on {device.type} ({ComputeDevice.Describe()}); {data.Count} images, backbone {options.Backbone}, augmentation {options.Augmentation.ToSpec()}."));
+        progress?.Report(new TrainingMessage($"Precision {precision.Name}: {precision.Reason}."));
 
-        if (checkpoints?.LoadLatest() is { } checkpoint)
+        if (checkpoint is not null)
         {
             run.Restore(checkpoint.State);
             progress?.Report(new TrainingMessage($"Resumed from the checkpoint after epoch {run.GlobalEpoch} of {run.TotalEpochs}."));
@@ -128,6 +132,21 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         return new TrainingResult(model, coordinates, clock.Elapsed, lastLoss);
     }
 
+    /// <summary>
+    /// The run's precision. "auto" resuming from a checkpoint keeps the checkpoint's precision (a new probe could pick the
+    /// other one and the checkpoint would no longer match); otherwise "auto" probes a few steps of this run's network.
+    /// </summary>
+    private PrecisionChoice ChoosePrecision(ImageDataset data, Device device, TrainingCheckpoint? checkpoint)
+    {
+        if (ComputePrecision.Normalize(options.Precision) == ComputePrecision.Auto && checkpoint is not null
+            && RunState.SavedSettings(checkpoint.State) is { } saved)
+            return new PrecisionChoice(CheckpointSettings.SavedPrecision(saved), "auto: as the checkpoint this run continues");
+        var probeBatch = Math.Clamp(Math.Min(options.BatchSize, data.Count), 4, 128);
+        return ComputePrecision.Resolve(options.Precision, device, computeType =>
+            ThroughputBenchmark.Probe(device, options.Backbone, data.Channels, Math.Min(data.Height, data.Width), probeBatch,
+                options.Augmentation, computeType, channelsLast: computeType == ScalarType.BFloat16));
+    }
+
     /// <summary>One stage of the schedule.</summary>
     internal sealed record StagePlan(int Number, int Epochs, int FirstGlobalEpoch, double LearningRate, int Warmup, int OutputDim, bool OnlyOutputLayer);
 
@@ -145,11 +164,14 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         private readonly float[] mean, std, borderColor;
         private readonly int[] snapshotIndices;
         private TSimCneNetwork network;
-        private torch.optim.Optimizer? optimizer;
+        private readonly PrecisionChoice precision;
+        private MomentumSgd? optimizer;
         private int optimizerStage;
 
-        public RunState(TrainingOptions options, ImageDataset data, Device device)
+        // options carry the resolved precision ("fp32" or "bf16").
+        public RunState(TrainingOptions options, ImageDataset data, Device device, PrecisionChoice precision)
         {
+            this.precision = precision;
             this.options = options;
             this.data = data;
             this.device = device;
@@ -161,7 +183,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             snapshotIndices = SeededSubset.Choose(data.Count, options.SnapshotSize, options.Seed);
 
             var spec = BackboneFactory.Spec(options.Backbone, Math.Min(data.Height, data.Width));
-            network = new TSimCneNetwork(spec, data.Channels, options.HiddenDim, options.PretrainDim);
+            network = NewNetwork(spec, options.PretrainDim);
             SeededInit.Apply(network, generator);
             network.to(device);
 
@@ -175,6 +197,9 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             ];
             TotalEpochs = e.Sum();
         }
+
+        private TSimCneNetwork NewNetwork(ResNetSpec spec, int outputDim) =>
+            new(spec, data.Channels, options.HiddenDim, outputDim) { ComputeType = precision.ComputeType, ChannelsLast = precision.ChannelsLast };
 
         public IReadOnlyList<StagePlan> Stages { get; }
         public int TotalEpochs { get; }
@@ -199,16 +224,16 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             }
         }
 
-        private torch.optim.Optimizer CreateOptimizer(StagePlan stage)
+        private MomentumSgd CreateOptimizer(StagePlan stage)
         {
             var trainable = stage.OnlyOutputLayer ? network.OutputLayerParameters() : network.parameters();
-            return torch.optim.SGD(trainable, stage.LearningRate, momentum: Momentum, weight_decay: WeightDecay);
+            return new MomentumSgd(trainable, stage.LearningRate, Momentum, WeightDecay);
         }
 
         /// <summary>One pass over the data in random order; returns the mean loss.</summary>
         public double TrainEpoch(StagePlan stage, int epoch, double learningRate, IProgress<TrainingEvent>? progress, CancellationToken cancellation)
         {
-            foreach (var group in optimizer!.ParamGroups) group.LearningRate = learningRate;
+            optimizer!.LearningRate = learningRate;
             network.train();
             var metric = stage.Number == 1 ? options.PretrainLoss : ContrastiveMetric.Cauchy;
             using var order = randperm(data.Count, generator: generator);
@@ -217,6 +242,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             var steps = data.Count / batchSize + (data.Count % batchSize >= 2 ? 1 : 0);
             var reportEvery = Math.Max(1, steps / 10);
             using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
+            using var one = 1.0.ToScalar();
             for (var step = 0; step < steps; step++)
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -225,7 +251,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
                 var indices = order.narrow(0, step * batchSize, count).to(device);
                 var batch = ImageTensors.Batch(images, indices);
                 var loss = ContrastiveStep.Run(network, optimizer, augmenter, batch, mean, std, metric);
-                lossSum.add_(loss.detach().to_type(ScalarType.Float64));
+                lossSum.add_(loss.detach().to_type(ScalarType.Float64), one);
                 if (progress is not null && (step + 1) % reportEvery == 0)
                     progress.Report(new StepProgress(stage.Number, epoch, step + 1, steps, loss.item<float>()));
             }
@@ -279,7 +305,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
                 writer.Write(rngBytes);
                 network.save(writer);
                 writer.Write(optimizer is not null);
-                if (optimizer is TorchSharp.Modules.OptimizerHelper helper) helper.save_state_dict(writer);
+                optimizer?.Save(writer);
             }
             return stream.ToArray();
         }
@@ -299,7 +325,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             if (network.OutputDim != outputDim)
             {
                 network.Dispose();
-                network = new TSimCneNetwork(BackboneFactory.Spec(options.Backbone, Math.Min(data.Height, data.Width)), data.Channels, options.HiddenDim, outputDim);
+                network = NewNetwork(BackboneFactory.Spec(options.Backbone, Math.Min(data.Height, data.Width)), outputDim);
             }
             network.load(reader);
             network.to(device);
@@ -312,10 +338,18 @@ public sealed class TSimCneTrainer(TrainingOptions options)
                 {
                     network.TrainOnlyOutputLayer(stage.OnlyOutputLayer);
                     optimizer = CreateOptimizer(stage);
-                    ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(reader);
+                    optimizer.Load(reader);
                     optimizerStage = savedStage;
                 }
             }
+        }
+
+        /// <summary>The settings JSON a checkpoint records; null for checkpoints that predate it or are not Medvis checkpoints.</summary>
+        public static string? SavedSettings(byte[] state)
+        {
+            using var reader = new BinaryReader(new MemoryStream(state));
+            try { return reader.ReadString() == CheckpointMagic ? reader.ReadString() : null; }
+            catch (EndOfStreamException) { return null; }
         }
 
         public void Dispose()
@@ -330,4 +364,8 @@ public sealed class TSimCneTrainer(TrainingOptions options)
 }
 
 /// <summary>A finished run: the model and the 2-D coordinates (N×2, dataset order) of the training images.</summary>
-public sealed record TrainingResult(TSimCneModel Model, float[,] Coordinates, TimeSpan Duration, double FinalLoss);
+public sealed record TrainingResult(TSimCneModel Model, float[,] Coordinates, TimeSpan Duration, double FinalLoss)
+{
+    /// <summary>How many native libtorch errors the run recovered from by continuing from a checkpoint (0 in a healthy run).</summary>
+    public int NativeErrorsRecovered { get; init; }
+}

@@ -28,6 +28,12 @@ public sealed record TrainingOptions
     public int Seed { get; init; }
     /// <summary>"auto", "cpu" or "cuda".</summary>
     public string Device { get; init; } = "auto";
+    /// <summary>
+    /// "fp32", "bf16" (mixed precision: bf16 forward and backward with float32 master weights, optimiser step, loss and
+    /// batch-norm statistics) or "auto" (bf16 where the CPU has amx_bf16/avx512_bf16, or on CUDA, and a short probe at
+    /// the start measures it faster). See <see cref="Compute.ComputePrecision"/>.
+    /// </summary>
+    public string Precision { get; init; } = Compute.ComputePrecision.Float32;
     /// <summary>Send a 2-D snapshot every this many epochs in stages 2 and 3 (0 = never).</summary>
     public int SnapshotEvery { get; init; } = 1;
     /// <summary>How many (fixed, random) images the snapshots show.</summary>
@@ -96,6 +102,8 @@ public sealed record TrainingOptions
         if (HiddenDim < 2 || PretrainDim < 2) Add(nameof(HiddenDim), "layer widths must be ≥ 2");
         if (Augmentation.MaxRotationDegrees is < 0 or > 180) Add(nameof(Augmentation), "maximum rotation must be within 0..180 degrees");
         if (!double.IsFinite(Augmentation.MinCropScale) || Augmentation.MinCropScale is <= 0 or > 1) Add(nameof(Augmentation), "smallest crop scale must be in (0, 1]");
+        if (Compute.ComputePrecision.Normalize(Precision) is null)
+            Add(nameof(Precision), $"precision '{Precision}' must be one of {string.Join(", ", Compute.ComputePrecision.Names)}");
         return problems;
     }
 

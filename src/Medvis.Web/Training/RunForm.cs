@@ -1,4 +1,5 @@
 using Medvis.Core.Augmentation;
+using Medvis.Core.Compute;
 using Medvis.Core.Models;
 using Medvis.Core.Runs;
 using Medvis.Core.Training;
@@ -28,6 +29,8 @@ public sealed class RunForm
     public double? FineTuneLearningRate { get; set; }
     public int Seed { get; set; }
     public string Device { get; set; } = "auto";
+    /// <summary>fp32, bf16 or auto (see <see cref="TrainingOptions.Precision"/>).</summary>
+    public string Precision { get; set; } = ComputePrecision.Float32;
     public int SnapshotEvery { get; set; } = 1;
     public int SnapshotSize { get; set; } = 1000;
     public AugmentationOptions Augmentation { get; private set; } = AugmentationOptions.Rotate;
@@ -37,6 +40,9 @@ public sealed class RunForm
 
     /// <summary>Devices a run can ask for.</summary>
     public static IReadOnlyList<string> Devices { get; } = ["auto", "cpu", "cuda"];
+
+    /// <summary>Precisions a run can ask for.</summary>
+    public static IReadOnlyList<string> Precisions => ComputePrecision.Names;
 
     /// <summary>"natural", "rot90", "rotate" or "custom"; setting a named set replaces the toggles.</summary>
     public string AugmentationSet
@@ -73,6 +79,7 @@ public sealed class RunForm
         FineTuneLearningRate = options.FineTuneLearningRate;
         Seed = options.Seed;
         Device = options.Device;
+        Precision = options.Precision;
         SnapshotEvery = options.SnapshotEvery;
         SnapshotSize = options.SnapshotSize;
         MaxImages = maxImages;
@@ -89,6 +96,7 @@ public sealed class RunForm
         FineTuneLearningRate = FineTuneLearningRate,
         Seed = Seed,
         Device = Device,
+        Precision = Precision,
         SnapshotEvery = SnapshotEvery,
         SnapshotSize = SnapshotSize,
         CheckpointEvery = Math.Max(1, SnapshotEvery),

@@ -63,6 +63,7 @@ public sealed class MapRunPipelineTests : IDisposable
         Assert.Equal((96, 80, 80), (card.Dataset.SplitImages, card.Dataset.TrainedImages, card.Dataset.MaxImages));
         Assert.Equal(TrainingOptionsJson.Serialize(Request().Options), TrainingOptionsJson.Serialize(card.Options));
         Assert.Equal("cpu", card.Machine.Device);
+        Assert.Equal("fp32", card.Machine.Precision);
         Assert.Equal(Environment.ProcessorCount, card.Machine.ProcessorCount);
         Assert.True(card.Machine.WallSeconds >= card.Machine.TrainingSeconds);
         Assert.Equal(metrics.TestCount, card.Evaluation.TestCount);

@@ -91,6 +91,17 @@ public sealed class RunFormTests
     }
 
     [Fact]
+    public void ThePrecisionGoesFromTheFormToTheOptionsAndBack()
+    {
+        var form = new RunForm { DatasetId = 1, Precision = "bf16" };
+        Assert.Equal("bf16", form.ToOptions().Precision);
+
+        form.Apply(new TrainingOptions { Precision = "auto" }, maxImages: null);
+        Assert.Equal("auto", form.Precision);
+        Assert.Equal(["fp32", "bf16", "auto"], RunForm.Precisions);
+    }
+
+    [Fact]
     public void AnUnknownPresetIsRejected() =>
         Assert.Throws<ArgumentException>(() => new RunPresetCatalog().Get("turbo"));
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Medvis.Core.Evaluation.Tsne;
@@ -28,7 +29,8 @@ internal static class PrincipalComponents
             : nn.functional.normalize(centred.t().matmul(TopEigenvectors(centred.matmul(centred.t()), components)), p: 2, dim: 0);
         var largest = axes.abs().argmax(0);
         var signs = axes.gather(0, largest.unsqueeze(0)).sign();
-        signs = where(signs == 0, ones_like(signs), signs);
+        using var zero = 0.0.ToScalar(); // explicit: TorchSharp 0.107 lets implicit Scalars be finalized mid-call
+        signs = where(signs.eq(zero), ones_like(signs), signs);
         var scores = centred.matmul(axes * signs).contiguous();
         var values = scores.data<double>().ToArray();
         var result = new double[n, components];
