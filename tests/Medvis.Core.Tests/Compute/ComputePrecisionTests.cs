@@ -48,7 +48,7 @@ public class ComputePrecisionTests
     [Fact]
     public void UnknownPrecisionsAreRejectedByTheOptions()
     {
-        var error = Assert.Throws<ArgumentException>(() => new TrainingOptions { Precision = "fp16" }.Validate());
+        var error = Assert.Throws<InvalidSettingsException>(() => new TrainingOptions { Precision = "fp16" }.Validate());
         Assert.Contains("precision 'fp16'", error.Message);
         Assert.Throws<ArgumentException>(() => ComputePrecision.Resolve("fp16", CPU, [], _ => 1));
     }
