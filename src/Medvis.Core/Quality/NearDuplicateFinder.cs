@@ -43,10 +43,14 @@ internal sealed class NearDuplicateFinder(QualityOptions options)
         if (hashes is not null)
             foreach (var members in Enumerable.Range(0, hashes.Length).GroupBy(i => hashes[i]).Where(g => g.Count() > 1))
                 foreach (var member in members.Skip(1)) sets.Join(members.First(), member);
+        // Single linkage over every close neighbour, not just the nearest: copies of one image fall into
+        // sub-clusters (one per shift, say) whose members are each other's nearest, and only the further
+        // neighbours link the sub-clusters into one group.
         for (var i = 0; i < combined.Length; i++)
             if (combined[i] < options.GroupRatio)
-                for (var s = 0; s < spaces.Count; s++)
-                    if (ratios[i][s] < options.GroupRatio) sets.Join(i, spaces[s].Neighbours[i][0]);
+                foreach (var space in spaces)
+                    for (var m = 0; m < space.Neighbours[i].Length && space.Distances[i][m] < options.GroupRatio * space.TypicalNearest; m++)
+                        sets.Join(i, space.Neighbours[i][m]);
         return Enumerable.Range(0, combined.Length).Select(i => sets.Size(i) > 1 ? sets.Smallest(i) : (int?)null).ToArray();
     }
 

@@ -14,7 +14,7 @@ internal sealed class NeighbourSpace
         Neighbours = neighbours;
         Distances = distances;
         TypicalNearest = TypicalOf(distances.Select(d => d[0]));
-        TypicalMean = TypicalOf(distances.Select(d => d.Average()));
+        TypicalFarthest = TypicalOf(distances.Select(d => d[^1]));
     }
 
     /// <summary>"map" or "features", for reasons shown to users.</summary>
@@ -29,8 +29,8 @@ internal sealed class NeighbourSpace
     /// <summary>Median distance to the nearest neighbour: the yardstick of "much closer than usual".</summary>
     public double TypicalNearest { get; }
 
-    /// <summary>Median of the mean distance to the k nearest neighbours: the yardstick of "far from everything".</summary>
-    public double TypicalMean { get; }
+    /// <summary>Median distance to the k-th nearest neighbour: the yardstick of "far from everything".</summary>
+    public double TypicalFarthest { get; }
 
     /// <summary>Searches the k nearest neighbours of every row of <paramref name="points"/> (itself excluded).</summary>
     public static NeighbourSpace Build(string name, float[,] points, int k)

@@ -19,7 +19,7 @@ public sealed record QualityInput(
 /// <param name="K">Neighbours looked at per point (15, as the kNN accuracy).</param>
 /// <param name="Top">Items kept per finder.</param>
 /// <param name="GroupRatio">A point and its nearest neighbour join one duplicate group when their distance is below this share of the typical nearest-neighbour distance.</param>
-public sealed record QualityOptions(int K = 15, int Top = 150, double GroupRatio = 0.5)
+public sealed record QualityOptions(int K = 15, int Top = 150, double GroupRatio = 0.7)
 {
     /// <summary>Throws a one-line <see cref="ArgumentException"/> for settings the finders cannot use.</summary>
     public QualityOptions Validate(int points)

@@ -6,16 +6,18 @@ namespace Medvis.Core.Tests.Quality;
 /// <param name="Images">The original images followed by the copies, then the artefacts.</param>
 /// <param name="Duplicates">Rows of the duplicated original and its perturbed copies.</param>
 /// <param name="Artefacts">Rows of the artefact images.</param>
-internal sealed record InjectedDataset(ImageDataset Images, int[] Duplicates, int[] Artefacts);
+/// <param name="FlippedLabels">Rows of original images given another class's label.</param>
+internal sealed record InjectedDataset(ImageDataset Images, int[] Duplicates, int[] Artefacts, int[] FlippedLabels);
 
 /// <summary>
 /// The recipe of scripts/qc-inject.py on an in-memory dataset: perturbed copies of one image (a random 1-px shift
 /// with edge replication plus uniform noise of at most ±6 grey levels) and artefacts of four kinds in turn
-/// (a flat colour, a real image over-exposed ×4, stripes, random noise) with random labels.
+/// (a flat colour, a real image over-exposed ×4, stripes, random noise) with random labels; optionally, original
+/// images other than the duplicated one given a random other class's label.
 /// </summary>
 internal static class QualityInjection
 {
-    public static InjectedDataset Inject(ImageDataset original, int source, int copies, int artefacts, int seed)
+    public static InjectedDataset Inject(ImageDataset original, int source, int copies, int artefacts, int seed, int labelFlips = 0)
     {
         var random = new Random(seed);
         var size = original.ImageSize;
@@ -36,10 +38,12 @@ internal static class QualityInjection
             Artefact(a % 4, original, random).CopyTo(pixels.AsSpan(row * size, size));
             labels[row] = random.Next(original.ClassNames.Count);
         }
+        var flipped = Enumerable.Range(0, original.Count).Where(i => i != source).OrderBy(_ => random.Next()).Take(labelFlips).Order().ToArray();
+        foreach (var row in flipped) labels[row] = (labels[row] + 1 + random.Next(original.ClassNames.Count - 1)) % original.ClassNames.Count;
         var images = new ImageDataset(original.Name + " + injected", pixels, total, original.Channels, original.Height,
             original.Width, labels, original.ClassNames);
         var duplicates = new[] { source }.Concat(Enumerable.Range(original.Count, copies)).ToArray();
-        return new InjectedDataset(images, duplicates, Enumerable.Range(original.Count + copies, artefacts).ToArray());
+        return new InjectedDataset(images, duplicates, Enumerable.Range(original.Count + copies, artefacts).ToArray(), flipped);
     }
 
     private static byte[] ShiftedNoisyCopy(ImageDataset images, int source, Random random)
