@@ -25,7 +25,7 @@ public sealed record QualityOptions(int K = 15, int Top = 150, double GroupRatio
     public QualityOptions Validate(int points)
     {
         if (K < 1 || K >= points) throw new ArgumentException($"k must lie between 1 and {points - 1} (the points minus one), got {K}.");
-        if (Top < 1) throw new ArgumentException($"--top must be at least 1, got {Top}.");
+        if (Top < 1) throw new ArgumentException($"At least one item per list must be kept (top), got {Top}.");
         if (!(GroupRatio is > 0 and < 1)) throw new ArgumentException($"The duplicate group ratio must lie in (0, 1), got {GroupRatio}.");
         return this;
     }

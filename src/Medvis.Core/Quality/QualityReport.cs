@@ -16,7 +16,7 @@ public sealed record QualityItem(int Point, int Index, int Label, double Score, 
 /// The three data-quality finders' ranked lists for one map, most suspicious first.
 /// <list type="bullet">
 /// <item><see cref="NearDuplicates"/>: score 1 − (nearest-neighbour distance / the typical one); 1 means identical pixels.</item>
-/// <item><see cref="Outliers"/>: score = distance to the k-th nearest neighbour / the typical one (geometric mean over map and features).</item>
+/// <item><see cref="Outliers"/>: score = how many robust standard deviations the log of (distance to the k-th nearest neighbour / the typical one) lies above its median, in the space where it lies highest.</item>
 /// <item><see cref="LabelErrors"/>: score = share of the k nearest map neighbours that carry another label.</item>
 /// </list>
 /// </summary>
