@@ -42,6 +42,7 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton<DatasetService>();
         builder.Services.AddSingleton<ThumbnailRenderer>();
         builder.Services.AddSingleton<RunResults>();
+        builder.Services.AddSingleton<RunQuality>();
         builder.Services.AddSingleton(sp => new RunPresetCatalog(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.CpuQuick.ToOverrides()));
         builder.Services.AddSingleton<OutOfSampleService>();
 

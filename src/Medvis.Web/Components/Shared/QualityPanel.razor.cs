@@ -1,0 +1,37 @@
+using System.Globalization;
+using Medvis.Core.Quality;
+using Microsoft.AspNetCore.Components;
+
+namespace Medvis.Web.Components.Shared;
+
+/// <summary>The three data-quality lists of a finished run (near-duplicates, outliers, likely label errors) as thumbnails.</summary>
+public partial class QualityPanel
+{
+    /// <summary>Thumbnails shown per list.</summary>
+    public const int Shown = 60;
+
+    [Inject] private RunQuality Quality { get; set; } = default!;
+
+    /// <summary>The run whose map is examined.</summary>
+    [Parameter] public int RunId { get; set; }
+
+    private QualityReport? _report;
+    private bool _loading;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _loading = true;
+        _report = await Quality.ReportAsync(RunId);
+        _loading = false;
+    }
+
+    private IEnumerable<(string Title, IReadOnlyList<QualityItem> Items, string TestId)> Lists()
+    {
+        yield return ("Near-duplicates", _report!.NearDuplicates, "quality-duplicates");
+        yield return ("Outliers", _report.Outliers, "quality-outliers");
+        yield return ("Likely label errors", _report.LabelErrors, "quality-label-errors");
+    }
+
+    private static string Caption(QualityItem item) => string.Create(CultureInfo.InvariantCulture,
+        $"image {item.Index}, score {item.Score:F3}{(item.Group is { } group ? $", group {group}" : "")}: {item.Reason}");
+}
