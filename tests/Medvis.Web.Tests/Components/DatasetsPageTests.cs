@@ -34,7 +34,7 @@ public sealed class DatasetsPageTests : DatabasePageTestContext
     [Fact]
     public void TheDemoShowsItsClassesCountsAndSampleImages()
     {
-        var demo = Services.GetRequiredService<DatasetService>().Register(DatasetService.DemoSpec).Dataset!;
+        var demo = Services.GetRequiredService<DatasetService>().Register(Caller, DatasetService.DemoSpec).Dataset!;
 
         var cut = Render<DatasetsPage>();
 
