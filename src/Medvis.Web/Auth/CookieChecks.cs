@@ -29,10 +29,13 @@ public static class CookieChecks
         }
     }
 
+    /// <summary>API, hub, circuit and share-link requests: answered with status codes, never with pages.</summary>
+    public static bool IsMachineRequest(PathString path) => MachinePaths.Any(path.StartsWithSegments);
+
     /// <summary>Pages redirect to the sign-in (or access-denied) page; API, hub and circuit requests get a bare status code.</summary>
     public static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (MachinePaths.Any(p => context.Request.Path.StartsWithSegments(p)) || context.Request.Method != HttpMethods.Get)
+        if (IsMachineRequest(context.Request.Path) || !HttpMethods.IsGet(context.Request.Method))
             context.Response.StatusCode = status;
         else
             context.Response.Redirect(context.RedirectUri);

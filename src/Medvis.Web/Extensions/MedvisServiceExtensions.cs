@@ -143,7 +143,9 @@ public static class MedvisServiceExtensions
         // Outside Development no exception detail reaches a client: the error page shows only a request id.
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
         if (app.Services.GetRequiredService<IOptions<MedvisOptions>>().Value.ReverseProxy.Enabled) app.UseForwardedHeaders();
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Only page visits get the not-found page: API, hub and form requests keep their bare status code.
+        app.UseWhen(c => HttpMethods.IsGet(c.Request.Method) && !CookieChecks.IsMachineRequest(c.Request.Path),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseMiddleware<CrossOriginHubGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
