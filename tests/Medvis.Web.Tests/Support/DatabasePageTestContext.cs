@@ -27,6 +27,8 @@ public abstract class DatabasePageTestContext : MudTestContext
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<CallerResolver>();
         Services.AddScoped<CurrentCaller>();
+        Services.AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
+        Services.AddSingleton<ShareLinks>();
         Services.AddSingleton(new DataRoots([System.IO.Path.GetTempPath(), SharedData.Folder ?? System.IO.Path.GetTempPath()], Folder.Path));
         _authorization = AddAuthorization();
         User = SignInAs(UserRole.Admin);
