@@ -7,3 +7,4 @@ global using Medvis.Web.Datasets;
 global using Medvis.Web.Extensions;
 global using Medvis.Web.Results;
 global using Medvis.Web.Training;
+global using Medvis.Web.Auth;

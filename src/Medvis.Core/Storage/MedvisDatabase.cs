@@ -36,6 +36,9 @@ public sealed class MedvisDatabase : IDisposable
         Runs = new RunRepository(_db);
         Artifacts = new RunArtifactStore(_db);
         Annotations = new AnnotationRepository(_db);
+        Users = new UserRepository(_db);
+        Audit = new AuditLog(_db);
+        ShareLinks = new ShareLinkRepository(_db);
     }
 
     /// <summary>Absolute path of the database file.</summary>
@@ -44,6 +47,12 @@ public sealed class MedvisDatabase : IDisposable
     public RunRepository Runs { get; }
     public RunArtifactStore Artifacts { get; }
     public AnnotationRepository Annotations { get; }
+    /// <summary>Who may sign in, and as what.</summary>
+    public UserRepository Users { get; }
+    /// <summary>Who changed what, and when.</summary>
+    public AuditLog Audit { get; }
+    /// <summary>Read-only links to runs and comparisons.</summary>
+    public ShareLinkRepository ShareLinks { get; }
 
     /// <summary>The checkpoint store of one run (what the trainer resumes from).</summary>
     public ICheckpointStore CheckpointsFor(int runId) => new LiteDbCheckpointStore(_db, runId);
@@ -51,7 +60,7 @@ public sealed class MedvisDatabase : IDisposable
     /// <summary>Drops a run's checkpoint (once the run is done, its model replaces it).</summary>
     public void ClearCheckpoints(int runId) => new LiteDbCheckpointStore(_db, runId).Clear();
 
-    /// <summary>Removes a run with everything stored for it.</summary>
+    /// <summary>Removes a run with everything stored for it (its share links stop showing it: the run is gone).</summary>
     public void DeleteRun(int runId)
     {
         Artifacts.DeleteAll(runId);

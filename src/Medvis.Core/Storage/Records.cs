@@ -48,6 +48,10 @@ public sealed class RunRecord
     public RunStatus Status { get; set; } = RunStatus.Queued;
     /// <summary>Why the run failed (one line).</summary>
     public string? Error { get; set; }
+    /// <summary>The user who queued the run (0: queued before runs had owners; only admins manage those).</summary>
+    public int OwnerId { get; set; }
+    /// <summary>The owner's user name when the run was queued, for display.</summary>
+    public string OwnerName { get; set; } = "";
     public DateTime CreatedAtUtc { get; set; }
     public DateTime? StartedAtUtc { get; set; }
     public DateTime? FinishedAtUtc { get; set; }
@@ -107,4 +111,63 @@ public sealed class AnnotationRecord
     /// <summary>Point indices of the run's map.</summary>
     public int[] PointIndices { get; set; } = [];
     public DateTime CreatedAtUtc { get; set; }
+}
+
+/// <summary>What a signed-in user may do; each role may do everything the roles before it may.</summary>
+public enum UserRole
+{
+    /// <summary>Reads maps, grids, metrics and comparisons; changes nothing.</summary>
+    Viewer,
+    /// <summary>Queues, cancels and deletes their own runs; tags; places new images on maps.</summary>
+    Member,
+    /// <summary>Manages users, registers datasets and deletes anything.</summary>
+    Admin,
+}
+
+/// <summary>A person who signs in to the web app.</summary>
+public sealed class UserRecord
+{
+    public int Id { get; set; }
+    /// <summary>Sign-in name, unique ignoring case.</summary>
+    public string Name { get; set; } = "";
+    public UserRole Role { get; set; } = UserRole.Viewer;
+    /// <summary>ASP.NET Core Identity's password hash; null until the user sets a password.</summary>
+    public string? PasswordHash { get; set; }
+    /// <summary>A disabled user cannot sign in, and open sessions end.</summary>
+    public bool Disabled { get; set; }
+    /// <summary>Random value a set-password link must carry; cleared when used, so each link works once.</summary>
+    public string? SetPasswordNonce { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+}
+
+/// <summary>One change a user made: who did what to which thing, and when.</summary>
+public sealed class AuditRecord
+{
+    public int Id { get; set; }
+    public DateTime AtUtc { get; set; }
+    public string UserName { get; set; } = "";
+    /// <summary>A short verb: "registered dataset", "queued run", "cancelled run", "deleted run", …</summary>
+    public string Action { get; set; } = "";
+    /// <summary>What it was done to, e.g. "run 12 \"blood cells\"".</summary>
+    public string Subject { get; set; } = "";
+}
+
+/// <summary>What a share link shows.</summary>
+public enum ShareKind { Run, Comparison }
+
+/// <summary>A read-only link to one run or one comparison of runs, for people without an account.</summary>
+public sealed class ShareLinkRecord
+{
+    public int Id { get; set; }
+    public ShareKind Kind { get; set; }
+    /// <summary>The run (one) or the compared runs (two to four).</summary>
+    public int[] RunIds { get; set; } = [];
+    public string CreatedBy { get; set; } = "";
+    public DateTime CreatedAtUtc { get; set; }
+    /// <summary>When the link stops working; null: until revoked.</summary>
+    public DateTime? ExpiresAtUtc { get; set; }
+    public bool Revoked { get; set; }
+
+    /// <summary>Whether the link still opens at <paramref name="nowUtc"/>.</summary>
+    public bool IsActive(DateTime nowUtc) => !Revoked && (ExpiresAtUtc is null || ExpiresAtUtc > nowUtc);
 }

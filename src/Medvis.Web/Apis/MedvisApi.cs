@@ -3,16 +3,20 @@ using System.Globalization;
 using System.Text;
 using Medvis.Core.Data;
 using Medvis.Core.Evaluation;
+using Medvis.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Medvis.Web.Apis;
 
-/// <summary>Plain HTTP endpoints the pages link to: image thumbnails and CSV exports.</summary>
+/// <summary>
+/// Plain HTTP endpoints the pages link to: image thumbnails and CSV exports. All are reads: dataset images need a
+/// signed-in user, a run's files also open for a share link of that run.
+/// </summary>
 public static class MedvisApi
 {
     public static IEndpointRouteBuilder MapMedvisApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").RequireAuthorization(MedvisClaims.ReaderPolicy).AddEndpointFilter(RunReadFilter);
         api.MapGet("/datasets/{datasetId:int}/images/{index:int}.png", DatasetImage);
         api.MapGet("/runs/{runId:int}/images/{point:int}.png", RunPointImage);
         api.MapGet("/runs/{runId:int}/coordinates.csv", Coordinates);
@@ -22,9 +26,11 @@ public static class MedvisApi
     }
 
     /// <summary>Image <paramref name="index"/> of a dataset split, as PNG.</summary>
-    public static Results<FileContentHttpResult, NotFound, BadRequest<string>> DatasetImage(
-        int datasetId, int index, DatasetService datasets, ThumbnailRenderer renderer, DatasetSplit split = DatasetSplit.Train, int scale = 3)
+    public static Results<FileContentHttpResult, NotFound, BadRequest<string>, ForbidHttpResult> DatasetImage(
+        int datasetId, int index, DatasetService datasets, ThumbnailRenderer renderer, CallerResolver callers, HttpContext context,
+        DatasetSplit split = DatasetSplit.Train, int scale = 3)
     {
+        if (!AccessRules.CanBrowse(callers.Resolve(context.User))) return TypedResults.Forbid();
         if (datasets.Get(datasetId) is not { } dataset) return TypedResults.NotFound();
         try
         {
@@ -75,6 +81,18 @@ public static class MedvisApi
         foreach (var i in points.Where(p => p >= 0 && p < map.Count))
             csv.Append(CultureInfo.InvariantCulture, $"{i},{map.DatasetIndices[i]},{map.Labels[i]},{CoordsCsv.Quote(map.ClassNames[map.Labels[i]])}\n");
         return csv.ToString();
+    }
+
+    /// <summary>Every route with a run id answers only callers who may read that run (403 otherwise).</summary>
+    private static async ValueTask<object?> RunReadFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        if (context.HttpContext.Request.RouteValues.TryGetValue("runId", out var value)
+            && int.TryParse(value?.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var runId))
+        {
+            var caller = context.HttpContext.RequestServices.GetRequiredService<CallerResolver>().Resolve(context.HttpContext.User);
+            if (!AccessRules.CanRead(caller, runId)) return TypedResults.Forbid();
+        }
+        return await next(context);
     }
 
     private static FileContentHttpResult Png(byte[] bytes) => TypedResults.File(bytes, "image/png");

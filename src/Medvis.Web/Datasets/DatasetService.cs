@@ -2,6 +2,7 @@ using Medvis.Core.Data;
 using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Microsoft.Extensions.Caching.Memory;
+using Medvis.Web.Auth;
 using Microsoft.Extensions.Options;
 
 namespace Medvis.Web.Datasets;
@@ -17,7 +18,7 @@ public sealed record RegistrationResult(DatasetRecord? Dataset, string? Error)
 /// map hovers and training all read the same pixels.
 /// </summary>
 public sealed class DatasetService(
-    MedvisDatabase database, IDatasetOpener opener, IMemoryCache cache, IOptions<MedvisOptions> options, ILogger<DatasetService> logger)
+    MedvisDatabase database, IDatasetOpener opener, IMemoryCache cache, IOptions<MedvisOptions> options, DataRoots roots, ILogger<DatasetService> logger)
     : IDatasetLoader
 {
     /// <summary>The spec of the built-in synthetic dataset.</summary>
@@ -29,12 +30,24 @@ public sealed class DatasetService(
 
     public DatasetRecord? Get(int id) => database.Datasets.Get(id);
 
-    /// <summary>Registers the dataset at <paramref name="spec"/> (or returns the one already registered there).</summary>
-    public RegistrationResult Register(string spec, int imageSize = 28)
+    /// <summary>
+    /// Registers the dataset at <paramref name="spec"/> (or returns the one already registered there). Admins only;
+    /// a path must lie below a data root (<see cref="DataRoots"/>) and is stored in its canonical form.
+    /// </summary>
+    /// <exception cref="AccessDeniedException">The caller is not an admin.</exception>
+    public RegistrationResult Register(Caller caller, string spec, int imageSize = 28)
     {
+        AccessDeniedException.ThrowUnless(AccessRules.CanRegisterDatasets(caller), caller, "register datasets");
         spec = spec.Trim();
         if (spec.Length == 0) return new(null, "Give a path to an .npz file or an image folder, or pick the demo.");
         if (imageSize is < 8 or > 512) return new(null, $"Image size {imageSize} must be between 8 and 512 pixels.");
+        if (!IsBuiltIn(spec))
+        {
+            // Checked before anything touches the file, with one message for every refusal: the answer must not
+            // tell whether something exists outside the roots.
+            if (roots.Resolve(spec) is not { } canonical) return new(null, DataRoots.OutsideRootsMessage);
+            spec = canonical;
+        }
         if (database.Datasets.FindBySpec(spec) is { } existing) return new(existing, null);
         try
         {
@@ -50,6 +63,7 @@ public sealed class DatasetService(
                 RegisteredAtUtc = DateTime.UtcNow,
             });
             logger.LogInformation("Registered dataset {Spec} as {Id}", spec, record.Id);
+            database.Audit.Add(caller.Name, "registered dataset", $"{record.Id} \"{record.Name}\" from {spec}");
             return new(record, null);
         }
         catch (Exception e) when (UserErrors.IsUserError(e))
@@ -62,9 +76,12 @@ public sealed class DatasetService(
     public void EnsureDemoRegistered()
     {
         if (!options.Value.SeedDemoDataset || database.Datasets.FindBySpec(DemoSpec) is not null) return;
-        var result = Register(DemoSpec, options.Value.DemoImageSize);
+        var result = Register(Caller.System, DemoSpec, options.Value.DemoImageSize);
         if (!result.Succeeded) logger.LogError("Could not register the demo dataset: {Error}", result.Error);
     }
+
+    /// <summary>The built-in synthetic datasets ("demo", "demo:64", …) need no data root.</summary>
+    private static bool IsBuiltIn(string spec) => spec.Split(':')[0].ToLowerInvariant() is DemoSpec or "demo-qc";
 
     /// <summary>The images of one split (cached); what map runs train on, too.</summary>
     public ImageDataset Load(string spec, int imageSize, DatasetSplit split) =>

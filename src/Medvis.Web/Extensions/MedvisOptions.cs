@@ -24,6 +24,28 @@ public sealed class MedvisOptions
 
     /// <summary>The "CPU quick" preset (minutes on a laptop CPU); tests shrink it further.</summary>
     public PresetSettings CpuQuick { get; set; } = new();
+
+    /// <summary>
+    /// Folders datasets may be registered from (by path, canonical, links resolved); relative ones are taken from the
+    /// repository root. Empty: only the built-in demo can be registered.
+    /// </summary>
+    public string[] DataRoots { get; set; } = [];
+
+    /// <summary>Sign-in attempts (and set-up or share-link openings) allowed per client address and minute.</summary>
+    public int SignInAttemptsPerMinute { get; set; } = 10;
+
+    /// <summary>How the app sits behind a reverse proxy that terminates HTTPS.</summary>
+    public ReverseProxySettings ReverseProxy { get; set; } = new();
+}
+
+/// <summary>Forwarded headers from a reverse proxy; off unless configured, as anyone could send them.</summary>
+public sealed class ReverseProxySettings
+{
+    /// <summary>Trust X-Forwarded-For and X-Forwarded-Proto from the known proxies.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Addresses of the proxies to trust besides loopback (127.0.0.1 and ::1 are trusted when enabled).</summary>
+    public string[] KnownProxies { get; set; } = [];
 }
 
 /// <summary>

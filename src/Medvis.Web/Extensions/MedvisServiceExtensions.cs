@@ -1,8 +1,15 @@
+using System.Net;
+using System.Threading.RateLimiting;
 using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Medvis.Web.Apis;
+using Medvis.Web.Auth;
 using Medvis.Web.Components;
 using Medvis.Web.Hubs;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -15,7 +22,7 @@ public static class MedvisServiceExtensions
 {
     private const string SolutionFile = "Medvis.Web.sln";
 
-    /// <summary>Configuration, storage, training service, hub, MudBlazor and the Blazor components.</summary>
+    /// <summary>Configuration, storage, sign-in, training service, hub, MudBlazor and the Blazor components.</summary>
     public static IHostApplicationBuilder AddMedvisServices(this IHostApplicationBuilder builder)
     {
         var repositoryRoot = FindRepositoryRoot(builder.Environment.ContentRootPath);
@@ -27,11 +34,16 @@ public static class MedvisServiceExtensions
             .Validate(o => o.MaxConcurrentRuns is >= 1 and <= 64, "Medvis:MaxConcurrentRuns must be between 1 and 64")
             .Validate(o => o.GridCellThreshold >= 1, "Medvis:GridCellThreshold must be at least 1")
             .Validate(o => o.CpuQuick.EpochsPerStage is null or { Length: 3 }, "Medvis:CpuQuick:EpochsPerStage must list three stages")
+            .Validate(o => o.SignInAttemptsPerMinute is >= 1 and <= 10_000, "Medvis:SignInAttemptsPerMinute must be between 1 and 10000")
+            .Validate(o => o.ReverseProxy.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "Medvis:ReverseProxy:KnownProxies must list IP addresses")
+            .Validate(o => o.DataRoots.All(r => !string.IsNullOrWhiteSpace(r)), "Medvis:DataRoots must not hold empty entries")
             .ValidateOnStart();
 
         var baseFolder = repositoryRoot ?? builder.Environment.ContentRootPath;
         builder.Services.AddSingleton(sp =>
             new MedvisDatabase(Path.Combine(baseFolder, sp.GetRequiredService<IOptions<MedvisOptions>>().Value.DatabasePath)));
+        builder.Services.AddSingleton(sp => new DataRoots(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.DataRoots, baseFolder));
+        builder.Services.AddSingleton(TimeProvider.System);
 
         // InputLimits.Validate throws naming the bad setting, so a bad limit stops the app at start.
         builder.Services.AddOptions<InputLimits>().BindConfiguration(InputLimits.ConfigurationSection)
@@ -56,6 +68,8 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton<IMapTrainer, TSimCneMapTrainer>();
         builder.Services.AddHostedService<TrainingWorker>();
 
+        builder.Services.AddMedvisAuth();
+
         builder.Services.AddSignalR();
         builder.Services.AddMudServices();
         // Lasso selections of thousands of points come back from plotly as one message: allow more than 32 KB.
@@ -64,16 +78,91 @@ public static class MedvisServiceExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Cookie sign-in, the role policies (a signed-in user is the fallback for every endpoint), Data Protection keys
+    /// beside the database (cookies and share links survive a restart), the sign-in rate limit and forwarded headers.
+    /// </summary>
+    public static IServiceCollection AddMedvisAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/account/login";
+                o.AccessDeniedPath = "/account/denied";
+                o.Cookie.Name = "medvis.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromDays(7);
+                o.Events = new CookieAuthenticationEvents
+                {
+                    OnValidatePrincipal = CookieChecks.ValidateAsync,
+                    OnRedirectToLogin = c => CookieChecks.RedirectOrStatus(c, StatusCodes.Status401Unauthorized),
+                    OnRedirectToAccessDenied = c => CookieChecks.RedirectOrStatus(c, StatusCodes.Status403Forbidden),
+                };
+            });
+        var roles = Enum.GetNames<UserRole>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(MedvisClaims.UserPolicy, p => p.RequireRole(roles))
+            .AddPolicy(MedvisClaims.ReaderPolicy, p => p.RequireAssertion(c =>
+                roles.Any(c.User.IsInRole) || c.User.HasClaim(claim => claim.Type == MedvisClaims.ShareId)))
+            .AddPolicy(MedvisClaims.MemberPolicy, p => p.RequireRole(nameof(UserRole.Member), nameof(UserRole.Admin)))
+            .AddPolicy(MedvisClaims.AdminPolicy, p => p.RequireRole(nameof(UserRole.Admin)))
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireRole(roles).Build());
+        services.AddCascadingAuthenticationState();
+
+        services.AddDataProtection();
+        services.AddOptions<KeyManagementOptions>().Configure<MedvisDatabase, ILoggerFactory>((o, database, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(Path.GetDirectoryName(database.FilePath)!, "keys")), logs));
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(AccountEndpoints.SignInRateLimit, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<MedvisOptions>>().Value.SignInAttemptsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+        });
+
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<MedvisOptions>>((f, medvis) =>
+        {
+            f.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in medvis.Value.ReverseProxy.KnownProxies) f.KnownProxies.Add(IPAddress.Parse(proxy));
+        });
+
+        services.AddSingleton<CallerResolver>();
+        services.AddScoped<CurrentCaller>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<ShareLinks>();
+        services.AddSingleton<AdminSetup>();
+        services.AddHostedService<AdminSetupAnnouncer>();
+        return services;
+    }
+
     /// <summary>The request pipeline, endpoints, hub and the demo dataset.</summary>
     public static WebApplication UseMedvis(this WebApplication app)
     {
+        // Outside Development no exception detail reaches a client: the error page shows only a request id.
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        if (app.Services.GetRequiredService<IOptions<MedvisOptions>>().Value.ReverseProxy.Enabled) app.UseForwardedHeaders();
+        // Only page visits get the not-found page: API, hub and form requests keep their bare status code.
+        app.UseWhen(c => HttpMethods.IsGet(c.Request.Method) && !CookieChecks.IsMachineRequest(c.Request.Path),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseMiddleware<CrossOriginHubGuard>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapAccountEndpoints();
         app.MapMedvisApi();
         app.MapHub<TrainingHub>("/hubs/training");
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Run pages and comparisons also open for share-link visitors (their circuits included); every other page
+        // asks for a signed-in user with its own [Authorize] attribute.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(MedvisClaims.ReaderPolicy);
         app.Services.GetRequiredService<DatasetService>().EnsureDemoRegistered();
         return app;
     }

@@ -1,3 +1,5 @@
+using Medvis.Web.Auth;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Medvis.Web.Hubs;
@@ -14,9 +16,11 @@ public interface ITrainingClient
 
 /// <summary>
 /// Live training progress for clients outside the Blazor circuit (scripts, other tools, tests), at /hubs/training.
-/// Blazor pages subscribe to <see cref="TrainingNotifier"/> directly and do not connect here.
+/// Blazor pages subscribe to <see cref="TrainingNotifier"/> directly and do not connect here. Signed-in users may
+/// watch every run; a share-link visitor only the runs of the link.
 /// </summary>
-public sealed class TrainingHub(TrainingNotifier notifier) : Hub<ITrainingClient>
+[Authorize(Policy = MedvisClaims.ReaderPolicy)]
+public sealed class TrainingHub(TrainingNotifier notifier, CallerResolver callers) : Hub<ITrainingClient>
 {
     /// <summary>Group that receives status changes of every run.</summary>
     public const string AllRunsGroup = "runs";
@@ -24,8 +28,10 @@ public sealed class TrainingHub(TrainingNotifier notifier) : Hub<ITrainingClient
     public static string GroupOf(int runId) => $"run-{runId}";
 
     /// <summary>Starts streaming a run's updates to the caller and returns its history so far (null for an unknown run).</summary>
+    /// <exception cref="HubException">The caller may not read the run.</exception>
     public async Task<RunHistory?> JoinRun(int runId)
     {
+        if (!AccessRules.CanRead(Caller, runId)) throw new HubException($"You may not watch run {runId}.");
         // Join first, then read: an update in between arrives twice rather than never.
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(runId));
         return notifier.History(runId);
@@ -34,5 +40,13 @@ public sealed class TrainingHub(TrainingNotifier notifier) : Hub<ITrainingClient
     public Task LeaveRun(int runId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(runId));
 
     /// <summary>Streams status changes of all runs to the caller.</summary>
-    public Task WatchAllRuns() => Groups.AddToGroupAsync(Context.ConnectionId, AllRunsGroup);
+    /// <exception cref="HubException">The caller is not a signed-in user.</exception>
+    public Task WatchAllRuns()
+    {
+        if (!AccessRules.CanBrowse(Caller)) throw new HubException("Only signed-in users may watch all runs.");
+        return Groups.AddToGroupAsync(Context.ConnectionId, AllRunsGroup);
+    }
+
+    // Resolved per call, so a revoked link or a disabled user stops at once on an open connection.
+    private Caller Caller => callers.Resolve(Context.User);
 }

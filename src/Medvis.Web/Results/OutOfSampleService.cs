@@ -1,6 +1,7 @@
 using Medvis.Core.Data;
 using Medvis.Core.Storage;
 using Medvis.Core.Training;
+using Medvis.Web.Auth;
 
 namespace Medvis.Web.Results;
 
@@ -14,8 +15,10 @@ public sealed class OutOfSampleService(MedvisDatabase database, IUploadDecoder d
     public const long MaxFileBytes = 200L * 1024 * 1024;
 
     /// <exception cref="InvalidOperationException">The run has no model, or the images do not fit it (message for the user).</exception>
-    public PlacedImages Place(int runId, IReadOnlyList<UploadedFile> files)
+    /// <exception cref="AccessDeniedException">The caller may not upload images (viewers, share links).</exception>
+    public PlacedImages Place(Caller caller, int runId, IReadOnlyList<UploadedFile> files)
     {
+        AccessDeniedException.ThrowUnless(AccessRules.CanPlaceImages(caller) && AccessRules.CanRead(caller, runId), caller, "place new images on maps");
         if (files.Count == 0) throw new InvalidOperationException("Choose at least one image or an .npz file.");
         var modelBytes = database.Artifacts.LoadModel(runId)
             ?? throw new InvalidOperationException($"Run {runId} has no trained model yet.");

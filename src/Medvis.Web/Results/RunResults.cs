@@ -1,5 +1,6 @@
 using Medvis.Core.Data;
 using Medvis.Core.Storage;
+using Medvis.Web.Auth;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Medvis.Web.Results;
@@ -38,5 +39,11 @@ public sealed class RunResults(MedvisDatabase database, DatasetService datasets,
 
     public IReadOnlyList<AnnotationRecord> Tags(int runId) => database.Annotations.ForRun(runId);
 
-    public AnnotationRecord Tag(int runId, string label, IReadOnlyCollection<int> points) => database.Annotations.Add(runId, label, points);
+    /// <summary>Stores a tag on a run's points.</summary>
+    /// <exception cref="AccessDeniedException">The caller may not tag (viewers, share links).</exception>
+    public AnnotationRecord Tag(Caller caller, int runId, string label, IReadOnlyCollection<int> points)
+    {
+        AccessDeniedException.ThrowUnless(AccessRules.CanTag(caller) && AccessRules.CanRead(caller, runId), caller, "tag points");
+        return database.Annotations.Add(runId, label, points);
+    }
 }

@@ -3,6 +3,7 @@ using Medvis.Core.Data;
 using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Medvis.Core.Training;
+using Medvis.Web.Auth;
 
 namespace Medvis.Web.Training;
 
@@ -32,19 +33,23 @@ public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, Run
         return MapRunValidation.Problems(mapRequest, dataset.CountOf(request.Split));
     }
 
-    /// <summary>Queues one run, or nothing when the request is invalid.</summary>
-    public PlanResult Queue(RunRequest request)
+    /// <summary>Queues one run owned by the caller, or nothing when the request is invalid.</summary>
+    /// <exception cref="AccessDeniedException">The caller may not queue runs (viewers, share links).</exception>
+    public PlanResult Queue(Caller caller, RunRequest request)
     {
+        AccessDeniedException.ThrowUnless(AccessRules.CanQueueRuns(caller), caller, "queue runs");
         var problems = Validate(request);
-        return problems.Count > 0 ? new([], problems) : new([Store(request)], []);
+        return problems.Count > 0 ? new([], problems) : new([Store(caller, request)], []);
     }
 
     /// <summary>
     /// Queues the same run once per rotation set (natural, rot90, rotate), for side-by-side review. Only the rotation
     /// items change: the request's other choices (greyscale off, say) hold for all three.
     /// </summary>
-    public PlanResult QueueAugmentationComparison(RunRequest request)
+    /// <exception cref="AccessDeniedException">The caller may not queue runs.</exception>
+    public PlanResult QueueAugmentationComparison(Caller caller, RunRequest request)
     {
+        AccessDeniedException.ThrowUnless(AccessRules.CanQueueRuns(caller), caller, "queue runs");
         var variants = AugmentationOptions.SetNames
             .Select(AugmentationOptions.FromName)
             .Select(set => request.Options.Augmentation with { Rot90AndVerticalFlip = set.Rot90AndVerticalFlip, ArbitraryRotation = set.ArbitraryRotation })
@@ -55,13 +60,20 @@ public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, Run
             })
             .ToList();
         var problems = variants.SelectMany(Validate).Distinct().ToList();
-        return problems.Count > 0 ? new([], problems) : new(variants.Select(Store).ToList(), []);
+        return problems.Count > 0 ? new([], problems) : new(variants.Select(v => Store(caller, v)).ToList(), []);
     }
 
-    /// <summary>Cancels a queued or training run; false when it already ended.</summary>
-    public bool Cancel(int runId)
+    /// <summary>Cancels a queued or training run; false when it already ended or does not exist.</summary>
+    /// <exception cref="AccessDeniedException">The caller may not manage the run (admins: any run, members: their own).</exception>
+    public bool Cancel(Caller caller, int runId)
     {
-        if (cancellations.Cancel(runId)) return true;
+        if (database.Runs.Get(runId) is not { } run) return false;
+        AccessDeniedException.ThrowUnless(AccessRules.CanManageRun(caller, run), caller, $"cancel run {runId}");
+        if (cancellations.Cancel(runId))
+        {
+            database.Audit.Add(caller.Name, "cancelled run", Describe(run));
+            return true;
+        }
         var cancelled = false;
         database.Runs.Update(runId, r =>
         {
@@ -70,11 +82,13 @@ public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, Run
             r.FinishedAtUtc = DateTime.UtcNow;
             cancelled = true;
         });
-        if (cancelled) notifier.Publish(new RunStatusUpdate(runId, RunStatus.Cancelled, null));
-        return cancelled;
+        if (!cancelled) return false;
+        database.Audit.Add(caller.Name, "cancelled run", Describe(run));
+        notifier.Publish(new RunStatusUpdate(runId, RunStatus.Cancelled, null));
+        return true;
     }
 
-    private RunRecord Store(RunRequest request)
+    private RunRecord Store(Caller caller, RunRequest request)
     {
         var dataset = database.Datasets.Get(request.DatasetId)!;
         var run = database.Runs.Add(new RunRecord
@@ -83,8 +97,9 @@ public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, Run
             DatasetId = dataset.Id, DatasetSpec = dataset.Spec, DatasetName = dataset.Name, ImageSize = dataset.ImageSize,
             Split = request.Split, MaxImages = request.MaxImages,
             OptionsJson = TrainingOptionsJson.Serialize(request.Options),
-            Status = RunStatus.Queued, CreatedAtUtc = DateTime.UtcNow,
+            Status = RunStatus.Queued, CreatedAtUtc = DateTime.UtcNow, OwnerId = caller.UserId, OwnerName = caller.Name,
         });
+        database.Audit.Add(caller.Name, "queued run", Describe(run));
         notifier.Publish(new RunStatusUpdate(run.Id, RunStatus.Queued, null));
         queue.Enqueue(run.Id);
         return run;
@@ -95,13 +110,18 @@ public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, Run
     /// A queued or training run is refused: cancel it first, so the worker never writes into a deleted run.
     /// </summary>
     /// <returns>Null when deleted, else why not.</returns>
-    public string? Delete(int runId)
+    /// <exception cref="AccessDeniedException">The caller may not manage the run.</exception>
+    public string? Delete(Caller caller, int runId)
     {
         var run = database.Runs.Get(runId);
         if (run is null) return $"Run {runId} does not exist.";
+        AccessDeniedException.ThrowUnless(AccessRules.CanManageRun(caller, run), caller, $"delete run {runId}");
         if (run.Status is RunStatus.Queued or RunStatus.Running) return $"Run {runId} is {run.Status.ToString().ToLowerInvariant()}: cancel it before deleting it.";
         database.DeleteRun(runId);
+        database.Audit.Add(caller.Name, "deleted run", Describe(run));
         notifier.Publish(new RunStatusUpdate(runId, run.Status, null));
         return null;
     }
+
+    private static string Describe(RunRecord run) => $"run {run.Id} \"{run.Name}\"";
 }

@@ -1,3 +1,6 @@
+using Medvis.Core.Data;
+using Medvis.Core.Storage;
+using Medvis.Web.Auth;
 using Bunit;
 using Medvis.Web.Components.Pages;
 using DatasetsPage = Medvis.Web.Components.Pages.Datasets;
@@ -23,18 +26,49 @@ public sealed class DatasetsPageTests : DatabasePageTestContext
     public void ABadPathShowsOneClearMessageAndRegistersNothing()
     {
         var cut = Render<DatasetsPage>();
-        cut.Find("input[data-testid=dataset-path]").Change("/no/such/cells.npz");
+        var missing = Folder.File("cells.npz");
+        cut.Find("input[data-testid=dataset-path]").Change(missing);
 
         cut.Find("button[data-testid=register-dataset]").Click();
 
-        cut.WaitForAssertion(() => Assert.Contains("/no/such/cells.npz: file not found", cut.Find("[data-testid=dataset-error]").TextContent), Patience);
+        cut.WaitForAssertion(() => Assert.Contains($"{missing}: file not found", cut.Find("[data-testid=dataset-error]").TextContent), Patience);
         Assert.Empty(Database.Datasets.All());
+    }
+
+    [Theory]
+    [InlineData("/etc/passwd")]
+    [InlineData("/no/such/cells.npz")]
+    [InlineData("../../../../etc/hostname")]
+    public void APathOutsideTheDataRootsGetsOneMessageWhetherOrNotItExists(string path)
+    {
+        var cut = Render<DatasetsPage>();
+        cut.Find("input[data-testid=dataset-path]").Change(path);
+
+        cut.Find("button[data-testid=register-dataset]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(DataRoots.OutsideRootsMessage, cut.Find("[data-testid=dataset-error]").TextContent.Trim()), Patience);
+        Assert.Empty(Database.Datasets.All());
+    }
+
+    [Theory]
+    [InlineData(UserRole.Viewer)]
+    [InlineData(UserRole.Member)]
+    public void OnlyAdminsSeeTheRegistrationForm(UserRole role)
+    {
+        SignInAs(role);
+        Services.GetRequiredService<DatasetService>().Register(Caller.System, DatasetService.DemoSpec);
+
+        var cut = Render<DatasetsPage>();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("img.medvis-thumb")), Patience);
+        Assert.Empty(cut.FindAll("[data-testid=register-dataset]"));
+        Assert.Empty(cut.FindAll("[data-testid=dataset-path]"));
     }
 
     [Fact]
     public void TheDemoShowsItsClassesCountsAndSampleImages()
     {
-        var demo = Services.GetRequiredService<DatasetService>().Register(DatasetService.DemoSpec).Dataset!;
+        var demo = Services.GetRequiredService<DatasetService>().Register(Caller, DatasetService.DemoSpec).Dataset!;
 
         var cut = Render<DatasetsPage>();
 

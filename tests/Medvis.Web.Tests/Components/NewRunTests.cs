@@ -52,7 +52,7 @@ public sealed class NewRunTests : DatabasePageTestContext
     [SkippableFact]
     public void CompareAugmentationsQueuesTheThreeSetsAndOpensTheRunList()
     {
-        var dataset = Services.GetRequiredService<DatasetService>().Register(SharedData.File("breastmnist.npz")).Dataset!;
+        var dataset = Services.GetRequiredService<DatasetService>().Register(Caller, SharedData.File("breastmnist.npz")).Dataset!;
         var cut = Render<NewRun>();
         Assert.Equal(dataset.Id, cut.Instance.Form.DatasetId);
 
@@ -69,7 +69,7 @@ public sealed class NewRunTests : DatabasePageTestContext
     [SkippableFact]
     public void CompareAugmentationsKeepsThePresetsOtherItems()
     {
-        Services.GetRequiredService<DatasetService>().Register(SharedData.File("breastmnist.npz"));
+        Services.GetRequiredService<DatasetService>().Register(Caller, SharedData.File("breastmnist.npz"));
         var cut = Render<NewRun>();
 
         cut.Find("button[data-testid=preset-cpu-budget]").Click();
@@ -85,7 +85,7 @@ public sealed class NewRunTests : DatabasePageTestContext
     [SkippableFact]
     public void ABatchLargerThanTheSubsetIsRejected()
     {
-        Services.GetRequiredService<DatasetService>().Register(SharedData.File("breastmnist.npz"));
+        Services.GetRequiredService<DatasetService>().Register(Caller, SharedData.File("breastmnist.npz"));
         var cut = Render<NewRun>();
         cut.Instance.Form.MaxImages = 100;
         cut.Instance.Form.BatchSize = 256;

@@ -1,6 +1,7 @@
 using Bunit;
 using Medvis.Core.Storage;
 using Medvis.Web.Components.Pages;
+using Medvis.Web.Auth;
 using Medvis.Web.Datasets;
 using Medvis.Web.Extensions;
 using Medvis.Web.Results;
@@ -21,8 +22,11 @@ public sealed class RunsPageTests : DatabasePageTestContext
         Services.AddSingleton<RunResults>();
     }
 
-    private RunRecord AddRun(string name, RunStatus status) =>
-        Database.Runs.Add(new RunRecord { Name = name, DatasetName = "demo", Status = status, CreatedAtUtc = DateTime.UtcNow });
+    private RunRecord AddRun(string name, RunStatus status, UserRecord? owner = null) =>
+        Database.Runs.Add(new RunRecord
+        {
+            Name = name, DatasetName = "demo", Status = status, CreatedAtUtc = DateTime.UtcNow, OwnerId = owner?.Id ?? 0, OwnerName = owner?.Name ?? "",
+        });
 
     [Fact]
     public void DeletingAnEndedRunAsksFirstAndRemovesIt()
@@ -58,5 +62,35 @@ public sealed class RunsPageTests : DatabasePageTestContext
         dialogs.WaitForAssertion(() => Assert.DoesNotContain("cannot be undone", dialogs.Markup), Patience);
         Assert.NotNull(Database.Runs.Get(done.Id));
         Assert.Contains("finished map", cut.Markup);
+    }
+
+    [Theory]
+    [InlineData(UserRole.Viewer, false, false, false)]
+    [InlineData(UserRole.Member, true, true, false)]
+    [InlineData(UserRole.Admin, true, true, true)]
+    public void EachRoleSeesOnlyTheButtonsItMayUse(UserRole role, bool newRun, bool ownRuns, bool othersRuns)
+    {
+        var me = SignInAs(role);
+        var mineDone = AddRun("mine done", RunStatus.Done, me);
+        var mineQueued = AddRun("mine queued", RunStatus.Queued, me);
+        var othersDone = AddRun("others done", RunStatus.Done, owner: null);
+        var othersQueued = AddRun("others queued", RunStatus.Queued, owner: null);
+
+        var cut = Render<Runs>();
+
+        Assert.Equal(newRun, cut.FindAll("[data-testid=new-run]").Count == 1);
+        Assert.Equal(ownRuns, cut.FindAll($"[data-testid=delete-run-{mineDone.Id}]").Count == 1);
+        Assert.Equal(ownRuns, cut.FindAll($"[data-testid=cancel-run-{mineQueued.Id}]").Count == 1);
+        Assert.Equal(othersRuns, cut.FindAll($"[data-testid=delete-run-{othersDone.Id}]").Count == 1);
+        Assert.Equal(othersRuns, cut.FindAll($"[data-testid=cancel-run-{othersQueued.Id}]").Count == 1);
+    }
+
+    [Fact]
+    public void AForcedDeleteByAViewerIsRefusedByThePlanner()
+    {
+        SignInAs(UserRole.Viewer);
+        var done = AddRun("finished map", RunStatus.Done);
+        Assert.Throws<AccessDeniedException>(() => Services.GetRequiredService<RunPlanner>().Delete(Caller, done.Id));
+        Assert.NotNull(Database.Runs.Get(done.Id));
     }
 }

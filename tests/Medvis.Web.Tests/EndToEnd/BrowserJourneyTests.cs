@@ -2,6 +2,7 @@ using Medvis.Core.Runs;
 using System.Text.RegularExpressions;
 using Medvis.Core.Storage;
 using Medvis.Web.Datasets;
+using Medvis.Web.Auth;
 using Medvis.Web.Extensions;
 using Medvis.Web.Results;
 using Medvis.Web.Training;
@@ -12,9 +13,11 @@ using Microsoft.Playwright;
 namespace Medvis.Web.Tests.EndToEnd;
 
 /// <summary>
-/// A user's path through the app in Debian's headless Chromium: queue a "CPU quick" run on the synthetic demo,
+/// A user's path through the app in Debian's headless Chromium: sign in through the one-time set-up link the
+/// server prints, queue a "CPU quick" run on the synthetic demo,
 /// watch the live counter and loss chart (training holds after epoch 2 until they are checked), wait for the map,
-/// then look at the grid, the metrics and the stored loss curve. Screenshots land in
+/// then look at the grid, the metrics and the stored loss curve; last, a share-link visitor sees the map and no
+/// button that changes anything, and a forced request is refused. Screenshots land in
 /// TestResults/screenshots.
 /// </summary>
 [Collection(TrainingCollection.Name)]
@@ -61,6 +64,7 @@ public sealed class BrowserJourneyTests : IDisposable
         try
         {
             await JourneyAsync(page, app, demo!);
+            await ShareLinkVisitAsync(browser, app);
         }
         catch
         {
@@ -75,6 +79,12 @@ public sealed class BrowserJourneyTests : IDisposable
 
     private async Task JourneyAsync(IPage page, KestrelApp app, DatasetRecord demo)
     {
+        // The one-time link the console shows on a first start (scripts/run-web.sh): one click signs in as admin.
+        var setupToken = app.Services.GetRequiredService<AdminSetup>().Token;
+        Assert.True(setupToken is not null, "no set-up link on a first start");
+        await page.GotoAsync($"account/setup?token={setupToken}");
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
+
         await page.GotoAsync("datasets");
         await Assertions.Expect(page.GetByTestId("dataset-details")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("img.medvis-thumb").First).ToBeVisibleAsync();
@@ -129,6 +139,33 @@ public sealed class BrowserJourneyTests : IDisposable
 
         var stored = app.Services.GetRequiredService<MedvisDatabase>().Runs.Get(runId)!;
         Assert.Equal(RunStatus.Done, stored.Status);
+    }
+
+    /// <summary>A visitor without an account opens a share link of the finished run: map yes, changing anything no.</summary>
+    private async Task ShareLinkVisitAsync(IBrowser browser, KestrelApp app)
+    {
+        var database = app.Services.GetRequiredService<MedvisDatabase>();
+        var run = database.Runs.All().First(r => r.Status == RunStatus.Done);
+        var admin = Caller.For(database.Users.FindByName(AdminSetup.DefaultAdminName)!);
+        var (_, token) = app.Services.GetRequiredService<ShareLinks>().Create(admin, ShareKind.Run, [run.Id], TimeSpan.FromHours(1));
+
+        await using var context = await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var visitor = await context.NewPageAsync();
+        visitor.SetDefaultTimeout(InteractiveTimeoutMs);
+        await visitor.GotoAsync($"share/{token}");
+        await Assertions.Expect(visitor.GetByTestId("shared-view")).ToBeVisibleAsync();
+        await Assertions.Expect(visitor.Locator($"#run-map-{run.Id} .legend .traces").First).ToBeVisibleAsync();
+        Assert.Equal(0, await visitor.GetByTestId("cancel-run").CountAsync());
+        Assert.Equal(0, await visitor.GetByTestId("tab-oos").CountAsync());
+        Assert.Equal(0, await visitor.GetByTestId("tab-share").CountAsync());
+        Assert.Equal(0, await visitor.GetByTestId("tag-selection").CountAsync());
+        await visitor.ScreenshotAsync(new() { Path = Shot("7-shared"), FullPage = true });
+
+        // Forced: the visitor's cookie opens neither the run list nor dataset images.
+        var runs = await visitor.APIRequest.GetAsync("runs", new() { MaxRedirects = 0 });
+        Assert.NotEqual(200, runs.Status);
+        var images = await visitor.APIRequest.GetAsync($"api/datasets/{run.DatasetId}/images/0.png");
+        Assert.Equal(403, images.Status);
     }
 
     /// <summary>

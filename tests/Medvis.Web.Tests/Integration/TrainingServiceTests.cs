@@ -9,6 +9,7 @@ using Medvis.Web.Datasets;
 using Medvis.Web.Extensions;
 using Medvis.Web.Results;
 using Medvis.Web.Training;
+using Medvis.Web.Auth;
 using Medvis.Web.Tests.Support;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -46,8 +47,8 @@ public sealed class TrainingServiceTests : IDisposable
         var done = new TaskCompletionSource<RunStatusUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (var app = new MedvisAppFactory(DatabasePath))
         {
-            var dataset = app.Services.GetRequiredService<DatasetService>().Register(npz).Dataset!;
-            await using var hub = await ConnectAsync(app);
+            var dataset = app.Services.GetRequiredService<DatasetService>().Register(Caller.System, npz).Dataset!;
+            await using var hub = await app.ConnectHubAsync(UserRole.Viewer);
             hub.On<RunEpochUpdate>(nameof(Hubs.ITrainingClient.Epoch), epochs.Enqueue);
             hub.On<RunSnapshotUpdate>(nameof(Hubs.ITrainingClient.Snapshot), snapshots.Enqueue);
             hub.On<RunStatusUpdate>(nameof(Hubs.ITrainingClient.Status), s =>
@@ -57,7 +58,7 @@ public sealed class TrainingServiceTests : IDisposable
             await hub.InvokeAsync(nameof(Hubs.TrainingHub.WatchAllRuns));
 
             var plan = app.Services.GetRequiredService<RunPlanner>()
-                .Queue(new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions(), MaxImages: 256, Name: "tiny"));
+                .Queue(Caller.System, new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions(), MaxImages: 256, Name: "tiny"));
             Assert.True(plan.Succeeded, string.Join("; ", plan.Errors));
             runId = plan.Runs[0].Id;
             var history = await hub.InvokeAsync<RunHistory?>(nameof(Hubs.TrainingHub.JoinRun), runId);
@@ -71,7 +72,7 @@ public sealed class TrainingServiceTests : IDisposable
             Assert.All(snapshots, s => Assert.Equal(100, s.Snapshot.X.Length));
 
             // A late joiner gets the same curve the live viewer saw.
-            await using var late = await ConnectAsync(app);
+            await using var late = await app.ConnectHubAsync(UserRole.Viewer);
             var lateHistory = await late.InvokeAsync<RunHistory?>(nameof(Hubs.TrainingHub.JoinRun), runId);
             Assert.Equal(RunStatus.Done, lateHistory!.Status);
             Assert.Equal(epochs.Select(e => e.Point.Loss).Distinct(), lateHistory.Epochs.Select(e => e.Loss));
@@ -95,7 +96,7 @@ public sealed class TrainingServiceTests : IDisposable
             Assert.NotNull(database.Artifacts.LoadModel(runId));
             Assert.Null(database.CheckpointsFor(runId).LoadLatest());
 
-            using var client = restarted.CreateClient();
+            using var client = restarted.CreateClientAs(UserRole.Viewer);
             var page = await client.GetStringAsync($"/runs/{runId}");
             Assert.Contains("tiny", page);
             var csv = await client.GetStringAsync($"/api/runs/{runId}/coordinates.csv");
@@ -114,7 +115,7 @@ public sealed class TrainingServiceTests : IDisposable
                 .Select(p => (Point: p, Image: restarted.Services.GetRequiredService<RunResults>().ImageOfPoint(runId, p)!.Value))
                 .Select(u => new UploadedFile($"point-{u.Point}.png", ImageEncoding.EncodePng(u.Image.Images, u.Image.Index)))
                 .ToList();
-            var placed = restarted.Services.GetRequiredService<OutOfSampleService>().Place(runId, uploads);
+            var placed = restarted.Services.GetRequiredService<OutOfSampleService>().Place(Caller.System, runId, uploads);
             Assert.Equal(3, placed.X.Length);
             foreach (var (point, i) in new[] { 0, 100, 255 }.Select((p, i) => (p, i)))
             {
@@ -122,7 +123,7 @@ public sealed class TrainingServiceTests : IDisposable
                 Assert.Equal(result.Y[point], placed.Y[i], 0.01f);
             }
             var broken = Assert.Throws<DatasetFormatException>(() => restarted.Services.GetRequiredService<OutOfSampleService>()
-                .Place(runId, [new UploadedFile("notes.png", "not an image"u8.ToArray())]));
+                .Place(Caller.System, runId, [new UploadedFile("notes.png", "not an image"u8.ToArray())]));
             Assert.Contains("notes.png", broken.Message);
         }
     }
@@ -134,7 +135,7 @@ public sealed class TrainingServiceTests : IDisposable
         int runId;
         await using (var app = new MedvisAppFactory(DatabasePath))
         {
-            var dataset = app.Services.GetRequiredService<DatasetService>().Register(npz).Dataset!;
+            var dataset = app.Services.GetRequiredService<DatasetService>().Register(Caller.System, npz).Dataset!;
             var firstEpoch = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var _ = app.Services.GetRequiredService<TrainingNotifier>().Subscribe(null, u =>
             {
@@ -142,7 +143,7 @@ public sealed class TrainingServiceTests : IDisposable
                 return Task.CompletedTask;
             });
             runId = app.Services.GetRequiredService<RunPlanner>()
-                .Queue(new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions([2, 1, 1]), MaxImages: 128)).Runs[0].Id;
+                .Queue(Caller.System, new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions([2, 1, 1]), MaxImages: 128)).Runs[0].Id;
             await firstEpoch.Task.WaitAsync(RunTimeout);
         } // disposing the host stops the worker mid-run
 
@@ -168,7 +169,7 @@ public sealed class TrainingServiceTests : IDisposable
         var copy = _dir.File("vanishing.npz");
         File.Copy(npz, copy);
         await using var app = new MedvisAppFactory(DatabasePath);
-        var dataset = app.Services.GetRequiredService<DatasetService>().Register(copy).Dataset!;
+        var dataset = app.Services.GetRequiredService<DatasetService>().Register(Caller.System, copy).Dataset!;
         File.Delete(copy);
         var ended = new TaskCompletionSource<RunStatusUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var _ = app.Services.GetRequiredService<TrainingNotifier>().Subscribe(null, u =>
@@ -178,7 +179,7 @@ public sealed class TrainingServiceTests : IDisposable
         });
 
         var runId = app.Services.GetRequiredService<RunPlanner>()
-            .Queue(new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions(), MaxImages: 64)).Runs[0].Id;
+            .Queue(Caller.System, new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions(), MaxImages: 64)).Runs[0].Id;
 
         var status = await ended.Task.WaitAsync(TimeSpan.FromMinutes(1));
         Assert.Equal(RunStatus.Failed, status.Status);
@@ -191,27 +192,27 @@ public sealed class TrainingServiceTests : IDisposable
     {
         var npz = SharedData.File("breastmnist.npz");
         await using var app = new MedvisAppFactory(DatabasePath);
-        var dataset = app.Services.GetRequiredService<DatasetService>().Register(npz).Dataset!;
+        var dataset = app.Services.GetRequiredService<DatasetService>().Register(Caller.System, npz).Dataset!;
         var planner = app.Services.GetRequiredService<RunPlanner>();
-        var first = planner.Queue(new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions([50, 1, 1]), MaxImages: 128)).Runs[0];
-        var second = planner.Queue(new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions(), MaxImages: 128)).Runs[0];
+        var first = planner.Queue(Caller.System, new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions([50, 1, 1]), MaxImages: 128)).Runs[0];
+        var second = planner.Queue(Caller.System, new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions(), MaxImages: 128)).Runs[0];
 
-        Assert.True(planner.Cancel(second.Id));
+        Assert.True(planner.Cancel(Caller.System, second.Id));
         await WaitForStatusAsync(app, first.Id, RunStatus.Running);
-        Assert.Contains("cancel it before deleting it", planner.Delete(first.Id));
-        Assert.True(planner.Cancel(first.Id));
+        Assert.Contains("cancel it before deleting it", planner.Delete(Caller.System, first.Id));
+        Assert.True(planner.Cancel(Caller.System, first.Id));
         await WaitForStatusAsync(app, first.Id, RunStatus.Cancelled);
 
         var database = app.Services.GetRequiredService<Core.Storage.MedvisDatabase>();
         Assert.Equal(RunStatus.Cancelled, database.Runs.Get(second.Id)!.Status);
         Assert.Empty(database.Runs.Get(second.Id)!.History);
-        Assert.False(planner.Cancel(first.Id));
+        Assert.False(planner.Cancel(Caller.System, first.Id));
 
-        Assert.Null(planner.Delete(first.Id));
+        Assert.Null(planner.Delete(Caller.System, first.Id));
         Assert.Null(database.Runs.Get(first.Id));
         Assert.Null(database.CheckpointsFor(first.Id).LoadLatest());
         Assert.NotNull(database.Runs.Get(second.Id));
-        Assert.Contains("does not exist", planner.Delete(first.Id));
+        Assert.Contains("does not exist", planner.Delete(Caller.System, first.Id));
     }
 
     [Fact]
@@ -220,7 +221,7 @@ public sealed class TrainingServiceTests : IDisposable
         await using var app = new MedvisAppFactory(DatabasePath);
         var planner = app.Services.GetRequiredService<RunPlanner>();
 
-        var result = planner.Queue(new RunRequest(42, DatasetSplit.Train, TinyOptions() with { BatchSize = 2, EpochsPerStage = [0, 0, 0] }));
+        var result = planner.Queue(Caller.System, new RunRequest(42, DatasetSplit.Train, TinyOptions() with { BatchSize = 2, EpochsPerStage = [0, 0, 0] }));
 
         Assert.False(result.Succeeded);
         Assert.Contains(result.Errors, e => e.Field == nameof(TrainingOptions.BatchSize) && e.Message.Contains("batch size 2"));
@@ -240,18 +241,6 @@ public sealed class TrainingServiceTests : IDisposable
         }
     }
 
-    private static async Task<HubConnection> ConnectAsync(MedvisAppFactory app)
-    {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, "hubs/training"), o =>
-            {
-                o.Transports = HttpTransportType.LongPolling;
-                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
-            })
-            .Build();
-        await connection.StartAsync();
-        return connection;
-    }
 
 
     public void Dispose() => _dir.Dispose();

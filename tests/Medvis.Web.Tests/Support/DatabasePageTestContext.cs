@@ -1,4 +1,8 @@
+using Bunit;
+using Bunit.TestDoubles;
+using Medvis.Core.Data;
 using Medvis.Core.Storage;
+using Medvis.Web.Auth;
 using Medvis.Web.Extensions;
 using Medvis.Web.Datasets;
 using Medvis.Web.Results;
@@ -10,7 +14,8 @@ namespace Medvis.Web.Tests.Support;
 
 /// <summary>
 /// A bUnit context for pages over a real LiteDB database in a temporary folder, with helpers that register the
-/// app's real services in groups (datasets, run planning) as a page needs them.
+/// app's real services in groups (datasets, run planning) as a page needs them. The page's user is an admin
+/// until a test calls <see cref="SignInAs"/>.
 /// </summary>
 public abstract class DatabasePageTestContext : MudTestContext
 {
@@ -19,6 +24,33 @@ public abstract class DatabasePageTestContext : MudTestContext
         Database = new MedvisDatabase(Folder.File("medvis.db"));
         Services.AddSingleton(Database);
         Services.AddLogging();
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<CallerResolver>();
+        Services.AddScoped<CurrentCaller>();
+        Services.AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
+        Services.AddSingleton<ShareLinks>();
+        Services.AddSingleton(new DataRoots([System.IO.Path.GetTempPath(), SharedData.Folder ?? System.IO.Path.GetTempPath()], Folder.Path));
+        _authorization = AddAuthorization();
+        User = SignInAs(UserRole.Admin);
+    }
+
+    private readonly BunitAuthorizationContext _authorization;
+
+    /// <summary>The signed-in user the page sees.</summary>
+    protected UserRecord User { get; private set; }
+
+    /// <summary>The caller the services see for <see cref="User"/>.</summary>
+    protected Caller Caller => Caller.For(User);
+
+    /// <summary>Makes the page's user a stored user of <paramref name="role"/> (created as "page-&lt;role&gt;" when missing).</summary>
+    protected UserRecord SignInAs(UserRole role)
+    {
+        var name = $"page-{role.ToString().ToLowerInvariant()}";
+        User = Database.Users.FindByName(name) ?? Database.Users.Add(name, role);
+        _authorization.SetAuthorized(User.Name);
+        _authorization.SetRoles(role.ToString());
+        _authorization.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, User.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return User;
     }
 
     /// <summary>A temporary folder removed after the test.</summary>

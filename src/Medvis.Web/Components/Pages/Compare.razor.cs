@@ -14,6 +14,9 @@ public partial class Compare
 
     
     [Inject] private RunResults Results { get; set; } = default!;
+    [Inject] private Auth.CurrentCaller CurrentCaller { get; set; } = default!;
+
+    private Auth.Caller _caller = Auth.Caller.Anonymous;
 
     /// <summary>Preselected runs, e.g. /compare?runs=3,4,5.</summary>
     [SupplyParameterFromQuery(Name = "runs")] public string? RunIds { get; set; }
@@ -29,9 +32,12 @@ public partial class Compare
     private string? _message;
     private int _revision;
 
-    protected override void OnInitialized()
+    protected override async Task OnInitializedAsync()
     {
-        _finished = Results.Runs().Where(r => r.Status == RunStatus.Done).ToList();
+        _caller = await CurrentCaller.GetAsync();
+        // A share-link visitor sees only the runs of the link.
+        var caller = _caller;
+        _finished = Results.Runs().Where(r => r.Status == RunStatus.Done && Auth.AccessRules.CanRead(caller, r.Id)).ToList();
         var preselected = (RunIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(s => int.TryParse(s, out var id) ? id : -1)
             .Where(id => _finished.Any(r => r.Id == id));

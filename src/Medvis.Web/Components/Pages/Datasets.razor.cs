@@ -1,3 +1,4 @@
+using Medvis.Web.Auth;
 using Microsoft.AspNetCore.Components;
 
 namespace Medvis.Web.Components.Pages;
@@ -6,6 +7,9 @@ namespace Medvis.Web.Components.Pages;
 public partial class Datasets
 {
     [Inject] private DatasetService DatasetService { get; set; } = default!;
+    [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
+
+    private Caller _caller = Caller.Anonymous;
 
     private IReadOnlyList<DatasetRecord>? _datasets;
     private DatasetRecord? _selected;
@@ -20,7 +24,11 @@ public partial class Datasets
         set => _selected = value;
     }
 
-    protected override void OnInitialized() => Reload(selectId: null);
+    protected override async Task OnInitializedAsync()
+    {
+        _caller = await CurrentCaller.GetAsync();
+        Reload(selectId: null);
+    }
 
     private Task RegisterPathAsync() => RegisterAsync(_path);
 
@@ -31,7 +39,16 @@ public partial class Datasets
         _busy = true;
         _error = null;
         // Describing a large dataset reads the file: keep the circuit responsive meanwhile.
-        var result = await Task.Run(() => DatasetService.Register(spec, _imageSize));
+        var caller = await CurrentCaller.GetAsync();
+        RegistrationResult result;
+        try
+        {
+            result = await Task.Run(() => DatasetService.Register(caller, spec, _imageSize));
+        }
+        catch (AccessDeniedException e)
+        {
+            result = new(null, e.Message);
+        }
         _busy = false;
         if (!result.Succeeded) { _error = result.Error; return; }
         Reload(result.Dataset!.Id);

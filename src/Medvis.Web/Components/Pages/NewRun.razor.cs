@@ -1,5 +1,6 @@
 using Medvis.Core.Augmentation;
 using Medvis.Core.Runs;
+using Medvis.Web.Auth;
 using Microsoft.AspNetCore.Components;
 
 namespace Medvis.Web.Components.Pages;
@@ -11,6 +12,7 @@ public partial class NewRun
     [Inject] private RunPlanner Planner { get; set; } = default!;
     [Inject] private RunPresetCatalog Presets { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
 
     /// <summary>Preselects a dataset (from a link on the datasets page).</summary>
     [SupplyParameterFromQuery(Name = "dataset")] public int? DatasetId { get; set; }
@@ -47,10 +49,19 @@ public partial class NewRun
 
     private Task QueueComparisonAsync() => SubmitAsync(Planner.QueueAugmentationComparison);
 
-    private async Task SubmitAsync(Func<RunRequest, PlanResult> plan)
+    private async Task SubmitAsync(Func<Caller, RunRequest, PlanResult> plan)
     {
         var request = Form.ToRequest();
-        var result = await Task.Run(() => plan(request));
+        var caller = await CurrentCaller.GetAsync();
+        PlanResult result;
+        try
+        {
+            result = await Task.Run(() => plan(caller, request));
+        }
+        catch (AccessDeniedException e)
+        {
+            result = new([], [new ValidationProblem(RunPlanner.DatasetField, e.Message)]);
+        }
         _problems = result.Errors;
         if (!result.Succeeded) return;
         Navigation.NavigateTo(result.Runs.Count == 1 ? $"runs/{result.Runs[0].Id}" : "runs");

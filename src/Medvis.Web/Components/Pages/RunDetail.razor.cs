@@ -1,3 +1,4 @@
+using Medvis.Web.Auth;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,9 @@ public partial class RunDetail : IDisposable
     [Inject] private RunPlanner Planner { get; set; } = default!;
     [Inject] private DatasetService Datasets { get; set; } = default!;
     [Inject] private IOptions<MedvisOptions> Options { get; set; } = default!;
+    [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
+
+    private Caller _caller = Caller.Anonymous;
 
     [Parameter] public int RunId { get; set; }
 
@@ -27,12 +31,13 @@ public partial class RunDetail : IDisposable
     private int _gridThreshold;
     private int _activeTab;
 
-    protected override void OnParametersSet()
+    protected override async Task OnParametersSetAsync()
     {
         _subscription?.Dispose();
+        _caller = await CurrentCaller.GetAsync();
         _gridThreshold = Options.Value.GridCellThreshold;
         _run = Results.Run(RunId);
-        if (_run is null) return;
+        if (_run is null || !AccessRules.CanRead(_caller, RunId)) return;
         _classNames = Datasets.Get(_run.DatasetId)?.ClassNames ?? [];
         // Subscribe before reading the history: an update in between is applied twice, never lost.
         _subscription = Notifier.Subscribe(RunId, OnUpdateAsync);
@@ -59,7 +64,17 @@ public partial class RunDetail : IDisposable
         _card = Results.Card(RunId);
     }
 
-    private void Cancel() => Planner.Cancel(RunId);
+    private async Task Cancel()
+    {
+        try
+        {
+            Planner.Cancel(await CurrentCaller.GetAsync(), RunId);
+        }
+        catch (AccessDeniedException)
+        {
+            // The button is hidden for callers who may not cancel; a forced click changes nothing.
+        }
+    }
 
     public void Dispose() => _subscription?.Dispose();
 }

@@ -1,3 +1,4 @@
+using Medvis.Web.Auth;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -11,13 +12,17 @@ public partial class Runs : IDisposable
     [Inject] private RunPlanner Planner { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
+
+    private Caller _caller = Caller.Anonymous;
 
     private IReadOnlyList<RunRecord> _runs = [];
     private readonly Dictionary<int, EpochPoint> _latest = [];
     private IDisposable? _subscription;
 
-    protected override void OnInitialized()
+    protected override async Task OnInitializedAsync()
     {
+        _caller = await CurrentCaller.GetAsync();
         _subscription = Notifier.Subscribe(null, OnUpdateAsync);
         _runs = Results.Runs();
     }
@@ -35,9 +40,16 @@ public partial class Runs : IDisposable
         return latest is null ? "–" : $"epoch {latest.GlobalEpoch} / {latest.TotalEpochs}";
     }
 
-    private void Cancel(int runId)
+    private async Task CancelAsync(int runId)
     {
-        Planner.Cancel(runId);
+        try
+        {
+            Planner.Cancel(await CurrentCaller.GetAsync(), runId);
+        }
+        catch (AccessDeniedException e)
+        {
+            Snackbar.Add(e.Message, Severity.Warning);
+        }
         _runs = Results.Runs();
     }
 
@@ -47,8 +59,15 @@ public partial class Runs : IDisposable
             $"Delete run {run.Id} \"{run.Name}\" with its map, metrics, model and tags? This cannot be undone.",
             yesText: "Delete", cancelText: "Keep");
         if (confirmed != true) return;
-        if (Planner.Delete(run.Id) is { } problem) Snackbar.Add(problem, Severity.Warning);
-        else Snackbar.Add($"Run {run.Id} deleted.", Severity.Info);
+        try
+        {
+            if (Planner.Delete(await CurrentCaller.GetAsync(), run.Id) is { } problem) Snackbar.Add(problem, Severity.Warning);
+            else Snackbar.Add($"Run {run.Id} deleted.", Severity.Info);
+        }
+        catch (AccessDeniedException e)
+        {
+            Snackbar.Add(e.Message, Severity.Warning);
+        }
         _runs = Results.Runs();
     }
 

@@ -11,6 +11,7 @@ public partial class OutOfSamplePanel
 
     [Inject] private OutOfSampleService OutOfSample { get; set; } = default!;
     [Inject] private ThumbnailRenderer Renderer { get; set; } = default!;
+    [Inject] private Auth.CurrentCaller CurrentCaller { get; set; } = default!;
 
     [Parameter, EditorRequired] public RunResult Result { get; set; } = default!;
 
@@ -36,14 +37,15 @@ public partial class OutOfSamplePanel
                 files.Add(new UploadedFile(file.Name, memory.ToArray()));
             }
             var runId = Result.RunId;
-            _placed = await Task.Run(() => OutOfSample.Place(runId, files));
+            var caller = await CurrentCaller.GetAsync();
+            _placed = await Task.Run(() => OutOfSample.Place(caller, runId, files));
             _thumbnails = Enumerable.Range(0, Math.Min(_placed.Images.Count, 200))
                 .Select(i => "data:image/png;base64," + Convert.ToBase64String(Renderer.Png(_placed.Images, i, 3)))
                 .ToList();
             _hoveredUpload = null;
             _revision++;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException || UserErrors.IsUserError(ex))
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or Auth.AccessDeniedException || UserErrors.IsUserError(ex))
         {
             _error = UserErrors.Describe(ex);
         }

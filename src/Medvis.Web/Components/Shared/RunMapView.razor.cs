@@ -14,6 +14,9 @@ public partial class RunMapView
 
     [Parameter, EditorRequired] public RunResult Result { get; set; } = default!;
 
+    /// <summary>Who looks at the map: tagging shows only for those who may tag.</summary>
+    [Parameter] public Auth.Caller Caller { get; set; } = Auth.Caller.Anonymous;
+
     private int? _hovered;
     private int[] _selected = [];
     private string? _tagLabel;
@@ -39,12 +42,12 @@ public partial class RunMapView
     {
         try
         {
-            Results.Tag(Result.RunId, _tagLabel ?? "", _selected);
+            Results.Tag(Caller, Result.RunId, _tagLabel ?? "", _selected);
             _tags = Results.Tags(Result.RunId);
             _tagLabel = null;
             _tagError = null;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or Auth.AccessDeniedException)
         {
             _tagError = e.Message;
         }

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Medvis.Core.Data;
+using Medvis.Core.Storage;
+using Medvis.Web.Auth;
+using Medvis.Web.Datasets;
+using Medvis.Web.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Medvis.Web.Tests.Integration;
+
+/// <summary>The real cookie sign-in: set-up link, invitations, passwords, the rate limit; and no stack traces in Production.</summary>
+public sealed partial class SignInTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    [GeneratedRegex("<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    private static async Task<string> FormTokenAsync(HttpClient client, string page)
+    {
+        var html = await client.GetStringAsync(page);
+        return AntiforgeryField().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException($"no antiforgery field on {page}");
+    }
+
+    private static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, string token, params (string Key, string Value)[] fields) =>
+        client.PostAsync(url, new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Key, f.Value))
+            .Append(KeyValuePair.Create("__RequestVerificationToken", token))));
+
+    [Fact]
+    public async Task TheSetUpLinkSignsInTheAdminOnceAndAnInvitedMemberSetsAPasswordAndSignsIn()
+    {
+        await using var app = new MedvisAppFactory(_dir.File("medvis.db"));
+        using var admin = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        var setup = app.Services.GetRequiredService<AdminSetup>();
+        var token = setup.Token;
+        Assert.NotNull(token);
+
+        Assert.Equal("/account/login?error=setup", (await admin.GetAsync("/account/setup?token=wrong")).Headers.Location!.OriginalString);
+        var signedIn = await admin.GetAsync($"/account/setup?token={token}");
+        Assert.Equal("/", signedIn.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/admin/users")).StatusCode);
+        using var late = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Equal("/account/login?error=setup", (await late.GetAsync($"/account/setup?token={token}")).Headers.Location!.OriginalString);
+
+        var adminCaller = app.Services.GetRequiredService<CallerResolver>().Resolve(MedvisClaims.ForUser(
+            app.Services.GetRequiredService<MedvisDatabase>().Users.FindByName(AdminSetup.DefaultAdminName)!, "x"));
+        var (member, invitation) = app.Services.GetRequiredService<AccountService>().Invite(adminCaller, "mia", UserRole.Member);
+        using var mia = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        var setPage = $"/account/set-password?token={Uri.EscapeDataString(invitation)}";
+        var form = await FormTokenAsync(mia, setPage);
+        var set = await PostFormAsync(mia, "/account/set-password", form, ("token", invitation), ("password", "correct horse"), ("confirmation", "correct horse"));
+        Assert.Equal("/", set.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await mia.GetAsync("/runs/new")).StatusCode);
+        using var again = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        // The invitation works once.
+        Assert.Contains("not valid any more", await again.GetStringAsync(setPage));
+
+        var loginForm = await FormTokenAsync(again, "/account/login");
+        var wrong = await PostFormAsync(again, "/account/login", loginForm, ("name", "mia"), ("password", "wrong password"), ("returnUrl", "/runs"));
+        Assert.StartsWith("/account/login?error=1", wrong.Headers.Location!.OriginalString);
+        var right = await PostFormAsync(again, "/account/login", loginForm, ("name", "MIA"), ("password", "correct horse"), ("returnUrl", "/runs"));
+        Assert.Equal("/runs", right.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/runs")).StatusCode);
+        // A form token belongs to who fetched it: signed in now, mia needs a fresh one.
+        var offsite = await PostFormAsync(again, "/account/login", await FormTokenAsync(again, "/account/login"), ("name", "mia"), ("password", "correct horse"), ("returnUrl", "//evil.example/"));
+        Assert.Equal("/", offsite.Headers.Location!.OriginalString);
+        Assert.Equal(UserRole.Member, app.Services.GetRequiredService<MedvisDatabase>().Users.Get(member.Id)!.Role);
+    }
+
+    [Fact]
+    public async Task SignInAttemptsBeyondTheLimitGet429()
+    {
+        await using var app = new MedvisAppFactory(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SignInAttemptsPerMinute"] = "3" });
+        using var client = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await FormTokenAsync(client, "/account/login");
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var response = await PostFormAsync(client, "/account/login", form, ("name", "admin"), ("password", $"guess {attempt}"));
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostFormAsync(client, "/account/login", form, ("name", "admin"), ("password", "guess 4"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task InProductionAnExceptionReachesTheClientWithoutItsDetails()
+    {
+        const string secret = "internal-detail-7f3a";
+        await using var app = new MedvisAppFactory(_dir.File("medvis.db"), environment: "Production",
+            services: s => s.AddSingleton<IDatasetOpener>(new ThrowingOpener(secret)));
+        var dataset = app.Services.GetRequiredService<MedvisDatabase>().Datasets.Add(new DatasetRecord { Name = "x", Spec = "/nowhere.npz" });
+        using var client = app.CreateClientAs(UserRole.Admin);
+        var response = await client.GetAsync($"/api/datasets/{dataset.Id}/images/0.png");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.DoesNotContain(secret, body);
+        Assert.DoesNotContain("ThrowingOpener", body);
+        Assert.DoesNotContain(" at Medvis", body);
+    }
+
+    private sealed class ThrowingOpener(string message) : IDatasetOpener
+    {
+        public IDatasetSource Open(string spec, int imageSize) => throw new NullReferenceException(message);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
