@@ -1,3 +1,4 @@
+using Medvis.Core.Storage;
 using Medvis.Web.Datasets;
 using Medvis.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,7 @@ public sealed class InputLimitsTests : IDisposable
         await using var app = new MedvisAppFactory(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:InputLimits:MaxClasses"] = "4" });
         var datasets = app.Services.GetRequiredService<DatasetService>();
 
-        var refused = datasets.Register(npz);
+        var refused = datasets.Register(app.CallerOf(UserRole.Admin), npz);
 
         Assert.False(refused.Succeeded);
         Assert.StartsWith(npz, refused.Error);
