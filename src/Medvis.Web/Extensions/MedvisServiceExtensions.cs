@@ -91,7 +91,10 @@ public static class MedvisServiceExtensions
                 o.AccessDeniedPath = "/account/denied";
                 o.Cookie.Name = "medvis.auth";
                 o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Strict;
+                // Lax, not Strict: a share link opened from a mail or chat (another site) must carry its cookie
+                // through the redirect to the run page. Foreign pages still cannot post with it, and their hub
+                // connections are refused by CrossOriginHubGuard.
+                o.Cookie.SameSite = SameSiteMode.Lax;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromDays(7);
                 o.Events = new CookieAuthenticationEvents
