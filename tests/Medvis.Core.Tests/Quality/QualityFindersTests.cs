@@ -62,6 +62,21 @@ public sealed class QualityFindersTests
     }
 
     [Fact]
+    public void APointFarAwayInTheFeaturesAloneStillLeadsTheOutliers()
+    {
+        // A t-SNE map can hide an artefact inside an ordinary-looking cluster; the features must be enough.
+        var (points, labels) = TwoBlobs(300, seed: 8);
+        var (features, _) = TwoBlobs(300, seed: 9, dimensions: 8);
+        for (var j = 0; j < 8; j++) features[123, j] = 12;
+
+        var report = QualityAnalysis.Run(new QualityInput(points, labels, TwoClasses, Features: features), new QualityOptions(Top: 2));
+
+        Assert.Equal(123, report.Outliers[0].Point);
+        Assert.Contains("as far as usual in the features", report.Outliers[0].Reason);
+        Assert.True(report.Outliers[0].Score > 2 * report.Outliers[1].Score, $"{report.Outliers[0].Score} vs {report.Outliers[1].Score}");
+    }
+
+    [Fact]
     public void FlippedLabelsInsideAnotherClassLeadTheLabelErrors()
     {
         var (points, labels) = TwoBlobs(300, seed: 3);
