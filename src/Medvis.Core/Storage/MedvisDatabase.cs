@@ -24,6 +24,7 @@ public sealed class MedvisDatabase : IDisposable
             {
                 UtcDate = true,
             };
+            CreateMissingCollections(_db);
             _db.GetCollection<RunRecord>(RunRepository.Collection).EnsureIndex(r => r.Status);
             _db.GetCollection<AnnotationRecord>(AnnotationRepository.Collection).EnsureIndex(a => a.RunId);
         }
@@ -67,6 +68,26 @@ public sealed class MedvisDatabase : IDisposable
         new LiteDbCheckpointStore(_db, runId).Clear();
         Annotations.DeleteForRun(runId);
         Runs.Delete(runId);
+    }
+
+    /// <summary>Every collection the app uses, the file storage's two among them.</summary>
+    private static readonly string[] Collections =
+    [
+        DatasetRepository.Collection, RunRepository.Collection, AnnotationRepository.Collection, LiteDbCheckpointStore.Collection,
+        UserRepository.Collection, AuditLog.Collection, ShareLinkRepository.Collection, "_files", "_chunks",
+    ];
+
+    // LiteDB 5 can fail a read with "page type must be collection page" when another thread's transaction creates a
+    // collection at that moment (LiteDB issue 2792). Creating them all while the file is opened, before any other
+    // thread can use it, leaves no collection to be created later.
+    private static void CreateMissingCollections(LiteDatabase db)
+    {
+        foreach (var name in Collections.Where(n => !db.CollectionExists(n)))
+        {
+            var collection = db.GetCollection(name);
+            var placeholder = collection.Insert(new BsonDocument { ["_id"] = ObjectId.NewObjectId() });
+            collection.Delete(placeholder);
+        }
     }
 
     private static BsonMapper CreateMapper()

@@ -12,6 +12,17 @@ public sealed class MedvisDatabaseTests : IDisposable
     private MedvisDatabase Open() => new(_dir.File("sub/medvis.db"));
 
     [Fact]
+    public void OpeningANewFileCreatesEveryCollectionEmpty()
+    {
+        using (Open()) { }
+
+        using var raw = new LiteDB.LiteDatabase(_dir.File("sub/medvis.db"));
+        var names = raw.GetCollectionNames().ToHashSet();
+        Assert.Superset(new HashSet<string> { "datasets", "runs", "annotations", "checkpoints", "users", "audit", "shares", "_files", "_chunks" }, names);
+        Assert.All(names, n => Assert.Equal(0, raw.GetCollection(n).Count()));
+    }
+
+    [Fact]
     public void RunsSurviveReopeningTheFileWithOptionsHistoryAndTimestamps()
     {
         var options = new TrainingOptions { BatchSize = 64, EpochsPerStage = [2, 1, 3], Seed = 7, LearningRate = 0.01 };
