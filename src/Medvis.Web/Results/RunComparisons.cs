@@ -37,6 +37,24 @@ public sealed record RunComparison(IReadOnlyList<ComparedRun> Runs, int[] Datase
     /// <summary>The <paramref name="count"/> shared images that moved farthest between the first run and run <paramref name="run"/>.</summary>
     public IReadOnlyList<MovedImage> MovedMost(int run, int count) => Maps.MovedMost(run, count);
 
+    /// <summary>
+    /// Per class, kNN recall in every run and the change from the first run; classes in the first run's order, then
+    /// classes only later runs have (matched by name).
+    /// </summary>
+    public IReadOnlyList<ClassComparisonRow> ClassRows()
+    {
+        var recallOf = Runs.Select(r => r.Metrics is { } m
+            ? m.ClassNames.Select((name, c) => (name, c)).GroupBy(x => x.name).ToDictionary(g => g.Key, g => m.KnnRecallPerClass[g.First().c])
+            : []).ToList();
+        var names = Runs.SelectMany(r => r.Metrics?.ClassNames ?? []).Distinct();
+        return names.Select(name =>
+        {
+            var recall = recallOf.Select(lookup => lookup.GetValueOrDefault(name)).ToArray();
+            var deltas = Runs.Skip(1).Select(r => r.Delta?.Classes.FirstOrDefault(c => c.Name == name)?.KnnRecallDelta).ToArray();
+            return new ClassComparisonRow(name, recall, deltas);
+        }).ToList();
+    }
+
     /// <summary>How each map keeps the selected shared images together, and a stratified preview of them.</summary>
     public ComparedSelection Describe(IReadOnlyCollection<int> selection, int previewSize)
     {
@@ -46,6 +64,12 @@ public sealed record RunComparison(IReadOnlyList<ComparedRun> Runs, int[] Datase
             SelectionSample.Draw(valid, i => Labels[i], previewSize));
     }
 }
+
+/// <summary>One class's kNN recall in every compared run and its change from the first run.</summary>
+/// <param name="Name">Class name.</param>
+/// <param name="KnnRecall">Per run (in comparison order); null where undefined or the run has no metrics.</param>
+/// <param name="DeltaToFirst">Per run after the first, its recall minus the first run's; null unless both are defined.</param>
+public sealed record ClassComparisonRow(string Name, double?[] KnnRecall, double?[] DeltaToFirst);
 
 /// <summary>A comparison, or the one-line reason there is none.</summary>
 public sealed record ComparisonOutcome(RunComparison? Comparison, string? Problem);
