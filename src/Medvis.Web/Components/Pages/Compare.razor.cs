@@ -128,7 +128,7 @@ public partial class Compare
         return $"turned {angle:F0}°{(fit.Transform.Reflects ? ", mirrored" : "")}, scaled ×{fit.Transform.Scale:G3}; misfit {fit.Disparity:F2} (0 = same shape)";
     }
 
-    private static string CohesionText(double? cohesion) => cohesion is { } c ? $"{c:P0} together" : "n/a";
+    private static string CohesionText(double? cohesion) => cohesion is { } c ? $"{c * 100:F0}% together" : "n/a";
 
     private static Color CohesionColour(double? cohesion) => cohesion switch
     {
