@@ -1,4 +1,5 @@
 using Medvis.Core.Data;
+using Medvis.Core.Evaluation;
 using Medvis.Core.Storage;
 using Medvis.Web.Auth;
 using Microsoft.Extensions.Caching.Memory;
@@ -25,8 +26,13 @@ public sealed class RunResults(MedvisDatabase database, DatasetService datasets,
         cache.TryGetValue(("result", runId), out RunResult? cached) ? cached
             : database.Artifacts.LoadResult(runId) is { } loaded ? cache.Set(("result", runId), loaded, CacheLifetime) : null;
 
+    /// <summary>The numbers the metrics panels show, or null when the run stored none.</summary>
     public RunMetrics? Metrics(int runId) =>
         database.Artifacts.LoadMetricsJson(runId) is { } json ? RunMetricsReader.Read(json) : null;
+
+    /// <summary>The full metrics report the run stored (per-class rows matched by name), or null.</summary>
+    public MetricsReport? MetricsReport(int runId) =>
+        database.Artifacts.LoadMetricsJson(runId) is { } json ? Core.Evaluation.MetricsReport.FromJson(json) : null;
 
     /// <summary>The image behind map point <paramref name="pointIndex"/> of a run, or null when out of range.</summary>
     public (ImageDataset Images, int Index)? ImageOfPoint(int runId, int pointIndex)

@@ -17,5 +17,16 @@ window.medvis = {
         if (!element || !window.Plotly) return false;
         window.Plotly.downloadImage(element, { format: format, filename: fileName, width: 1200, height: 1000 });
         return true;
+    },
+    // Points at one map position in each of several charts (linked hover): an arrow annotation, so no trace data is resent.
+    markPoints: function (elementIds, xs, ys) {
+        if (!window.Plotly) return;
+        elementIds.forEach(function (id, i) {
+            const element = document.getElementById(id);
+            if (!element || !element.data) return;
+            const mark = xs[i] === null ? [] : [{ x: xs[i], y: ys[i], text: "", showarrow: true, arrowhead: 2, arrowsize: 1.2,
+                arrowwidth: 2, arrowcolor: "#111", ax: 28, ay: -28 }];
+            window.Plotly.relayout(element, { annotations: mark });
+        });
     }
 };

@@ -1,12 +1,8 @@
-using Medvis.Core.Evaluation;
 using Bunit;
 using Medvis.Core.Storage;
 using Medvis.Web.Components.Pages;
 using Medvis.Web.Components.Shared;
-using Medvis.Web.Datasets;
-using Medvis.Web.Extensions;
 using Medvis.Web.Results;
-using Medvis.Web.Training;
 using Medvis.Web.Tests.Support;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,39 +12,39 @@ namespace Medvis.Web.Tests.Components;
 /// <summary>The compare page over finished runs stored in a real database.</summary>
 public sealed class ComparePageTests : DatabasePageTestContext
 {
+    private readonly FinishedMaps _maps;
+
     public ComparePageTests()
     {
         AddDatasetServices();
         Services.AddSingleton<RunResults>();
+        Services.AddSingleton<RunComparisons>();
         RenderPopoverProvider();
+        _maps = new FinishedMaps(Database);
     }
 
-    private int FinishedRun(string name, float spread)
+    private IRenderedComponent<Compare> Open(params int[] runs)
     {
-        var run = Database.Runs.Add(new RunRecord { Name = name, Status = RunStatus.Done, DatasetName = "toy", TrainingSeconds = 12 });
-        var random = new Random(run.Id);
-        var labels = Enumerable.Range(0, 60).Select(i => i % 3).ToArray();
-        var x = labels.Select(l => l * 10 + spread * (float)random.NextDouble()).ToArray();
-        var y = labels.Select(_ => spread * (float)random.NextDouble()).ToArray();
-        Database.Artifacts.SaveResult(new RunResult(run.Id, x, y, labels, Enumerable.Range(0, 60).ToArray(), ["a", "b", "c"]));
-        Database.Artifacts.SaveMetricsJson(run.Id, MapEvaluator.Evaluate(MapPoints.FromColumns(x, y), labels, ["a", "b", "c"]).ToJson());
-        return run.Id;
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"compare?runs={string.Join(',', runs)}");
+        var cut = Render<Compare>();
+        cut.WaitForState(() => cut.FindComponents<ClassScatter>().Count == runs.Length || cut.Markup.Contains("compare-message"));
+        return cut;
     }
 
     [Fact]
     public void PreselectedRunsAppearSideBySideWithTheirMetricsAndConfig()
     {
-        var tight = FinishedRun("tight clusters", 1);
-        var mixed = FinishedRun("mixed", 60);
+        var tight = _maps.Add("tight clusters", 60, 1);
+        var mixed = _maps.Add("mixed", 60, 60, seed: 2);
         Database.Runs.Add(new RunRecord { Name = "still training", Status = RunStatus.Running });
-        Services.GetRequiredService<NavigationManager>().NavigateTo($"compare?runs={tight},{mixed}");
 
-        var cut = Render<Compare>();
+        var cut = Open(tight, mixed);
 
         var panels = cut.FindComponents<MetricsPanel>();
         Assert.Equal(2, panels.Count);
         Assert.Equal(1.0, panels[0].Instance.Metrics!.KnnAccuracy);
         Assert.True(panels[1].Instance.Metrics!.KnnAccuracy < 1.0);
+        Assert.All(panels, p => Assert.False(p.Instance.ShowClassCharts));
         Assert.Equal(2, cut.FindComponents<ClassScatter>().Count);
         Assert.Equal(2, cut.FindComponents<OptionsSummary>().Count);
         Assert.Contains("tight clusters", cut.Markup);
@@ -58,12 +54,104 @@ public sealed class ComparePageTests : DatabasePageTestContext
     [Fact]
     public void FewerThanTwoRunsAskForMore()
     {
-        var only = FinishedRun("alone", 1);
-        Services.GetRequiredService<NavigationManager>().NavigateTo($"compare?runs={only}");
+        var only = _maps.Add("alone", 60, 1);
 
-        var cut = Render<Compare>();
+        var cut = Open(only);
 
         Assert.Contains("Pick 2 to 4 finished runs", cut.Markup);
+        Assert.Empty(cut.FindComponents<ClassScatter>());
+    }
+
+    [Fact]
+    public void FourRunsShareOneLegendBelowSquareMapsTwoByTwo()
+    {
+        var runs = Enumerable.Range(1, 4).Select(s => _maps.Add($"seed {s}", 90, 2, s)).ToArray();
+
+        var cut = Open(runs);
+
+        var scatters = cut.FindComponents<ClassScatter>();
+        Assert.Equal(4, scatters.Count);
+        Assert.All(scatters, s =>
+        {
+            Assert.False(s.Instance.ShowLegend);
+            Assert.True(s.Instance.Square);
+        });
+        Assert.Contains("--medvis-map-columns: 2", cut.Find("[data-testid=compare-maps]").GetAttribute("style"));
+        Assert.Equal(FinishedMaps.ClassNames, cut.FindAll("[data-testid=legend-class]").Select(e => e.TextContent.Trim()));
+        // Every class label in the per-class table, with a delta column for each later run.
+        var table = cut.Find("[data-testid=class-deltas]");
+        Assert.All(FinishedMaps.ClassNames, name => Assert.Contains(name, table.TextContent));
+        Assert.Equal(3, table.QuerySelectorAll("th").Count(th => th.TextContent.StartsWith("Δ #")));
+    }
+
+    [Fact]
+    public async Task ALassoInOneMapSelectsTheSameImagesInEveryMapAndSaysWhichMapsKeepThemTogether()
+    {
+        var first = _maps.Add("seed 1", 90, 1);
+        var copy = _maps.AddTurnedCopy("seed 2", first);
+        var cut = Open(first, copy);
+        var comparison = (await Services.GetRequiredService<RunComparisons>().CompareAsync(Caller, [first, copy])).Comparison!;
+        var classOne = Enumerable.Range(0, comparison.SharedCount).Where(i => comparison.Labels[i] == 1).ToArray();
+
+        var second = cut.FindComponents<ClassScatter>()[1];
+        await cut.InvokeAsync(() => second.Instance.PointsSelected.InvokeAsync(classOne));
+
+        Assert.All(cut.FindComponents<ClassScatter>(), s => Assert.Equal(classOne.Order(), s.Instance.Selection!.Order()));
+        Assert.Equal(["#" + first + ": 100% together", "#" + copy + ": 100% together"],
+            cut.FindAll("[data-testid=cohesion]").Select(e => e.TextContent.Trim()));
+        Assert.Equal(30, cut.FindAll("[data-testid=selection-grid] img").Count);
+        Assert.Equal("Showing all 30 selected images, by class.", cut.Find("[data-testid=selection-how]").TextContent.Trim());
+        Assert.Contains("not selected (kept for context)", cut.Find("[data-testid=shared-legend]").TextContent);
+
+        cut.Find("[data-testid=clear-selection]").Click();
+        Assert.All(cut.FindComponents<ClassScatter>(), s => Assert.Null(s.Instance.Selection));
+    }
+
+    [Fact]
+    public async Task NeighbourhoodColouringShowsEachImagesJaccardAgainstTheFirstMap()
+    {
+        var first = _maps.Add("tight", 90, 1);
+        var loose = _maps.Add("loose", 90, 40, seed: 3);
+        var cut = Open(first, loose);
+
+        cut.FindAll("[data-testid=colour-by] button")[1].Click();
+
+        var scatters = cut.FindComponents<ClassScatter>();
+        var comparison = (await Services.GetRequiredService<RunComparisons>().CompareAsync(Caller, [first, loose])).Comparison!;
+        Assert.Equal(comparison.Runs[1].Map.JaccardToFirst, scatters[1].Instance.ColorValues);
+        // The reference map has no change against itself: it shows the mean over the other maps.
+        Assert.Equal(comparison.Runs[1].Map.JaccardToFirst, scatters[0].Instance.ColorValues);
+        Assert.Contains("Jaccard overlap", cut.Find("[data-testid=shared-legend]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=legend-class]"));
+    }
+
+    [Fact]
+    public void TheImagesThatMovedMostAreListedWithThumbnailsAndClickingOneFindsItInEveryMap()
+    {
+        var (x, y, labels) = FinishedMaps.Clusters(90, 1, 4);
+        var first = _maps.Add("before", x, y, labels, Enumerable.Range(0, 90).ToArray());
+        var movedX = (float[])x.Clone();
+        movedX[42] += 30;
+        var moved = _maps.Add("after", movedX, y, labels, Enumerable.Range(0, 90).ToArray());
+        var cut = Open(first, moved);
+
+        var top = cut.FindAll("[data-testid=moved-image]")[0];
+        Assert.Equal($"api/runs/{first}/images/42.png?scale=2", top.QuerySelector("img")!.GetAttribute("src"));
+        top.Click();
+
+        Assert.All(cut.FindComponents<ClassScatter>(), s => Assert.Equal([42], s.Instance.Selection!));
+    }
+
+    [Fact]
+    public void RunsOfDifferentDatasetsAreRefusedWithTheReason()
+    {
+        var first = _maps.Add("toy", 30, 1);
+        var (x, y, labels) = FinishedMaps.Clusters(30, 1, 5);
+        var other = _maps.Add("elsewhere", x, y, labels, Enumerable.Range(0, 30).ToArray(), dataset: "other");
+
+        var cut = Open(first, other);
+
+        Assert.Contains("map different images", cut.Find("[data-testid=compare-message]").TextContent);
         Assert.Empty(cut.FindComponents<ClassScatter>());
     }
 }

@@ -1,36 +1,54 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using Medvis.Web.Components.Shared;
+using MudBlazor;
 using Plotly.Blazor;
-using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 using PlotLayout = Plotly.Blazor.Layout;
 
 namespace Medvis.Web.Components.Pages;
 
-/// <summary>Two to four finished runs side by side: maps, metrics, per-class bars, configs and training time.</summary>
+/// <summary>
+/// Two to four finished runs of the same images side by side, aligned to the first: linked hover and lasso,
+/// neighbourhood change as a colour, the images that moved most, and metrics with per-class deltas.
+/// </summary>
 public partial class Compare
 {
-    private const int MinRuns = 2;
-    private const int MaxRuns = 4;
+    private const int PreviewSize = 200;
+    private const int MovedShown = 12;
 
-    
     [Inject] private RunResults Results { get; set; } = default!;
+    [Inject] private RunComparisons Comparisons { get; set; } = default!;
     [Inject] private Auth.CurrentCaller CurrentCaller { get; set; } = default!;
-
-    private Auth.Caller _caller = Auth.Caller.Anonymous;
+    [Inject] private IJSRuntime Js { get; set; } = default!;
 
     /// <summary>Preselected runs, e.g. /compare?runs=3,4,5.</summary>
     [SupplyParameterFromQuery(Name = "runs")] public string? RunIds { get; set; }
 
-    private sealed record Column(RunRecord Run, RunResult Result, RunMetrics? Metrics);
+    /// <summary>What the points of the maps are coloured by.</summary>
+    private enum ColourMode { Class, Neighbourhood }
 
     private readonly Config _config = new() { Responsive = true, DisplayLogo = false };
+    private readonly HashSet<int> _hiddenClasses = [];
+    private Auth.Caller _caller = Auth.Caller.Anonymous;
     private IReadOnlyList<RunRecord> _finished = [];
     private IReadOnlyCollection<int> _chosen = [];
-    private List<Column> _columns = [];
+    private RunComparison? _comparison;
+    private string? _message;
+    private ColourMode _colourBy = ColourMode.Class;
+    private HashSet<int> _selection = [];
+    private ComparedSelection? _selected;
+    private int? _hovered;
+    private int _mapVersion;
     private IList<ITrace> _bars = new List<ITrace>();
     private PlotLayout _barsLayout = new();
-    private string? _message;
-    private int _revision;
+    private double[]? _meanJaccard;
+
+    private string SetKey => string.Join(',', _chosen);
+    private object MapRevision => (SetKey, _mapVersion);
+    private IReadOnlySet<int>? SelectionOrNull => _selection.Count == 0 ? null : _selection;
+    private int MapColumns => _comparison?.Runs.Count == 4 ? 2 : _comparison?.Runs.Count ?? 2;
+    private string BarsStyle => $"height: {ClassBars.HeightPixels(_comparison?.ClassNames.Count ?? 0, _comparison?.Runs.Count ?? 1, showLegend: true)}px";
 
     protected override async Task OnInitializedAsync()
     {
@@ -41,39 +59,114 @@ public partial class Compare
         var preselected = (RunIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(s => int.TryParse(s, out var id) ? id : -1)
             .Where(id => _finished.Any(r => r.Id == id));
-        OnChosenChanged(preselected);
+        await OnChosenChangedAsync(preselected);
     }
 
-    private void OnChosenChanged(IEnumerable<int>? chosen)
+    private async Task OnChosenChangedAsync(IEnumerable<int>? chosen)
     {
-        _chosen = (chosen ?? []).Take(MaxRuns).ToList();
-        _columns = _chosen
-            .Select(id => (Run: _finished.First(r => r.Id == id), Result: Results.Result(id)))
-            .Where(c => c.Result is not null)
-            .Select(c => new Column(c.Run, c.Result!, Results.Metrics(c.Run.Id)))
-            .ToList();
-        _message = _columns.Count < MinRuns ? $"Pick {MinRuns} to {MaxRuns} finished runs." : null;
+        _chosen = (chosen ?? []).Distinct().Take(RunComparisons.MaxRuns).ToList();
+        var outcome = await Comparisons.CompareAsync(_caller, _chosen.ToList());
+        _comparison = outcome.Comparison;
+        _message = outcome.Problem;
+        _meanJaccard = _comparison is { } c ? MeanJaccardOfOthers(c) : null;
+        _hiddenClasses.Clear();
+        ClearSelection();
         BuildBars();
     }
 
-    // One group of bars per class, one bar per run: the per-class view reviewers compare augmentation variants by.
+    private void OnColourChanged(ColourMode mode)
+    {
+        _colourBy = mode;
+        _mapVersion++;
+    }
+
+    private void ToggleClass(int label)
+    {
+        if (!_hiddenClasses.Remove(label)) _hiddenClasses.Add(label);
+        _mapVersion++;
+    }
+
+    private void OnSelected(int[] shared)
+    {
+        _selection = shared.ToHashSet();
+        _selected = _selection.Count == 0 ? null : _comparison?.Describe(_selection, PreviewSize);
+        _mapVersion++;
+    }
+
+    private void SelectOne(int shared) => OnSelected([shared]);
+
+    private void ClearSelection() => OnSelected([]);
+
+    private async Task OnHoveredAsync(int fromRun, int shared)
+    {
+        if (_comparison is not { } comparison || shared < 0 || shared >= comparison.SharedCount) return;
+        _hovered = shared;
+        // The map under the pointer shows its own hover label; the others get an arrow at the same image.
+        var others = Enumerable.Range(0, comparison.Runs.Count).Where(r => r != fromRun).ToArray();
+        await Js.InvokeVoidAsync("medvis.markPoints", others.Select(MapId).ToArray(),
+            others.Select(r => comparison.Runs[r].Map.X[shared]).ToArray(), others.Select(r => comparison.Runs[r].Map.Y[shared]).ToArray());
+    }
+
+    private static string MapId(int run) => $"compare-map-{run}";
+
+    /// <summary>Jaccard to the first map colours the later maps; the first map shows each image's mean over them.</summary>
+    private double[]? ColourValues(int run) =>
+        _colourBy != ColourMode.Neighbourhood || _comparison is null ? null
+            : run == 0 ? _meanJaccard : _comparison.Runs[run].Map.JaccardToFirst;
+
+    private static double[] MeanJaccardOfOthers(RunComparison comparison) =>
+        Enumerable.Range(0, comparison.SharedCount)
+            .Select(i => comparison.Runs.Skip(1).Average(r => r.Map.JaccardToFirst[i]))
+            .ToArray();
+
+    private string AlignmentText(int run)
+    {
+        if (_comparison is not { } comparison) return "";
+        if (run == 0) return "reference: the other maps are turned onto this one";
+        var fit = comparison.Runs[run].Map.Fit;
+        var angle = Math.Atan2(fit.Transform.R12, fit.Transform.R11) * 180 / Math.PI;
+        return $"turned {angle:F0}°{(fit.Transform.Reflects ? ", mirrored" : "")}, scaled ×{fit.Transform.Scale:G3}; misfit {fit.Disparity:F2} (0 = same shape)";
+    }
+
+    private static string CohesionText(double? cohesion) => cohesion is { } c ? $"{c * 100:F0}% together" : "n/a";
+
+    private static Color CohesionColour(double? cohesion) => cohesion switch
+    {
+        >= 0.7 => Color.Success,
+        >= 0.4 => Color.Warning,
+        null => Color.Default,
+        _ => Color.Error,
+    };
+
+    private static string Points(double? delta) => delta is { } d ? $"{d * 100:+0.0;−0.0;0.0} pts" : "–";
+
+    private static string Signed(double? value, string format) => value is { } v ? (v >= 0 ? "+" : "−") + Math.Abs(v).ToString(format) : "–";
+
+    private static string DeltaStyle(double? delta) => delta switch
+    {
+        > 0.005 => "color: #2e7d32",
+        < -0.005 => "color: #c62828",
+        _ => "",
+    };
+
+    private IReadOnlyList<ClassComparisonRow> ClassRows() => _comparison?.ClassRows() ?? [];
+
+    // One group of bars per class, one bar per run: classes down the side so every name shows.
     private void BuildBars()
     {
-        _revision++;
-        _bars = _columns.Where(c => c.Metrics is not null)
-            .Select(c => (ITrace)new Bar
-            {
-                Name = $"#{c.Run.Id} {c.Run.Name} ({c.Metrics!.KnnAccuracy:P1})",
-                X = c.Metrics.ClassNames.Cast<object>().ToList(),
-                Y = c.Metrics.KnnRecallPerClass.Select(v => v is { } d ? (object)Math.Round(d, 4) : null!).ToList(),
-            })
-            .ToList();
-        _barsLayout = new PlotLayout
+        if (_comparison is not { } comparison)
         {
-            Title = new Title { Text = "kNN accuracy per class" },
-            BarMode = BarModeEnum.Group,
-            Margin = new Margin { L = 40, R = 10, T = 40, B = 80 },
-            YAxis = [new YAxis { Range = [0, 1] }],
-        };
+            _bars = new List<ITrace>();
+            return;
+        }
+        var rows = comparison.ClassRows();
+        var names = rows.Select(r => r.Name).ToList();
+        _bars = comparison.Runs.Select((r, i) => (ITrace)ClassBars.Horizontal(names, rows.Select(row => row.KnnRecall[i]).ToList(),
+                $"#{r.Run.Id} {r.Run.Name}" + (r.Metrics is { } m ? $" ({m.KnnAccuracy:P1})" : ""), RunColour(i)))
+            .ToList();
+        _barsLayout = ClassBars.Layout("kNN accuracy per class", 0, 1, showLegend: true);
     }
+
+    /// <summary>One colour per run, outside the class palette's first tones so run bars are not read as classes.</summary>
+    private static string RunColour(int run) => run switch { 0 => "#37474f", 1 => "#1e88e5", 2 => "#fb8c00", _ => "#8e24aa" };
 }

@@ -40,6 +40,18 @@ public partial class ClassScatter
     /// <summary>Extra points drawn on top (uploaded images), reported on hover as -(i+1).</summary>
     [Parameter] public float[]? HighlightX { get; set; }
     [Parameter] public float[]? HighlightY { get; set; }
+    /// <summary>Draw Plotly's own legend (off where the page shows one legend for several maps).</summary>
+    [Parameter] public bool ShowLegend { get; set; } = true;
+    /// <summary>Make the plot as tall as it is wide, whatever its column's width, instead of <see cref="Height"/> pixels tall.</summary>
+    [Parameter] public bool Square { get; set; }
+    /// <summary>Selected point indices (as reported): the others are drawn grey behind them for context. Null: none.</summary>
+    [Parameter] public IReadOnlySet<int>? Selection { get; set; }
+    /// <summary>Per drawn point a value in [0, 1] that colours it on <see cref="ColorScaleName"/> instead of its class colour.</summary>
+    [Parameter] public double[]? ColorValues { get; set; }
+    /// <summary>Plotly colour scale of <see cref="ColorValues"/>.</summary>
+    [Parameter] public string ColorScaleName { get; set; } = "Viridis";
+    /// <summary>Classes not drawn.</summary>
+    [Parameter] public IReadOnlySet<int>? HiddenClasses { get; set; }
     [Parameter] public EventCallback<int> PointHovered { get; set; }
     [Parameter] public EventCallback<int[]> PointsSelected { get; set; }
 
@@ -50,6 +62,7 @@ public partial class ClassScatter
             Title = Title is null ? null : new Title { Text = Title },
             Margin = new Margin { L = 30, R = 10, T = Title is null ? 10 : 40, B = 30 },
             DragMode = Selectable ? DragModeEnum.Lasso : DragModeEnum.Zoom,
+            ShowLegend = ShowLegend,
             HoverMode = HoverModeEnum.Closest,
             XAxis = [new XAxis { ShowGrid = false, ZeroLine = false }],
             YAxis = [new YAxis { ShowGrid = false, ZeroLine = false, ScaleAnchor = "x" }],
@@ -73,21 +86,20 @@ public partial class ClassScatter
         _data.Clear();
         _pointsOfTrace.Clear();
         var markerSize = X.Length > 20_000 ? 2 : X.Length > 3_000 ? 3 : 5;
-        for (var c = 0; c < ClassNames.Count; c++)
+        var shown = Enumerable.Range(0, Labels.Length).Where(i => HiddenClasses?.Contains(Labels[i]) != true).ToArray();
+        if (Selection is not null)
         {
-            var members = Enumerable.Range(0, Labels.Length).Where(i => Labels[i] == c).ToArray();
-            if (members.Length == 0) continue;
-            _pointsOfTrace.Add(members.Select(i => PointIndices?[i] ?? i).ToArray());
-            _data.Add(new ScatterGl
-            {
-                Name = ClassNames[c],
-                Mode = ModeFlag.Markers,
-                X = members.Select(i => (object)X[i]).ToList(),
-                Y = members.Select(i => (object)Y[i]).ToList(),
-                Marker = new Marker { Color = ClassPalette.Of(c), Size = markerSize, Opacity = 0.8m },
-                HoverTemplate = $"{Escape(ClassNames[c])}<extra></extra>",
-            });
+            var others = shown.Where(i => !Selection.Contains(PointIndexOf(i))).ToArray();
+            AddTrace(others, "not selected", ContextGrey, markerSize, 0.35m, "not selected");
+            shown = shown.Where(i => Selection.Contains(PointIndexOf(i))).ToArray();
         }
+        if (ColorValues is not null) AddValueTrace(shown, markerSize);
+        else
+            for (var c = 0; c < ClassNames.Count; c++)
+            {
+                var members = shown.Where(i => Labels[i] == c).ToArray();
+                AddTrace(members, ClassNames[c], ClassPalette.Of(c), markerSize, 0.8m, Escape(ClassNames[c]));
+            }
         if (HighlightX is { Length: > 0 } hx && HighlightY is { } hy)
         {
             _pointsOfTrace.Add(Enumerable.Range(0, hx.Length).Select(i => -(i + 1)).ToArray());
@@ -102,6 +114,53 @@ public partial class ClassScatter
             });
         }
     }
+
+    /// <summary>Unselected points: light enough to read as background, dark enough to show the map's shape.</summary>
+    private const string ContextGrey = "#c8c8c8";
+
+    private int PointIndexOf(int position) => PointIndices?[position] ?? position;
+
+    private void AddTrace(int[] members, string name, string color, int markerSize, decimal opacity, string hoverText)
+    {
+        if (members.Length == 0) return;
+        _pointsOfTrace.Add(members.Select(PointIndexOf).ToArray());
+        _data.Add(new ScatterGl
+        {
+            Name = name,
+            Mode = ModeFlag.Markers,
+            X = members.Select(i => (object)X[i]).ToList(),
+            Y = members.Select(i => (object)Y[i]).ToList(),
+            Marker = new Marker { Color = color, Size = markerSize, Opacity = opacity },
+            HoverTemplate = $"{hoverText}<extra></extra>",
+        });
+    }
+
+    /// <summary>One trace coloured by <see cref="ColorValues"/> (no colour bar: it would take the plot's width).</summary>
+    private void AddValueTrace(int[] members, int markerSize)
+    {
+        if (members.Length == 0) return;
+        _pointsOfTrace.Add(members.Select(PointIndexOf).ToArray());
+        _data.Add(new ScatterGl
+        {
+            Name = "value",
+            Mode = ModeFlag.Markers,
+            X = members.Select(i => (object)X[i]).ToList(),
+            Y = members.Select(i => (object)Y[i]).ToList(),
+            Marker = new Marker
+            {
+                ColorArray = members.Select(i => (object)Math.Round(ColorValues![i], 3)).ToList(),
+                ColorScale = ColorScaleName,
+                CMin = 0,
+                CMax = 1,
+                ShowScale = false,
+                Size = markerSize,
+                Opacity = 0.85m,
+            },
+            HoverTemplate = "%{marker.color:.2f}<extra></extra>",
+        });
+    }
+
+    private string PlotStyle => Square ? "width: 100%; aspect-ratio: 1 / 1" : $"height: {Height}px";
 
     private void SubscribeEvents()
     {

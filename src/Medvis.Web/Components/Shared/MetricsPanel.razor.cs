@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
-using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 using PlotLayout = Plotly.Blazor.Layout;
 
@@ -17,29 +16,17 @@ public partial class MetricsPanel
 
     [Parameter] public RunMetrics? Metrics { get; set; }
 
+    /// <summary>Draw the per-class charts (off where a page shows one shared per-class chart for several runs).</summary>
+    [Parameter] public bool ShowClassCharts { get; set; } = true;
+
+    private string ChartStyle => $"height: {ClassBars.HeightPixels(Metrics?.ClassNames.Count ?? 0)}px";
+
     protected override void OnParametersSet()
     {
         if (Metrics is null) return;
-        _knnBars = [Bars(Metrics.KnnRecallPerClass)];
-        _silhouetteBars = [Bars(Metrics.SilhouettePerClass)];
-        _knnLayout = ChartLayout("kNN accuracy per class", 0, 1);
-        _silhouetteLayout = ChartLayout("Silhouette per class", -1, 1);
+        _knnBars = [ClassBars.Horizontal(Metrics.ClassNames, Metrics.KnnRecallPerClass)];
+        _silhouetteBars = [ClassBars.Horizontal(Metrics.ClassNames, Metrics.SilhouettePerClass)];
+        _knnLayout = ClassBars.Layout("kNN accuracy per class", 0, 1);
+        _silhouetteLayout = ClassBars.Layout("Silhouette per class", -1, 1);
     }
-
-    private Bar Bars(double?[] values) => new()
-    {
-        X = Metrics!.ClassNames.Cast<object>().ToList(),
-        Y = values.Select(v => v is { } d ? (object)Math.Round(d, 4) : null!).ToList(),
-        Marker = new Plotly.Blazor.Traces.BarLib.Marker
-        {
-            ColorArray = Enumerable.Range(0, values.Length).Select(c => (object)ClassPalette.Of(c)).ToList(),
-        },
-    };
-
-    private static PlotLayout ChartLayout(string title, double min, double max) => new()
-    {
-        Title = new Title { Text = title },
-        Margin = new Margin { L = 40, R = 10, T = 40, B = 80 },
-        YAxis = [new YAxis { Range = [min, max] }],
-    };
 }

@@ -19,6 +19,7 @@ public partial class RunMapView
 
     private int? _hovered;
     private int[] _selected = [];
+    private SampledSelection _preview = new([], "");
     private string? _tagLabel;
     private string? _tagError;
     private IReadOnlyList<AnnotationRecord> _tags = [];
@@ -35,6 +36,7 @@ public partial class RunMapView
     private void OnSelected(int[] points)
     {
         _selected = points;
+        _preview = SelectionSample.Draw(points, p => Result.Labels[p], MaxShownSelection);
         _tagError = null;
     }
 

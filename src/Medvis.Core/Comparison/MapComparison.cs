@@ -1,0 +1,98 @@
+namespace Medvis.Core.Comparison;
+
+/// <summary>One map of a comparison over the shared images, laid onto the first map.</summary>
+/// <param name="X">Aligned first coordinate of each shared image (shared order).</param>
+/// <param name="Y">Aligned second coordinate of each shared image.</param>
+/// <param name="Fit">The alignment onto the first map (identity, disparity 0, for the first map itself).</param>
+/// <param name="Neighbourhoods">Each shared image's nearest shared images in this map.</param>
+/// <param name="JaccardToFirst">Per shared image, the overlap of its neighbours here and in the first map.</param>
+/// <param name="DisplacementToFirst">
+/// Per shared image, the distance between its aligned place here and its place in the first map, in units of the
+/// first map's spread (root mean square distance of its points from their centre).
+/// </param>
+public sealed record AlignedMap(float[] X, float[] Y, ProcrustesFit Fit, MapNeighbourhoods Neighbourhoods,
+    double[] JaccardToFirst, double[] DisplacementToFirst);
+
+/// <summary>An image of a comparison that moved between two maps.</summary>
+/// <param name="SharedIndex">Its position among the shared images.</param>
+/// <param name="DatasetIndex">Its dataset index.</param>
+/// <param name="Displacement">How far it moved after alignment, in units of the first map's spread.</param>
+/// <param name="Jaccard">Overlap of its neighbours in the two maps.</param>
+public sealed record MovedImage(int SharedIndex, int DatasetIndex, double Displacement, double Jaccard);
+
+/// <summary>2 or more maps of the same images, matched by dataset index and aligned to the first.</summary>
+/// <param name="Shared">The images every map shows and where each sits in every map.</param>
+/// <param name="Maps">Per input map, its aligned shared points and how they changed against the first map.</param>
+public sealed record MapComparison(SharedImages Shared, IReadOnlyList<AlignedMap> Maps)
+{
+    /// <summary>
+    /// Matches <paramref name="maps"/> by dataset index, aligns each to the first by Procrustes over the images they
+    /// all show, and measures every image's neighbourhood change and displacement against the first.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than two maps or fewer than two shared images.</exception>
+    public static MapComparison Of(IReadOnlyList<IndexedMap> maps, int k = MapNeighbourhoods.DefaultK)
+    {
+        ArgumentNullException.ThrowIfNull(maps);
+        if (maps.Count < 2) throw new ArgumentException($"A comparison needs at least 2 maps, got {maps.Count}.");
+        var shared = SharedImages.Match(maps);
+        if (shared.Count < 2) throw new ArgumentException($"The maps share {shared.Count} image(s); a comparison needs at least 2.");
+        var columns = Enumerable.Range(0, maps.Count).Select(m => Columns(maps[m], shared.PointsOfMap[m])).ToArray();
+        var (firstX, firstY) = columns[0];
+        var spread = Spread(firstX, firstY);
+        var firstNeighbourhoods = MapNeighbourhoods.Of(Matrix(firstX, firstY), k);
+        var aligned = new List<AlignedMap>(maps.Count)
+        {
+            new(firstX, firstY, new ProcrustesFit(SimilarityTransform.Identity, 0), firstNeighbourhoods,
+                Enumerable.Repeat(1.0, shared.Count).ToArray(), new double[shared.Count]),
+        };
+        foreach (var (x, y) in columns.Skip(1))
+        {
+            var fit = ProcrustesAlignment.Fit(firstX, firstY, x, y);
+            var (alignedX, alignedY) = fit.Transform.Apply(x, y);
+            // Neighbours from the unaligned coordinates: a similarity transform keeps them, rounding to float would not always.
+            var neighbourhoods = MapNeighbourhoods.Of(Matrix(x, y), k);
+            aligned.Add(new AlignedMap(alignedX, alignedY, fit, neighbourhoods,
+                NeighbourhoodChange.Jaccard(firstNeighbourhoods, neighbourhoods),
+                Displacements(firstX, firstY, alignedX, alignedY, spread)));
+        }
+        return new MapComparison(shared, aligned);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> images that moved farthest between the first map and map <paramref name="map"/>
+    /// after alignment, farthest first; among equal moves the one whose neighbours changed more comes first.
+    /// </summary>
+    public IReadOnlyList<MovedImage> MovedMost(int map, int count)
+    {
+        if (map < 1 || map >= Maps.Count) throw new ArgumentOutOfRangeException(nameof(map), $"Map {map} is not one of the compared maps 1..{Maps.Count - 1}.");
+        var target = Maps[map];
+        return Enumerable.Range(0, Shared.Count)
+            .Select(i => new MovedImage(i, Shared.DatasetIndices[i], target.DisplacementToFirst[i], target.JaccardToFirst[i]))
+            .OrderByDescending(m => m.Displacement).ThenBy(m => m.Jaccard).ThenBy(m => m.DatasetIndex)
+            .Take(Math.Max(0, count))
+            .ToList();
+    }
+
+    private static (float[] X, float[] Y) Columns(IndexedMap map, int[] points) =>
+        (points.Select(p => map.X[p]).ToArray(), points.Select(p => map.Y[p]).ToArray());
+
+    private static float[,] Matrix(float[] x, float[] y)
+    {
+        var points = new float[x.Length, 2];
+        for (var i = 0; i < x.Length; i++) { points[i, 0] = x[i]; points[i, 1] = y[i]; }
+        return points;
+    }
+
+    /// <summary>Root mean square distance from the centre; 1 for a map collapsed to a point so displacements stay finite.</summary>
+    private static double Spread(float[] x, float[] y)
+    {
+        double mx = x.Average(v => (double)v), my = y.Average(v => (double)v);
+        var rms = Math.Sqrt(Enumerable.Range(0, x.Length).Average(i => Square(x[i] - mx) + Square(y[i] - my)));
+        return rms > 0 ? rms : 1;
+    }
+
+    private static double[] Displacements(float[] x0, float[] y0, float[] x1, float[] y1, double spread) =>
+        Enumerable.Range(0, x0.Length).Select(i => Math.Sqrt(Square(x1[i] - (double)x0[i]) + Square(y1[i] - (double)y0[i])) / spread).ToArray();
+
+    private static double Square(double value) => value * value;
+}
