@@ -36,8 +36,8 @@ public static class LinearRegression
         var weights = linalg.solve(gram, standardTrain.t().matmul(trainY.sub(targetMean)));
         var residual = testY.sub(standardTest.matmul(weights).add(targetMean, one));
         var spread = testY.sub(testY.mean([0L], keepdim: true));
-        var residualSum = residual.mul(residual).sum(0).data<double>().ToArray();
-        var totalSum = spread.mul(spread).sum(0).data<double>().ToArray();
+        var residualSum = residual.mul(residual).sum([0L]).data<double>().ToArray();
+        var totalSum = spread.mul(spread).sum([0L]).data<double>().ToArray();
         return residualSum.Select((r, i) => totalSum[i] > 0 ? 1 - r / totalSum[i] : double.NaN).ToArray();
     }
 
