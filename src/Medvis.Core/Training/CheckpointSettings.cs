@@ -47,5 +47,8 @@ internal static class CheckpointSettings
     public static string SavedPrecision(string saved) =>
         JsonNode.Parse(saved)?.AsObject()[nameof(TrainingOptions.Precision)]?.GetValue<string>() ?? ComputePrecision.Float32;
 
-    private static string Show(JsonNode? node) => node?.ToJsonString() ?? "none";
+    /// <summary>Shown to a person, so "+" in "tsimcne+isimed" stays "+" rather than the default escape \u002B.</summary>
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Show(JsonNode? node) => node?.ToJsonString(Readable) ?? "none";
 }

@@ -58,7 +58,8 @@ public sealed record TrainingOptions
     /// <summary>Settings of the ISImed term, used when <see cref="Objective"/> includes it.</summary>
     public IsimedOptions Isimed { get; init; } = new();
 
-    /// <summary>The parsed <see cref="Objective"/>; throws when it is invalid (see <see cref="Problems"/>).</summary>
+    /// <summary>The parsed <see cref="Objective"/>; throws when it is invalid (see <see cref="Problems"/>). Not stored: <see cref="Objective"/> is.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public TrainingObjective ParsedObjective => TrainingObjective.Parse(Objective);
 
     /// <summary>The paper's setting: ResNet18, batch 1024, epochs [1000, 50, 450].</summary>
