@@ -47,6 +47,30 @@ public sealed class TrainCommandTests : IDisposable
         Assert.False(File.Exists(_temp.File("refused/coords.csv")));
     }
 
+    [Theory]
+    [InlineData("isimed")]
+    [InlineData("tsimcne+isimed:0.5")]
+    public void AnIsimedObjectiveTrainsStageOneAndStillGivesATwoDimensionalMap(string objective)
+    {
+        var (code, _, error) = Run("train", "--data", "demo", "--max-images", "64", "--backbone", "tiny", "--epochs", "1,1,0",
+            "--batch", "32", "--objective", objective, "--out", _temp.File("isimed"));
+
+        Assert.True(code == 0, error);
+        var rows = File.ReadAllLines(_temp.File("isimed/coords.csv"));
+        Assert.Equal(65, rows.Length);
+        var card = RunCard.FromJson(File.ReadAllText(_temp.File("isimed/run.json")), "run.json");
+        Assert.Equal(objective, card.Options.Objective);
+    }
+
+    [Fact]
+    public void AnUnknownObjectiveIsRefusedNamingTheChoices()
+    {
+        var (code, _, error) = Run("train", "--data", "demo", "--objective", "simclr", "--out", _temp.File("bad"));
+
+        Assert.Equal(CliApp.ErrorExitCode, code);
+        Assert.Contains("Objective 'simclr' must be tsimcne | isimed | tsimcne+isimed[:weight]", error);
+    }
+
     [Fact]
     public void StageOneAloneIsRefusedBeforeTrainingWithOneLine()
     {

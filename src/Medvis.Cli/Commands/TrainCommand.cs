@@ -37,12 +37,13 @@ public static class TrainCommand
         public readonly Option<int?> Seed = new("--seed") { Description = "Random seed (default 0)" };
         public readonly Option<string?> Device = new("--device") { Description = "auto | cpu | cuda (default: the preset's; cpu for the cpu-* presets, auto for paper)" };
         public readonly Option<string?> Precision = new("--precision") { Description = "fp32 | bf16 (mixed precision: bf16 forward/backward, fp32 weights, step, loss and batch-norm statistics) | auto (bf16 where the CPU has amx_bf16/avx512_bf16, or on CUDA, and a short probe measures it faster); default: the preset's (fp32)" };
+        public readonly Option<string?> Objective = new("--objective") { Description = TrainingObjective.SpecHelp + "; default: the preset's (tsimcne). ISImed takes 4 crops of half the image side per image" };
         public readonly Option<string> Out = new("--out") { Description = "Folder for coords.csv, model.bin, metrics.json, run.json and the checkpoint", Required = true };
 
         public Command Into(Command command)
         {
             foreach (var option in new Option[] { Preset, Data, Card, Split, ImageSize, MaxImages, Augment, Epochs, Batch, Backbone,
-                         LearningRate, FineTuneLearningRate, Seed, Device, Precision, Out })
+                         LearningRate, FineTuneLearningRate, Seed, Device, Precision, Objective, Out })
                 command.Options.Add(option);
             return command;
         }
@@ -85,6 +86,7 @@ public static class TrainCommand
             Seed = parse.GetValue(args.Seed) ?? defaults.Seed,
             Device = parse.GetValue(args.Device) is { } device ? ParseDevice(device) : defaults.Device,
             Precision = parse.GetValue(args.Precision) ?? defaults.Precision,
+            Objective = parse.GetValue(args.Objective) is { } objective ? TrainingObjective.Parse(objective).ToSpec() : defaults.Objective,
         };
         return options.Validate();
     }

@@ -13,14 +13,18 @@ internal static class CheckpointSettings
 {
     /// <summary>
     /// JSON of everything that shapes the result; the device and the snapshot/checkpoint cadence do not.
-    /// <paramref name="options"/> carry the resolved precision ("fp32" or "bf16", not "auto"). fp32 is left out, so
-    /// checkpoints written before the precision option existed still match fp32 runs.
+    /// <paramref name="options"/> carry the resolved precision ("fp32" or "bf16", not "auto"). fp32, the t-SimCNE
+    /// objective and unused ISImed settings are left out, so checkpoints written before those options existed still
+    /// match; the objective is recorded in its canonical spelling.
     /// </summary>
     public static string Describe(TrainingOptions options, ImageDataset data)
     {
         var normalized = options with { Device = "any", SnapshotEvery = 0, SnapshotSize = 1, CheckpointEvery = 1 };
         var settings = JsonNode.Parse(TrainingOptionsJson.Serialize(normalized))!.AsObject();
         if (ComputePrecision.Normalize(options.Precision) == ComputePrecision.Float32) settings.Remove(nameof(TrainingOptions.Precision));
+        if (!options.ParsedObjective.UsesIsimed) settings.Remove(nameof(TrainingOptions.Isimed));
+        if (options.ParsedObjective.ToSpec() == TrainingObjective.TSimCne) settings.Remove(nameof(TrainingOptions.Objective));
+        else settings[nameof(TrainingOptions.Objective)] = options.ParsedObjective.ToSpec();
         settings["Data"] = $"{data.Count} images, {data.Channels}×{data.Height}×{data.Width}, {data.ClassNames.Count} classes";
         return settings.ToJsonString();
     }
@@ -43,5 +47,8 @@ internal static class CheckpointSettings
     public static string SavedPrecision(string saved) =>
         JsonNode.Parse(saved)?.AsObject()[nameof(TrainingOptions.Precision)]?.GetValue<string>() ?? ComputePrecision.Float32;
 
-    private static string Show(JsonNode? node) => node?.ToJsonString() ?? "none";
+    /// <summary>Shown to a person, so "+" in "tsimcne+isimed" stays "+" rather than the default escape \u002B.</summary>
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Show(JsonNode? node) => node?.ToJsonString(Readable) ?? "none";
 }

@@ -59,11 +59,20 @@ public sealed class TSimCneModel : IDisposable
             var count = Math.Min(batchSize, images.Count - start);
             var bytes = images.Pixels.AsSpan(start * images.ImageSize, count * images.ImageSize).ToArray();
             var batch = ImageTensors.ToUnitRange(tensor(bytes, [count, Channels, Height, Width], ScalarType.Byte, device));
-            ImageTensors.Normalize(batch, Metadata.Mean, Metadata.Std);
-            var output = (features ? network.Features(batch) : network.forward(batch)).cpu().contiguous().data<float>().ToArray();
+            var output = EmbedUnitImages(batch, features).data<float>().ToArray();
             Buffer.BlockCopy(output, 0, result, start * width * sizeof(float), output.Length * sizeof(float));
         }
         return result;
+    }
+
+    /// <summary>
+    /// Outputs (or backbone features) of float32 images in [0, 1] (N×C×H×W, any device; normalised in place), as a
+    /// contiguous float32 CPU tensor. Call under <c>no_grad</c>.
+    /// </summary>
+    internal Tensor EmbedUnitImages(Tensor images, bool features)
+    {
+        var input = ImageTensors.Normalize(images.to(device), Metadata.Mean, Metadata.Std);
+        return (features ? network.Features(input) : network.forward(input)).to_type(ScalarType.Float32).cpu().contiguous();
     }
 
     /// <summary>Serialises weights and metadata into one self-contained blob.</summary>

@@ -88,7 +88,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         var checkpoint = checkpoints?.LoadLatest();
         var precision = ChoosePrecision(data, device, checkpoint);
         using var run = new RunState(options with { Precision = precision.Name }, data, device, precision);
-        progress?.Report(new TrainingMessage($"Training on {device.type} ({ComputeDevice.Describe()}); {data.Count} images, backbone {options.Backbone}, augmentation {options.Augmentation.ToSpec()}."));
+        progress?.Report(new TrainingMessage($"Training on {device.type} ({ComputeDevice.Describe()}); {data.Count} images, backbone {options.Backbone}, augmentation {options.Augmentation.ToSpec()}, stage-1 objective {options.ParsedObjective.ToSpec()}."));
         progress?.Report(new TrainingMessage($"Precision {precision.Name}: {precision.Reason}."));
 
         if (checkpoint is not null)
@@ -161,6 +161,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         private readonly Generator generator;
         private readonly Tensor images;
         private readonly BatchAugmenter augmenter;
+        private readonly StageOneLoss stageOneLoss;
         private readonly float[] mean, std, borderColor;
         private readonly int[] snapshotIndices;
         private TSimCneNetwork network;
@@ -180,6 +181,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             (mean, std) = ImageTensors.ChannelStatistics(data);
             borderColor = Augmentation.BorderColor.Compute(data);
             augmenter = new BatchAugmenter(options.Augmentation, borderColor.Select(c => c / 255f).ToArray(), generator);
+            stageOneLoss = new StageOneLoss(options.ParsedObjective, options.Isimed, options.PretrainLoss, generator);
             snapshotIndices = SeededSubset.Choose(data.Count, options.SnapshotSize, options.Seed);
 
             var spec = BackboneFactory.Spec(options.Backbone, Math.Min(data.Height, data.Width));
@@ -235,7 +237,6 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         {
             optimizer!.LearningRate = learningRate;
             network.train();
-            var metric = stage.Number == 1 ? options.PretrainLoss : ContrastiveMetric.Cauchy;
             using var order = randperm(data.Count, generator: generator);
             var batchSize = Math.Min(options.BatchSize, data.Count);
             // A last batch of one image has no negatives; the reference keeps small last batches, we drop only that case.
@@ -250,7 +251,9 @@ public sealed class TSimCneTrainer(TrainingOptions options)
                 var count = Math.Min(batchSize, data.Count - step * batchSize);
                 var indices = order.narrow(0, step * batchSize, count).to(device);
                 var batch = ImageTensors.Batch(images, indices);
-                var loss = ContrastiveStep.Run(network, optimizer, augmenter, batch, mean, std, metric);
+                var loss = ContrastiveStep.Step(optimizer, stage.Number == 1
+                    ? stageOneLoss.Compute(network, augmenter, batch, mean, std)
+                    : ContrastiveStep.Loss(network, augmenter, batch, mean, std, ContrastiveMetric.Cauchy));
                 lossSum.add_(loss.detach().to_type(ScalarType.Float64), one);
                 if (progress is not null && (step + 1) % reportEvery == 0)
                     progress.Report(new StepProgress(stage.Number, epoch, step + 1, steps, loss.item<float>()));

@@ -49,6 +49,18 @@ public sealed record TrainingOptions
     /// run it with epochs [n, 0, 0] and use the backbone features).
     /// </summary>
     public ContrastiveMetric PretrainLoss { get; init; } = ContrastiveMetric.Cauchy;
+    /// <summary>
+    /// The stage-1 objective: "tsimcne" (the contrastive loss), "isimed" (crops' latent distances pulled to their
+    /// physical distances) or "tsimcne+isimed[:weight]" (both, ISImed weighted, default 1); see <see cref="TrainingObjective"/>.
+    /// Stages 2 and 3 always train the 2-D map contrastively.
+    /// </summary>
+    public string Objective { get; init; } = TrainingObjective.TSimCne;
+    /// <summary>Settings of the ISImed term, used when <see cref="Objective"/> includes it.</summary>
+    public IsimedOptions Isimed { get; init; } = new();
+
+    /// <summary>The parsed <see cref="Objective"/>; throws when it is invalid (see <see cref="Problems"/>). Not stored: <see cref="Objective"/> is.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TrainingObjective ParsedObjective => TrainingObjective.Parse(Objective);
 
     /// <summary>The paper's setting: ResNet18, batch 1024, epochs [1000, 50, 450].</summary>
     public static TrainingOptions Paper => new()
@@ -102,6 +114,9 @@ public sealed record TrainingOptions
         if (HiddenDim < 2 || PretrainDim < 2) Add(nameof(HiddenDim), "layer widths must be ≥ 2");
         if (Augmentation.MaxRotationDegrees is < 0 or > 180) Add(nameof(Augmentation), "maximum rotation must be within 0..180 degrees");
         if (!double.IsFinite(Augmentation.MinCropScale) || Augmentation.MinCropScale is <= 0 or > 1) Add(nameof(Augmentation), "smallest crop scale must be in (0, 1]");
+        if (TrainingObjective.TryParse(Objective, out var objectiveProblem) is null) Add(nameof(Objective), objectiveProblem!);
+        if (Isimed is null) Add(nameof(Isimed), "ISImed settings must be given");
+        else problems.AddRange(Isimed.Problems());
         if (Compute.ComputePrecision.Normalize(Precision) is null)
             Add(nameof(Precision), $"precision '{Precision}' must be one of {string.Join(", ", Compute.ComputePrecision.Names)}");
         return problems;

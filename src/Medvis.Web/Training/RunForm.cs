@@ -31,6 +31,8 @@ public sealed class RunForm
     public string Device { get; set; } = "auto";
     /// <summary>fp32, bf16 or auto (see <see cref="TrainingOptions.Precision"/>).</summary>
     public string Precision { get; set; } = ComputePrecision.Float32;
+    /// <summary>The stage-1 objective spec (see <see cref="TrainingOptions.Objective"/>).</summary>
+    public string Objective { get; set; } = TrainingObjective.TSimCne;
     public int SnapshotEvery { get; set; } = 1;
     public int SnapshotSize { get; set; } = 1000;
     public AugmentationOptions Augmentation { get; private set; } = AugmentationOptions.Rotate;
@@ -40,6 +42,10 @@ public sealed class RunForm
 
     /// <summary>Devices a run can ask for.</summary>
     public static IReadOnlyList<string> Devices { get; } = ["auto", "cpu", "cuda"];
+
+    /// <summary>The objectives the select offers: the three named ones, and the form's own when it carries another weight (from a preset or a copied run).</summary>
+    public IReadOnlyList<string> Objectives =>
+        TrainingObjective.Names.Contains(Objective) ? TrainingObjective.Names : [.. TrainingObjective.Names, Objective];
 
     /// <summary>Precisions a run can ask for.</summary>
     public static IReadOnlyList<string> Precisions => ComputePrecision.Names;
@@ -80,6 +86,7 @@ public sealed class RunForm
         Seed = options.Seed;
         Device = options.Device;
         Precision = options.Precision;
+        Objective = options.Objective;
         SnapshotEvery = options.SnapshotEvery;
         SnapshotSize = options.SnapshotSize;
         MaxImages = maxImages;
@@ -97,6 +104,7 @@ public sealed class RunForm
         Seed = Seed,
         Device = Device,
         Precision = Precision,
+        Objective = Objective,
         SnapshotEvery = SnapshotEvery,
         SnapshotSize = SnapshotSize,
         CheckpointEvery = Math.Max(1, SnapshotEvery),

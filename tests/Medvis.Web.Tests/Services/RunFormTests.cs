@@ -27,6 +27,22 @@ public sealed class RunFormTests
     }
 
     [Fact]
+    public void TheObjectiveReachesTheOptionsAndAnotherWeightJoinsTheChoices()
+    {
+        var form = new RunForm();
+        Assert.Equal(TrainingObjective.Names, form.Objectives);
+        form.Objective = TrainingObjective.Isimed;
+        Assert.Equal("isimed", form.ToOptions().Objective);
+
+        form.Apply(new TrainingOptions { Objective = "tsimcne+isimed:0.5" }, maxImages: null);
+        Assert.Equal(["tsimcne", "isimed", "tsimcne+isimed", "tsimcne+isimed:0.5"], form.Objectives);
+        Assert.Equal("tsimcne+isimed:0.5", form.ToOptions().Objective);
+
+        form.Objective = "tsimcne+isimed:-1";
+        Assert.Contains(form.ToOptions().Problems(), p => p.Field == nameof(TrainingOptions.Objective));
+    }
+
+    [Fact]
     public void ChangingAToggleMakesTheSetCustomAndReachesTheOptions()
     {
         var form = new RunForm { AugmentationSet = "rotate" };
