@@ -27,7 +27,8 @@ public sealed class ComparePageTests : DatabasePageTestContext
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo($"compare?runs={string.Join(',', runs)}");
         var cut = Render<Compare>();
-        cut.WaitForState(() => cut.FindComponents<ClassScatter>().Count == runs.Length || cut.Markup.Contains("compare-message"));
+        // The comparison is computed off the renderer's thread.
+        cut.WaitForState(() => cut.FindComponents<ClassScatter>().Count == runs.Length || cut.Markup.Contains("compare-message"), TimeSpan.FromSeconds(30));
         return cut;
     }
 
@@ -104,7 +105,7 @@ public sealed class ComparePageTests : DatabasePageTestContext
         Assert.Contains("not selected (kept for context)", cut.Find("[data-testid=shared-legend]").TextContent);
 
         cut.Find("[data-testid=clear-selection]").Click();
-        Assert.All(cut.FindComponents<ClassScatter>(), s => Assert.Null(s.Instance.Selection));
+        cut.WaitForAssertion(() => Assert.All(cut.FindComponents<ClassScatter>(), s => Assert.Null(s.Instance.Selection)), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -116,8 +117,9 @@ public sealed class ComparePageTests : DatabasePageTestContext
 
         cut.FindAll("[data-testid=colour-by] button")[1].Click();
 
-        var scatters = cut.FindComponents<ClassScatter>();
         var comparison = (await Services.GetRequiredService<RunComparisons>().CompareAsync(Caller, [first, loose])).Comparison!;
+        cut.WaitForAssertion(() => Assert.NotNull(cut.FindComponents<ClassScatter>()[1].Instance.ColorValues), TimeSpan.FromSeconds(10));
+        var scatters = cut.FindComponents<ClassScatter>();
         Assert.Equal(comparison.Runs[1].Map.JaccardToFirst, scatters[1].Instance.ColorValues);
         // The reference map has no change against itself: it shows the mean over the other maps.
         Assert.Equal(comparison.Runs[1].Map.JaccardToFirst, scatters[0].Instance.ColorValues);

@@ -86,16 +86,25 @@ public partial class Compare
         _mapVersion++;
     }
 
-    private void OnSelected(int[] shared)
+    /// <summary>
+    /// A lasso or box in any map. Plotly reports an empty selection again when a map is redrawn with the new
+    /// highlight, so an empty report keeps the selection; the clear button ends it.
+    /// </summary>
+    private void OnLasso(int[] shared)
+    {
+        if (shared.Length > 0) Select(shared);
+    }
+
+    private void Select(int[] shared)
     {
         _selection = shared.ToHashSet();
         _selected = _selection.Count == 0 ? null : _comparison?.Describe(_selection, PreviewSize);
         _mapVersion++;
     }
 
-    private void SelectOne(int shared) => OnSelected([shared]);
+    private void SelectOne(int shared) => Select([shared]);
 
-    private void ClearSelection() => OnSelected([]);
+    private void ClearSelection() => Select([]);
 
     private async Task OnHoveredAsync(int fromRun, int shared)
     {
