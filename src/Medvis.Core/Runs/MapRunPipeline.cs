@@ -68,8 +68,14 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
         return new MapRunOutcome(metrics, card, result.Duration, result.FinalLoss);
     }
 
-    /// <summary>How metrics name a t-SimCNE map: the method and its augmentation, e.g. "t-SimCNE (rotate,-grayscale)".</summary>
-    public static string MethodLabel(TrainingOptions options) => $"t-SimCNE ({options.Augmentation.ToSpec()})";
+    /// <summary>
+    /// How metrics name a map: the method and its augmentation, e.g. "t-SimCNE (rotate,-grayscale)"; another stage-1
+    /// objective is named too, e.g. "t-SimCNE (natural; stage 1: isimed)".
+    /// </summary>
+    public static string MethodLabel(TrainingOptions options) =>
+        options.Objective == TrainingObjective.TSimCne
+            ? $"t-SimCNE ({options.Augmentation.ToSpec()})"
+            : $"t-SimCNE ({options.Augmentation.ToSpec()}; stage 1: {options.Objective})";
 
     private const string EvaluationSplitMethod = "scikit-learn train_test_split(stratify=labels, test_size, random_state=seed)";
 }

@@ -118,6 +118,15 @@ public sealed class MapRunPipelineTests : IDisposable
     }
 
     [Fact]
+    public void TheMethodLabelNamesTheAugmentationAndAnyOtherStageOneObjective()
+    {
+        var options = TrainingTestData.TinyOptions([1, 1, 1]);
+
+        Assert.Equal("t-SimCNE (natural)", MapRunPipeline.MethodLabel(options));
+        Assert.Equal("t-SimCNE (natural; stage 1: tsimcne+isimed:0.5)", MapRunPipeline.MethodLabel(options with { Objective = "tsimcne+isimed:0.5" }));
+    }
+
+    [Fact]
     public void TheFingerprintFollowsPixelsAndLabelsOnly()
     {
         var data = TrainingTestData.TwoClasses(10);
