@@ -19,6 +19,12 @@ public sealed class MedvisOptions
     /// <summary>How many runs train at the same time (1 = one run per device, the default).</summary>
     public int MaxConcurrentRuns { get; set; } = 1;
 
+    /// <summary>
+    /// How many times a run may start training in a process that then dies (a crash, an out-of-memory kill) before
+    /// the next start fails it instead of resuming it again.
+    /// </summary>
+    public int MaxRunAttempts { get; set; } = 3;
+
     /// <summary>Points a 10×10 grid cell needs before it shows an image (the paper uses 100).</summary>
     public int GridCellThreshold { get; set; } = 100;
 

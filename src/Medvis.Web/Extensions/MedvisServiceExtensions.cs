@@ -32,6 +32,7 @@ public static class MedvisServiceExtensions
             .BindConfiguration(MedvisOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Medvis:DatabasePath must name a file")
             .Validate(o => o.MaxConcurrentRuns is >= 1 and <= 64, "Medvis:MaxConcurrentRuns must be between 1 and 64")
+            .Validate(o => o.MaxRunAttempts is >= 1 and <= 100, "Medvis:MaxRunAttempts must be between 1 and 100")
             .Validate(o => o.GridCellThreshold >= 1, "Medvis:GridCellThreshold must be at least 1")
             .Validate(o => o.CpuQuick.EpochsPerStage is null or { Length: 3 }, "Medvis:CpuQuick:EpochsPerStage must list three stages")
             .Validate(o => o.SignInAttemptsPerMinute is >= 1 and <= 10_000, "Medvis:SignInAttemptsPerMinute must be between 1 and 10000")
@@ -63,7 +64,9 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton<TrainingNotifier>();
         builder.Services.AddSingleton<IDatasetLoader>(sp => sp.GetRequiredService<DatasetService>());
         builder.Services.AddSingleton<MapRunPipeline>();
+        builder.Services.AddSingleton<IRunSinkFactory, StoredRunSinkFactory>();
         builder.Services.AddSingleton<RunExecutor>();
+        builder.Services.AddSingleton<DatabaseMaintenance>();
         builder.Services.AddSingleton<RunPlanner>();
         builder.Services.AddSingleton<IMapTrainer, TSimCneMapTrainer>();
         builder.Services.AddHostedService<TrainingWorker>();
