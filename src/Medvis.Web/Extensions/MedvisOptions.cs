@@ -37,6 +37,15 @@ public sealed class MedvisOptions
     /// </summary>
     public string[] DataRoots { get; set; } = [];
 
+    /// <summary>
+    /// Where members' dataset uploads go, one new folder per upload; a relative path is taken from the repository root.
+    /// It counts as a data root. Empty: uploads are off.
+    /// </summary>
+    public string UploadFolder { get; set; } = "data/uploads";
+
+    /// <summary><see cref="UploadFolder"/> made absolute (set at start from the base folder); empty when uploads are off.</summary>
+    public string UploadFolderPath { get; set; } = "";
+
     /// <summary>Sign-in attempts (and set-up or share-link openings) allowed per client address and minute.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 10;
 

@@ -41,9 +41,11 @@ public static class MedvisServiceExtensions
             .ValidateOnStart();
 
         var baseFolder = repositoryRoot ?? builder.Environment.ContentRootPath;
+        builder.Services.PostConfigure<MedvisOptions>(o => o.UploadFolderPath =
+            string.IsNullOrWhiteSpace(o.UploadFolder) ? "" : Path.GetFullPath(Path.Combine(baseFolder, o.UploadFolder.Trim())));
         builder.Services.AddSingleton(sp =>
             new MedvisDatabase(Path.Combine(baseFolder, sp.GetRequiredService<IOptions<MedvisOptions>>().Value.DatabasePath)));
-        builder.Services.AddSingleton(sp => new DataRoots(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.DataRoots, baseFolder));
+        builder.Services.AddSingleton(sp => CreateDataRoots(sp.GetRequiredService<IOptions<MedvisOptions>>().Value, baseFolder));
         builder.Services.AddSingleton(TimeProvider.System);
 
         // InputLimits.Validate throws naming the bad setting, so a bad limit stops the app at start.
@@ -53,6 +55,7 @@ public static class MedvisServiceExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddCoreAdapters();
         builder.Services.AddSingleton<DatasetService>();
+        builder.Services.AddSingleton<DatasetUploads>();
         builder.Services.AddSingleton<ThumbnailRenderer>();
         builder.Services.AddSingleton<RunResults>();
         builder.Services.AddSingleton<RunQuality>();
@@ -172,6 +175,10 @@ public static class MedvisServiceExtensions
         app.Services.GetRequiredService<DatasetService>().EnsureDemoRegistered();
         return app;
     }
+
+    // The upload folder is a root of its own: the app decides what lands in it.
+    private static DataRoots CreateDataRoots(MedvisOptions options, string baseFolder) =>
+        new(options.UploadFolderPath.Length == 0 ? options.DataRoots : [.. options.DataRoots, options.UploadFolderPath], baseFolder);
 
     /// <summary>The folder holding Medvis.Web.sln above <paramref name="start"/>, or null (a published app).</summary>
     public static string? FindRepositoryRoot(string start)

@@ -134,7 +134,7 @@ public sealed class AccessTests : IAsyncLifetime
             ["cancel own run"] = UserRole.Member, ["delete own run"] = UserRole.Member,
             ["cancel another's run"] = UserRole.Admin, ["delete another's run"] = UserRole.Admin,
             ["tag"] = UserRole.Member, ["place images"] = UserRole.Member, ["share"] = UserRole.Member, ["invite user"] = UserRole.Admin,
-            ["compact database"] = UserRole.Admin,
+            ["compact database"] = UserRole.Admin, ["upload dataset"] = UserRole.Member,
         };
         foreach (var (action, minimum) in allowedFrom)
         foreach (var role in Enum.GetValues<UserRole>())
@@ -180,6 +180,7 @@ public sealed class AccessTests : IAsyncLifetime
             "place images" => () => services.GetRequiredService<OutOfSampleService>().Place(caller, _doneRun, [new UploadedFile("x.png", [1])]),
             "share" => () => services.GetRequiredService<ShareLinks>().Create(caller, ShareKind.Run, [_doneRun], null),
             "invite user" => () => services.GetRequiredService<AccountService>().Invite(caller, $"new-{role}", UserRole.Viewer),
+            "upload dataset" => () => services.GetRequiredService<DatasetUploads>().UploadAsync(caller, "x.npz", new MemoryStream([1])).GetAwaiter().GetResult(),
             "compact database" => () => services.GetRequiredService<DatabaseMaintenance>().Compact(caller),
             _ => throw new ArgumentException(action),
         };

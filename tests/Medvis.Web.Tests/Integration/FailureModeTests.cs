@@ -117,7 +117,8 @@ public sealed class FailureModeTests : IDisposable
 
         var result = maintenance.Compact(admin);
 
-        Assert.Equal(1, result.CheckpointsRemoved);
+        // The worker also removes checkpoints of ended runs when it starts, which may race this test: either removes it.
+        Assert.InRange(result.CheckpointsRemoved, 0, 1);
         Assert.True(result.BytesAfter < result.BytesBefore - (4 << 20), $"{result.BytesBefore} → {result.BytesAfter} bytes");
         Assert.Empty(database.RunsWithCheckpoints());
         Assert.Equal(RunStatus.Cancelled, database.Runs.Get(ended)!.Status);
