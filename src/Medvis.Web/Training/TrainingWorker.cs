@@ -13,13 +13,25 @@ public sealed class TrainingWorker(
     TrainingQueue queue, RunExecutor executor, RunCancellations cancellations, MedvisDatabase database,
     TrainingNotifier notifier, DatabaseMaintenance maintenance, IOptions<MedvisOptions> options, ILogger<TrainingWorker> logger) : BackgroundService
 {
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the start-up work (resuming, failing abandoned runs, removing stale checkpoints) is done.</summary>
+    public Task Ready => _ready.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        RequeueUnfinishedRuns();
-        // Checkpoints of ended runs are dead weight: a process that stopped between a run's outcome and its
-        // clean-up, or an older version that kept them, leaves them behind.
-        if (maintenance.RemoveCheckpointsOfEndedRuns() is var removed and > 0)
-            logger.LogInformation("Removed the checkpoints of {Count} ended run(s)", removed);
+        try
+        {
+            RequeueUnfinishedRuns();
+            // Checkpoints of ended runs are dead weight: a process that stopped between a run's outcome and its
+            // clean-up, or an older version that kept them, leaves them behind.
+            if (maintenance.RemoveCheckpointsOfEndedRuns() is var removed and > 0)
+                logger.LogInformation("Removed the checkpoints of {Count} ended run(s)", removed);
+        }
+        finally
+        {
+            _ready.TrySetResult();
+        }
         using var slots = new SemaphoreSlim(Math.Max(1, options.Value.MaxConcurrentRuns));
         var active = new List<Task>();
         try

@@ -24,7 +24,7 @@ namespace Medvis.Web.Tests.Load;
 /// in CPU time (one run's updates replayed to the viewers, against a run alone), which other people's jobs on the
 /// machine do not move; the side-by-side speeds are written to the test output. Bounded to three minutes.
 /// </summary>
-[Collection(TrainingCollection.Name)]
+[Collection(nameof(LoadCollection))]
 public sealed class ViewerLoadTests(ITestOutputHelper output) : IDisposable
 {
     private const int Viewers = 30;
@@ -209,3 +209,10 @@ public sealed class ViewerLoadTests(ITestOutputHelper output) : IDisposable
         }
     }
 }
+
+/// <summary>
+/// The load test measures this process's CPU time and GC heap, so it runs alone, after the tests that run in
+/// parallel (training tests included).
+/// </summary>
+[CollectionDefinition(nameof(LoadCollection), DisableParallelization = true)]
+public sealed class LoadCollection;
