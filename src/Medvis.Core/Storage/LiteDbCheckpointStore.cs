@@ -44,6 +44,17 @@ public sealed class LiteDbCheckpointStore(ILiteDatabase db, int runId) : ICheckp
         DeleteFilesExcept(keep: null);
     }
 
+    /// <summary>The runs with a checkpoint pointer or checkpoint files (orphans of a crash included).</summary>
+    internal static IReadOnlyList<int> RunIds(ILiteDatabase db)
+    {
+        var fromPointers = db.GetCollection<CheckpointPointer>(Collection).FindAll().Select(p => p.Id);
+        var fromFiles = db.FileStorage.Find("$._id LIKE 'checkpoint/%'")
+            .Select(f => f.Id.Split('/'))
+            .Where(parts => parts.Length == 3 && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out _))
+            .Select(parts => int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        return fromPointers.Concat(fromFiles).Distinct().Order().ToList();
+    }
+
     // Also sweeps files orphaned by a crash between upload and pointer switch.
     private void DeleteFilesExcept(string? keep)
     {

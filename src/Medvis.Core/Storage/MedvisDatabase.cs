@@ -61,6 +61,15 @@ public sealed class MedvisDatabase : IDisposable
     /// <summary>Drops a run's checkpoint (once the run is done, its model replaces it).</summary>
     public void ClearCheckpoints(int runId) => new LiteDbCheckpointStore(_db, runId).Clear();
 
+    /// <summary>The runs that have a stored checkpoint (or checkpoint files), in id order.</summary>
+    public IReadOnlyList<int> RunsWithCheckpoints() => LiteDbCheckpointStore.RunIds(_db);
+
+    /// <summary>
+    /// Rewrites the file without its free pages (LiteDB <c>Rebuild</c>) and returns the bytes saved. LiteDB closes and
+    /// reopens the engine meanwhile, so callers make sure nothing else uses the database for that moment.
+    /// </summary>
+    public long Compact() => _db.Rebuild();
+
     /// <summary>Removes a run with everything stored for it (its share links stop showing it: the run is gone).</summary>
     public void DeleteRun(int runId)
     {

@@ -55,6 +55,11 @@ public sealed class RunRecord
     public DateTime CreatedAtUtc { get; set; }
     public DateTime? StartedAtUtc { get; set; }
     public DateTime? FinishedAtUtc { get; set; }
+    /// <summary>
+    /// Times training started and the process ended before the run could record an outcome (a crash, a kill).
+    /// Counted when training starts and taken back when the run records one, or is stopped by a clean shutdown.
+    /// </summary>
+    public int Attempts { get; set; }
     /// <summary>Time spent training (summed over resumptions).</summary>
     public double TrainingSeconds { get; set; }
     public double? FinalLoss { get; set; }

@@ -14,6 +14,9 @@ public static class AccessRules
 
     public static bool CanRegisterDatasets(Caller caller) => caller.IsAtLeast(UserRole.Admin);
 
+    /// <summary>Upload a dataset (an npz or a zip of class folders) into the managed upload folder.</summary>
+    public static bool CanUploadDatasets(Caller caller) => caller.IsAtLeast(UserRole.Member);
+
     public static bool CanQueueRuns(Caller caller) => caller.IsAtLeast(UserRole.Member);
 
     /// <summary>Cancel or delete: admins any run, members their own.</summary>

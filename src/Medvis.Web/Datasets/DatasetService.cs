@@ -38,6 +38,22 @@ public sealed class DatasetService(
     public RegistrationResult Register(Caller caller, string spec, int imageSize = 28)
     {
         AccessDeniedException.ThrowUnless(AccessRules.CanRegisterDatasets(caller), caller, "register datasets");
+        return RegisterChecked(caller, spec, imageSize, "registered dataset");
+    }
+
+    /// <summary>Registers a dataset a member uploaded (<see cref="DatasetUploads"/>); the path must lie in the upload folder.</summary>
+    /// <exception cref="AccessDeniedException">The caller may not upload datasets.</exception>
+    internal RegistrationResult RegisterUpload(Caller caller, string path, int imageSize)
+    {
+        AccessDeniedException.ThrowUnless(AccessRules.CanUploadDatasets(caller), caller, "upload datasets");
+        if (options.Value.UploadFolderPath.Length == 0) return new(null, DataRoots.OutsideRootsMessage);
+        var uploads = DataRoots.Canonical(options.Value.UploadFolderPath);
+        if (!DataRoots.IsWithin(DataRoots.Canonical(path), uploads) || IsBuiltIn(path)) return new(null, DataRoots.OutsideRootsMessage);
+        return RegisterChecked(caller, path, imageSize, "uploaded dataset");
+    }
+
+    private RegistrationResult RegisterChecked(Caller caller, string spec, int imageSize, string auditAction)
+    {
         spec = spec.Trim();
         if (spec.Length == 0) return new(null, "Give a path to an .npz file or an image folder, or pick the demo.");
         if (imageSize is < 8 or > 512) return new(null, $"Image size {imageSize} must be between 8 and 512 pixels.");
@@ -63,7 +79,7 @@ public sealed class DatasetService(
                 RegisteredAtUtc = DateTime.UtcNow,
             });
             logger.LogInformation("Registered dataset {Spec} as {Id}", spec, record.Id);
-            database.Audit.Add(caller.Name, "registered dataset", $"{record.Id} \"{record.Name}\" from {spec}");
+            database.Audit.Add(caller.Name, auditAction, $"{record.Id} \"{record.Name}\" from {spec}");
             return new(record, null);
         }
         catch (Exception e) when (UserErrors.IsUserError(e))

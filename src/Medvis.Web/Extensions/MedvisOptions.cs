@@ -19,6 +19,12 @@ public sealed class MedvisOptions
     /// <summary>How many runs train at the same time (1 = one run per device, the default).</summary>
     public int MaxConcurrentRuns { get; set; } = 1;
 
+    /// <summary>
+    /// How many times a run may start training in a process that then dies (a crash, an out-of-memory kill) before
+    /// the next start fails it instead of resuming it again.
+    /// </summary>
+    public int MaxRunAttempts { get; set; } = 3;
+
     /// <summary>Points a 10×10 grid cell needs before it shows an image (the paper uses 100).</summary>
     public int GridCellThreshold { get; set; } = 100;
 
@@ -30,6 +36,15 @@ public sealed class MedvisOptions
     /// repository root. Empty: only the built-in demo can be registered.
     /// </summary>
     public string[] DataRoots { get; set; } = [];
+
+    /// <summary>
+    /// Where members' dataset uploads go, one new folder per upload; a relative path is taken from the repository root.
+    /// It counts as a data root. Empty: uploads are off.
+    /// </summary>
+    public string UploadFolder { get; set; } = "data/uploads";
+
+    /// <summary><see cref="UploadFolder"/> made absolute (set at start from the base folder); empty when uploads are off.</summary>
+    public string UploadFolderPath { get; set; } = "";
 
     /// <summary>Sign-in attempts (and set-up or share-link openings) allowed per client address and minute.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 10;

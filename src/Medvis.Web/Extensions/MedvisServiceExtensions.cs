@@ -32,6 +32,7 @@ public static class MedvisServiceExtensions
             .BindConfiguration(MedvisOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Medvis:DatabasePath must name a file")
             .Validate(o => o.MaxConcurrentRuns is >= 1 and <= 64, "Medvis:MaxConcurrentRuns must be between 1 and 64")
+            .Validate(o => o.MaxRunAttempts is >= 1 and <= 100, "Medvis:MaxRunAttempts must be between 1 and 100")
             .Validate(o => o.GridCellThreshold >= 1, "Medvis:GridCellThreshold must be at least 1")
             .Validate(o => o.CpuQuick.EpochsPerStage is null or { Length: 3 }, "Medvis:CpuQuick:EpochsPerStage must list three stages")
             .Validate(o => o.SignInAttemptsPerMinute is >= 1 and <= 10_000, "Medvis:SignInAttemptsPerMinute must be between 1 and 10000")
@@ -40,9 +41,11 @@ public static class MedvisServiceExtensions
             .ValidateOnStart();
 
         var baseFolder = repositoryRoot ?? builder.Environment.ContentRootPath;
+        builder.Services.PostConfigure<MedvisOptions>(o => o.UploadFolderPath =
+            string.IsNullOrWhiteSpace(o.UploadFolder) ? "" : Path.GetFullPath(Path.Combine(baseFolder, o.UploadFolder.Trim())));
         builder.Services.AddSingleton(sp =>
             new MedvisDatabase(Path.Combine(baseFolder, sp.GetRequiredService<IOptions<MedvisOptions>>().Value.DatabasePath)));
-        builder.Services.AddSingleton(sp => new DataRoots(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.DataRoots, baseFolder));
+        builder.Services.AddSingleton(sp => CreateDataRoots(sp.GetRequiredService<IOptions<MedvisOptions>>().Value, baseFolder));
         builder.Services.AddSingleton(TimeProvider.System);
 
         // InputLimits.Validate throws naming the bad setting, so a bad limit stops the app at start.
@@ -52,6 +55,7 @@ public static class MedvisServiceExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddCoreAdapters();
         builder.Services.AddSingleton<DatasetService>();
+        builder.Services.AddSingleton<DatasetUploads>();
         builder.Services.AddSingleton<ThumbnailRenderer>();
         builder.Services.AddSingleton<RunResults>();
         builder.Services.AddSingleton<RunQuality>();
@@ -64,7 +68,9 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton<TrainingNotifier>();
         builder.Services.AddSingleton<IDatasetLoader>(sp => sp.GetRequiredService<DatasetService>());
         builder.Services.AddSingleton<MapRunPipeline>();
+        builder.Services.AddSingleton<IRunSinkFactory, StoredRunSinkFactory>();
         builder.Services.AddSingleton<RunExecutor>();
+        builder.Services.AddSingleton<DatabaseMaintenance>();
         builder.Services.AddSingleton<RunPlanner>();
         builder.Services.AddSingleton<IMapTrainer, TSimCneMapTrainer>();
         builder.Services.AddHostedService<TrainingWorker>();
@@ -170,6 +176,10 @@ public static class MedvisServiceExtensions
         app.Services.GetRequiredService<DatasetService>().EnsureDemoRegistered();
         return app;
     }
+
+    // The upload folder is a root of its own: the app decides what lands in it.
+    private static DataRoots CreateDataRoots(MedvisOptions options, string baseFolder) =>
+        new(options.UploadFolderPath.Length == 0 ? options.DataRoots : [.. options.DataRoots, options.UploadFolderPath], baseFolder);
 
     /// <summary>The folder holding Medvis.Web.sln above <paramref name="start"/>, or null (a published app).</summary>
     public static string? FindRepositoryRoot(string start)

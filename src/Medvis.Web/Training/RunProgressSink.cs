@@ -29,7 +29,7 @@ public sealed class RunProgressSink(int runId, MedvisDatabase database, Training
     /// <summary>Stores a log line and shows it to viewers.</summary>
     public void AddMessage(string text)
     {
-        database.Runs.Update(runId, r =>
+        Store("run log", r =>
         {
             r.Messages.Add(text);
             if (r.Messages.Count > MaxMessages) r.Messages.RemoveRange(0, r.Messages.Count - MaxMessages);
@@ -46,7 +46,7 @@ public sealed class RunProgressSink(int runId, MedvisDatabase database, Training
             ElapsedSeconds = e.Elapsed.TotalSeconds, EtaSeconds = e.EstimatedRemaining?.TotalSeconds,
         };
         // After a resume the trainer repeats epochs past its checkpoint: the new points replace the old ones.
-        database.Runs.Update(runId, r =>
+        Store("epoch history", r =>
         {
             r.History.RemoveAll(p => p.GlobalEpoch >= point.GlobalEpoch);
             r.History.Add(point);
@@ -60,8 +60,15 @@ public sealed class RunProgressSink(int runId, MedvisDatabase database, Training
         {
             Stage = s.Stage, Epoch = s.Epoch, GlobalEpoch = s.GlobalEpoch, Indices = s.Indices, Labels = s.Labels, X = s.X, Y = s.Y,
         };
-        database.Runs.Update(runId, r => r.LatestSnapshot = snapshot);
+        Store("2-D snapshot", r => r.LatestSnapshot = snapshot);
         notifier.Publish(new RunSnapshotUpdate(runId, snapshot));
+    }
+
+    // A failed write ends the run as a storage failure rather than as whatever the trainer was doing.
+    private void Store(string what, Action<RunRecord> change)
+    {
+        try { database.Runs.Update(runId, change); }
+        catch (IOException e) when (e is not RunStorageException) { throw new RunStorageException(what, e); }
     }
 
     private void OnStep(StepProgress s)

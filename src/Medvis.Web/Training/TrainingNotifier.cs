@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Medvis.Core.Storage;
 using Medvis.Web.Hubs;
 using Microsoft.AspNetCore.SignalR;
@@ -8,40 +7,54 @@ namespace Medvis.Web.Training;
 
 /// <summary>
 /// Fans run updates out to subscribed components (Blazor circuits) and to SignalR groups (other clients).
-/// Updates are queued and delivered in order by one pump, so the training thread never waits on a browser.
+/// Each subscriber, and the hub, has its own bounded <see cref="SubscriberQueue"/> and its own pump, so the
+/// training thread never waits on a browser and one slow subscriber never delays the others.
 /// </summary>
 public sealed class TrainingNotifier : IDisposable
 {
+    /// <summary>Updates one subscriber may fall behind by before its oldest step updates are dropped.</summary>
+    public const int SubscriberCapacity = 256;
+
     private readonly MedvisDatabase _database;
     private readonly IHubContext<TrainingHub, ITrainingClient> _hub;
     private readonly ILogger<TrainingNotifier> _logger;
-    private readonly Channel<RunUpdate> _pending = Channel.CreateUnbounded<RunUpdate>(new() { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Guid, Subscription> _subscriptions = new();
     private readonly ConcurrentDictionary<int, RunStepUpdate> _lastSteps = new();
-    private readonly Task _pump;
+    private readonly Subscription _hubSubscription;
 
     public TrainingNotifier(MedvisDatabase database, IHubContext<TrainingHub, ITrainingClient> hub, ILogger<TrainingNotifier> logger)
     {
         _database = database;
         _hub = hub;
         _logger = logger;
-        _pump = Task.Run(PumpAsync);
+        // SignalR keeps a buffer per connection; this queue only keeps a stalled send from holding up the circuits.
+        _hubSubscription = Start(null, SendToHubAsync, _stopping.Token);
     }
 
     /// <summary>Calls <paramref name="handler"/> for every update of run <paramref name="runId"/> (all runs when null) until disposed.</summary>
     public IDisposable Subscribe(int? runId, Func<RunUpdate, Task> handler)
     {
         var key = Guid.NewGuid();
-        _subscriptions[key] = new Subscription(runId, handler);
-        return new Unsubscriber(() => _subscriptions.TryRemove(key, out _));
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        _subscriptions[key] = Start(runId, handler, stop.Token);
+        return new Unsubscriber(() =>
+        {
+            _subscriptions.TryRemove(key, out _);
+            stop.Cancel();
+            stop.Dispose();
+        });
     }
 
-    /// <summary>Queues an update for delivery; returns at once.</summary>
+    /// <summary>Queues an update for every interested subscriber; returns at once.</summary>
     public void Publish(RunUpdate update)
     {
         if (update is RunStepUpdate step) _lastSteps[step.RunId] = step;
         if (update is RunStatusUpdate { Status: not RunStatus.Running } done) _lastSteps.TryRemove(done.RunId, out _);
-        _pending.Writer.TryWrite(update);
+        foreach (var subscription in _subscriptions.Values)
+            if (subscription.RunId is null || subscription.RunId == update.RunId)
+                subscription.Queue.Add(update);
+        _hubSubscription.Queue.Add(update);
     }
 
     /// <summary>The run as stored so far (loss curve, latest snapshot, status), or null for an unknown run.</summary>
@@ -53,14 +66,25 @@ public sealed class TrainingNotifier : IDisposable
         return new RunHistory(run.Id, run.Status, run.Error, run.History, run.LatestSnapshot, lastStep, run.Messages);
     }
 
-    private async Task PumpAsync()
+    private Subscription Start(int? runId, Func<RunUpdate, Task> handler, CancellationToken stop)
     {
-        await foreach (var update in _pending.Reader.ReadAllAsync())
+        var queue = new SubscriberQueue(SubscriberCapacity);
+        _ = Task.Run(() => PumpAsync(queue, handler, stop), CancellationToken.None);
+        return new Subscription(runId, queue);
+    }
+
+    private async Task PumpAsync(SubscriberQueue queue, Func<RunUpdate, Task> handler, CancellationToken stop)
+    {
+        try
         {
-            foreach (var subscription in _subscriptions.Values)
-                if (subscription.RunId is null || subscription.RunId == update.RunId)
-                    await DeliverAsync(() => subscription.Handler(update));
-            await DeliverAsync(() => SendToHubAsync(update));
+            while (true)
+            {
+                var update = await queue.TakeAsync(stop);
+                await DeliverAsync(() => handler(update));
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
         }
     }
 
@@ -88,11 +112,11 @@ public sealed class TrainingNotifier : IDisposable
 
     public void Dispose()
     {
-        _pending.Writer.TryComplete();
-        _pump.Wait(TimeSpan.FromSeconds(2));
+        _stopping.Cancel();
+        _stopping.Dispose();
     }
 
-    private sealed record Subscription(int? RunId, Func<RunUpdate, Task> Handler);
+    private sealed record Subscription(int? RunId, SubscriberQueue Queue);
 
     private sealed class Unsubscriber(Action unsubscribe) : IDisposable
     {

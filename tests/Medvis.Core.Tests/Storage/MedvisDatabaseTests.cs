@@ -201,4 +201,26 @@ public sealed class MedvisDatabaseTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void RunsWithCheckpointsListsPointersAndOrphanFilesAndCompactingShrinksTheFileKeepingTheData()
+    {
+        using var db = Open();
+        var kept = db.Runs.Add(new RunRecord { Name = "kept", DatasetSpec = "demo" });
+        var state = new byte[8 << 20];
+        new Random(1).NextBytes(state);
+        db.CheckpointsFor(kept.Id).Save(new TrainingCheckpoint(3, state[..1000], DateTime.UtcNow));
+        db.CheckpointsFor(41).Save(new TrainingCheckpoint(1, state, DateTime.UtcNow));
+        Assert.Equal([kept.Id, 41], db.RunsWithCheckpoints());
+
+        db.ClearCheckpoints(41);
+        Assert.Equal([kept.Id], db.RunsWithCheckpoints());
+        var before = new FileInfo(db.FilePath).Length;
+        db.Compact();
+        var after = new FileInfo(db.FilePath).Length;
+
+        Assert.True(after < before - (4 << 20), $"{before} bytes before, {after} after compacting");
+        Assert.Equal("kept", db.Runs.Get(kept.Id)!.Name);
+        Assert.Equal(state[..1000], db.CheckpointsFor(kept.Id).LoadLatest()!.State);
+    }
 }

@@ -63,6 +63,8 @@ public sealed class DatasetsPageTests : DatabasePageTestContext
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("img.medvis-thumb")), Patience);
         Assert.Empty(cut.FindAll("[data-testid=register-dataset]"));
         Assert.Empty(cut.FindAll("[data-testid=dataset-path]"));
+        // Members may upload a dataset into the managed folder; viewers see no upload control.
+        Assert.Equal(role >= UserRole.Member, cut.FindAll("[data-testid=dataset-upload]").Count == 1);
     }
 
     [Fact]

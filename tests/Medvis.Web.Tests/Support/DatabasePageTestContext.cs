@@ -8,6 +8,7 @@ using Medvis.Web.Datasets;
 using Medvis.Web.Results;
 using Medvis.Web.Training;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor;
 
 namespace Medvis.Web.Tests.Support;
@@ -66,6 +67,8 @@ public abstract class DatabasePageTestContext : MudTestContext
         Services.AddOptions<MedvisOptions>();
         Services.AddCoreAdapters();
         Services.AddSingleton<DatasetService>();
+        Services.TryAddSingleton(InputLimits.Default);
+        Services.AddSingleton<DatasetUploads>();
     }
 
     /// <summary>Queueing, cancelling and deleting runs, without a worker: queued runs stay queued.</summary>

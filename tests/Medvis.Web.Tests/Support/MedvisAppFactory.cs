@@ -13,7 +13,7 @@ namespace Medvis.Web.Tests.Support;
 /// <summary>
 /// The real app in memory, on its own database file; settings override appsettings.json and <c>services</c> may
 /// replace registrations (it runs after the app's own). Datasets may be registered from ../shared/data and the
-/// system temp folder. <see cref="CreateClientAs"/> signs a client in as a user of a role (<see cref="TestAuthHandler"/>).
+/// system temp folder; uploads go to "uploads" beside the database. <see cref="CreateClientAs"/> signs a client in as a user of a role (<see cref="TestAuthHandler"/>).
 /// </summary>
 public sealed class MedvisAppFactory(
     string databasePath, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
@@ -31,6 +31,7 @@ public sealed class MedvisAppFactory(
                 ["Medvis:SeedDemoDataset"] = "false",
                 ["Medvis:DataRoots:0"] = Path.GetTempPath(),
                 ["Medvis:DataRoots:1"] = SharedData.Folder ?? Path.GetTempPath(),
+                ["Medvis:UploadFolder"] = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "uploads"),
                 ["Logging:LogLevel:Default"] = "Warning",
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;

@@ -1,0 +1,65 @@
+using Medvis.Core.Storage;
+using Medvis.Web.Auth;
+
+namespace Medvis.Web.Training;
+
+/// <summary>What compacting the database did.</summary>
+/// <param name="BytesBefore">The file's size before.</param>
+/// <param name="BytesAfter">The file's size after.</param>
+/// <param name="CheckpointsRemoved">Checkpoints of ended runs removed first.</param>
+public sealed record CompactionResult(long BytesBefore, long BytesAfter, int CheckpointsRemoved);
+
+/// <summary>
+/// Admin housekeeping of the database file: drops checkpoints of ended runs and compacts the file (LiteDB
+/// <c>Rebuild</c>). Refused while a run is queued or training, as the rebuild closes and reopens the engine.
+/// </summary>
+public sealed class DatabaseMaintenance(MedvisDatabase database, ILogger<DatabaseMaintenance> logger)
+{
+    private readonly Lock _compacting = new();
+
+    /// <summary>The database's size on disk now: the data file and LiteDB's write-ahead log beside it ("name-log.db").</summary>
+    public long FileBytes => SizeOf(database.FilePath) + SizeOf(LogFileOf(database.FilePath));
+
+    private static string LogFileOf(string path) =>
+        Path.Combine(Path.GetDirectoryName(path)!, $"{Path.GetFileNameWithoutExtension(path)}-log{Path.GetExtension(path)}");
+
+    private static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+
+    /// <summary>Why compaction cannot run now, or null when it can.</summary>
+    public string? WhyNotNow() =>
+        database.Runs.WithStatus(RunStatus.Queued, RunStatus.Running).Count is var busy and > 0
+            ? $"{busy} run(s) are queued or training; compact once they have ended"
+            : null;
+
+    /// <summary>Compacts the database file for an admin.</summary>
+    /// <exception cref="AccessDeniedException">The caller is not an admin.</exception>
+    /// <exception cref="InvalidOperationException">A run is queued or training.</exception>
+    public CompactionResult Compact(Caller caller)
+    {
+        AccessDeniedException.ThrowUnless(AccessRules.CanAdminister(caller), caller, "compact the database");
+        lock (_compacting)
+        {
+            if (WhyNotNow() is { } reason) throw new InvalidOperationException(reason);
+            var before = FileBytes;
+            var removed = RemoveCheckpointsOfEndedRuns();
+            database.Compact();
+            var after = FileBytes;
+            database.Audit.Add(caller.Name, "compacted the database", $"{before:N0} → {after:N0} bytes, {removed} checkpoint(s) removed");
+            logger.LogInformation("Database compacted from {Before} to {After} bytes", before, after);
+            return new CompactionResult(before, after, removed);
+        }
+    }
+
+    /// <summary>Removes the checkpoints of runs that are neither queued nor training (or are gone); returns how many.</summary>
+    public int RemoveCheckpointsOfEndedRuns()
+    {
+        var removed = 0;
+        foreach (var runId in database.RunsWithCheckpoints())
+        {
+            if (database.Runs.Get(runId) is { Status: RunStatus.Queued or RunStatus.Running }) continue;
+            database.ClearCheckpoints(runId);
+            removed++;
+        }
+        return removed;
+    }
+}

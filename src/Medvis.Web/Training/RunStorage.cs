@@ -1,0 +1,51 @@
+using Medvis.Core.Runs;
+using Medvis.Core.Storage;
+using Medvis.Core.Training;
+
+namespace Medvis.Web.Training;
+
+/// <summary>Where a run's checkpoints and artifacts go; a seam so tests can make storage fail.</summary>
+public interface IRunSinkFactory
+{
+    /// <summary>The sink of run <paramref name="runId"/>.</summary>
+    IMapRunSink For(int runId);
+}
+
+/// <summary>The database, as the web app stores runs.</summary>
+public sealed class StoredRunSinkFactory(MedvisDatabase database) : IRunSinkFactory
+{
+    /// <inheritdoc />
+    public IMapRunSink For(int runId) => new StoredRunSink(database, runId);
+}
+
+/// <summary>A write to storage failed (a full disk, a lost mount): the run cannot go on and says why.</summary>
+public sealed class RunStorageException(string what, IOException cause)
+    : IOException($"storage write failed while saving the {what} (is the disk full?): {cause.Message.ReplaceLineEndings(" ").Trim()}", cause);
+
+/// <summary>
+/// Wraps a sink so that an I/O error while writing a checkpoint or the results reads as a storage failure
+/// naming what was being saved, not as a problem of the dataset (loaders throw IOException too).
+/// </summary>
+public sealed class StorageFailureSink(IMapRunSink inner) : IMapRunSink
+{
+    /// <inheritdoc />
+    public ICheckpointStore Checkpoints { get; } = new Store(inner.Checkpoints);
+
+    /// <inheritdoc />
+    public void Save(MapRunArtifacts artifacts)
+    {
+        try { inner.Save(artifacts); }
+        catch (IOException e) when (e is not RunStorageException) { throw new RunStorageException("map, metrics and model", e); }
+    }
+
+    private sealed class Store(ICheckpointStore inner) : ICheckpointStore
+    {
+        public void Save(TrainingCheckpoint checkpoint)
+        {
+            try { inner.Save(checkpoint); }
+            catch (IOException e) when (e is not RunStorageException) { throw new RunStorageException("checkpoint", e); }
+        }
+
+        public TrainingCheckpoint? LoadLatest() => inner.LoadLatest();
+    }
+}
