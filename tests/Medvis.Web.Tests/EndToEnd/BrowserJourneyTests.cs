@@ -13,10 +13,11 @@ using Microsoft.Playwright;
 namespace Medvis.Web.Tests.EndToEnd;
 
 /// <summary>
-/// A user's path through the app in Debian's headless Chromium: sign in through the one-time set-up link the
-/// server prints, queue a "CPU quick" run on the synthetic demo,
+/// A user's path through the app in Debian's headless Chromium: the admin signs in through the one-time set-up link
+/// the server prints and invites a member, who sets a password and queues a "CPU quick" run on the synthetic demo,
 /// watch the live counter and loss chart (training holds after epoch 2 until they are checked), wait for the map,
-/// then look at the grid, the metrics and the stored loss curve; last, a share-link visitor sees the map and no
+/// then look at the grid, the metrics and the stored loss curve; then an invited viewer, and last a share-link
+/// visitor, see the map and no
 /// button that changes anything, and a forced request is refused. Screenshots land in
 /// TestResults/screenshots.
 /// </summary>
@@ -61,9 +62,17 @@ public sealed class BrowserJourneyTests : IDisposable
         page.SetDefaultTimeout(InteractiveTimeoutMs);
         Assertions.SetDefaultExpectTimeout(30_000);
 
+        var adminPage = page;
         try
         {
-            await JourneyAsync(page, app, demo!);
+            await SetUpAsync(adminPage, app);
+            await using var memberContext = await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+            var member = await memberContext.NewPageAsync();
+            member.SetDefaultTimeout(InteractiveTimeoutMs);
+            await InviteMemberAsync(adminPage, member);
+            page = member; // a failure screenshot shows the member's page from here on
+            await JourneyAsync(member, app, demo!);
+            await ViewerVisitAsync(browser, app);
             await ShareLinkVisitAsync(browser, app);
         }
         catch
@@ -77,14 +86,41 @@ public sealed class BrowserJourneyTests : IDisposable
         }
     }
 
-    private async Task JourneyAsync(IPage page, KestrelApp app, DatasetRecord demo)
+    /// <summary>The one-time link the console shows on a first start (scripts/run-web.sh): one click signs in as admin.</summary>
+    private static async Task SetUpAsync(IPage admin, KestrelApp app)
     {
-        // The one-time link the console shows on a first start (scripts/run-web.sh): one click signs in as admin.
         var setupToken = app.Services.GetRequiredService<AdminSetup>().Token;
         Assert.True(setupToken is not null, "no set-up link on a first start");
-        await page.GotoAsync($"account/setup?token={setupToken}");
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
+        await admin.GotoAsync($"account/setup?token={setupToken}");
+        await Assertions.Expect(admin.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
+    }
 
+    /// <summary>The admin invites "alice" (a member by default) under Users; she opens the link in her own browser and sets a password.</summary>
+    private async Task InviteMemberAsync(IPage admin, IPage member)
+    {
+        await admin.GotoAsync("admin/users");
+        await Assertions.Expect(admin.GetByTestId("circuit-interactive")).ToBeAttachedAsync(new() { Timeout = InteractiveTimeoutMs });
+        await admin.Locator("input[data-testid=invite-name], [data-testid=invite-name] input").First.FillAsync("alice");
+        await admin.GetByTestId("invite-user").ClickAsync();
+        var link = await admin.GetByTestId("invite-link").InnerTextAsync();
+        await admin.ScreenshotAsync(new() { Path = Shot("0-invite"), FullPage = true });
+
+        await SetPasswordAsync(member, link);
+        await Assertions.Expect(member.GetByTestId("signed-in-as")).ToContainTextAsync("alice (Member)");
+    }
+
+    private static async Task SetPasswordAsync(IPage page, string link)
+    {
+        await page.GotoAsync(link);
+        await page.GetByTestId("new-password").FillAsync("a long enough password");
+        await page.GetByTestId("confirm-password").FillAsync("a long enough password");
+        await page.GetByTestId("set-password-submit").ClickAsync();
+        // An invitation's link signs its user in and goes to the home page.
+        await page.WaitForURLAsync(url => !url.Contains("set-password", StringComparison.Ordinal));
+    }
+
+    private async Task JourneyAsync(IPage page, KestrelApp app, DatasetRecord demo)
+    {
         await page.GotoAsync("datasets");
         await Assertions.Expect(page.GetByTestId("dataset-details")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("img.medvis-thumb").First).ToBeVisibleAsync();
@@ -141,6 +177,37 @@ public sealed class BrowserJourneyTests : IDisposable
         Assert.Equal(RunStatus.Done, stored.Status);
     }
 
+    /// <summary>A viewer (invited by the admin) reads the finished run but sees no button that changes anything, and a forced upload is refused.</summary>
+    private async Task ViewerVisitAsync(IBrowser browser, KestrelApp app)
+    {
+        var database = app.Services.GetRequiredService<MedvisDatabase>();
+        var run = database.Runs.All().First(r => r.Status == RunStatus.Done);
+        var admin = Caller.For(database.Users.FindByName(AdminSetup.DefaultAdminName)!);
+        var (_, token) = app.Services.GetRequiredService<AccountService>().Invite(admin, "victor", UserRole.Viewer);
+
+        await using var context = await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var viewer = await context.NewPageAsync();
+        viewer.SetDefaultTimeout(InteractiveTimeoutMs);
+        await SetPasswordAsync(viewer, $"account/set-password?token={Uri.EscapeDataString(token)}");
+        await Assertions.Expect(viewer.GetByTestId("signed-in-as")).ToContainTextAsync("victor (Viewer)");
+
+        await viewer.GotoAsync($"runs/{run.Id}");
+        await Assertions.Expect(viewer.GetByTestId("circuit-interactive")).ToBeAttachedAsync(new() { Timeout = InteractiveTimeoutMs });
+        await Assertions.Expect(viewer.Locator($"#run-map-{run.Id} .legend .traces").First).ToBeVisibleAsync();
+        foreach (var control in new[] { "cancel-run", "tab-oos", "tab-share", "tag-selection" })
+            Assert.True(await viewer.GetByTestId(control).CountAsync() == 0, $"a viewer sees {control}");
+        await viewer.ScreenshotAsync(new() { Path = Shot("7-viewer"), FullPage = true });
+
+        await viewer.GotoAsync("datasets");
+        await Assertions.Expect(viewer.GetByTestId("dataset-details")).ToBeVisibleAsync();
+        foreach (var control in new[] { "register-dataset", "dataset-upload" })
+            Assert.True(await viewer.GetByTestId(control).CountAsync() == 0, $"a viewer sees {control}");
+
+        // Forced: the viewer's cookie cannot upload a dataset.
+        var upload = await viewer.APIRequest.PostAsync("api/datasets/upload?name=x.npz", new() { DataByte = [1, 2, 3], MaxRedirects = 0 });
+        Assert.Equal(403, upload.Status);
+    }
+
     /// <summary>A visitor without an account opens a share link of the finished run: map yes, changing anything no.</summary>
     private async Task ShareLinkVisitAsync(IBrowser browser, KestrelApp app)
     {
@@ -159,7 +226,7 @@ public sealed class BrowserJourneyTests : IDisposable
         Assert.Equal(0, await visitor.GetByTestId("tab-oos").CountAsync());
         Assert.Equal(0, await visitor.GetByTestId("tab-share").CountAsync());
         Assert.Equal(0, await visitor.GetByTestId("tag-selection").CountAsync());
-        await visitor.ScreenshotAsync(new() { Path = Shot("7-shared"), FullPage = true });
+        await visitor.ScreenshotAsync(new() { Path = Shot("8-shared"), FullPage = true });
 
         // Forced: the visitor's cookie opens neither the run list nor dataset images.
         var runs = await visitor.APIRequest.GetAsync("runs", new() { MaxRedirects = 0 });
