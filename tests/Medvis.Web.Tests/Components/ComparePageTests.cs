@@ -141,7 +141,7 @@ public sealed class ComparePageTests : DatabasePageTestContext
         Assert.Equal($"api/runs/{first}/images/42.png?scale=2", top.QuerySelector("img")!.GetAttribute("src"));
         top.Click();
 
-        Assert.All(cut.FindComponents<ClassScatter>(), s => Assert.Equal([42], s.Instance.Selection!));
+        cut.WaitForAssertion(() => Assert.All(cut.FindComponents<ClassScatter>(), s => Assert.Equal([42], s.Instance.Selection!)), Patience);
     }
 
     [Fact]
