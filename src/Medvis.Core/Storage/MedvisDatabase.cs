@@ -8,9 +8,11 @@ namespace Medvis.Core.Storage;
 /// Opened once per process in direct mode: a single <see cref="LiteDatabase"/> is thread-safe within the
 /// process (shared mode exists for several processes and reopens the file per call, which we do not need).
 /// </summary>
-public sealed class MedvisDatabase : IDisposable
+public sealed class MedvisDatabase : IMedvisStore
 {
     private readonly LiteDatabase _db;
+    private readonly RunArtifactStore _artifacts;
+    private readonly AnnotationRepository _annotations;
 
     /// <summary>Opens (or creates) the database file, creating its folder as needed.</summary>
     /// <exception cref="InvalidOperationException">The file is not a LiteDB database or cannot be opened.</exception>
@@ -34,8 +36,8 @@ public sealed class MedvisDatabase : IDisposable
         }
         Datasets = new DatasetRepository(_db);
         Runs = new RunRepository(_db);
-        Artifacts = new RunArtifactStore(_db);
-        Annotations = new AnnotationRepository(_db);
+        _artifacts = new RunArtifactStore(_db);
+        _annotations = new AnnotationRepository(_db);
         Users = new UserRepository(_db);
         Audit = new AuditLog(_db);
         ShareLinks = new ShareLinkRepository(_db);
@@ -43,29 +45,35 @@ public sealed class MedvisDatabase : IDisposable
 
     /// <summary>Absolute path of the database file.</summary>
     public string FilePath { get; }
-    public DatasetRepository Datasets { get; }
-    public RunRepository Runs { get; }
-    public RunArtifactStore Artifacts { get; }
-    public AnnotationRepository Annotations { get; }
-    /// <summary>Who may sign in, and as what.</summary>
-    public UserRepository Users { get; }
-    /// <summary>Who changed what, and when.</summary>
-    public AuditLog Audit { get; }
-    /// <summary>Read-only links to runs and comparisons.</summary>
-    public ShareLinkRepository ShareLinks { get; }
+    /// <inheritdoc />
+    public string Location => FilePath;
+    /// <inheritdoc />
+    public IDatasetRepository Datasets { get; }
+    /// <inheritdoc />
+    public IRunRepository Runs { get; }
+    /// <inheritdoc />
+    public IRunArtifactStore Artifacts => _artifacts;
+    /// <inheritdoc />
+    public IAnnotationRepository Annotations => _annotations;
+    /// <inheritdoc />
+    public IUserRepository Users { get; }
+    /// <inheritdoc />
+    public IAuditLog Audit { get; }
+    /// <inheritdoc />
+    public IShareLinkRepository ShareLinks { get; }
 
-    /// <summary>The checkpoint store of one run (what the trainer resumes from).</summary>
+    /// <inheritdoc />
     public ICheckpointStore CheckpointsFor(int runId) => new LiteDbCheckpointStore(_db, runId);
 
-    /// <summary>Drops a run's checkpoint (once the run is done, its model replaces it).</summary>
+    /// <inheritdoc />
     public void ClearCheckpoints(int runId) => new LiteDbCheckpointStore(_db, runId).Clear();
 
-    /// <summary>Removes a run with everything stored for it (its share links stop showing it: the run is gone).</summary>
+    /// <inheritdoc />
     public void DeleteRun(int runId)
     {
-        Artifacts.DeleteAll(runId);
+        _artifacts.DeleteAll(runId);
         new LiteDbCheckpointStore(_db, runId).Clear();
-        Annotations.DeleteForRun(runId);
+        _annotations.DeleteForRun(runId);
         Runs.Delete(runId);
     }
 

@@ -31,6 +31,9 @@ public static class MedvisServiceExtensions
         builder.Services.AddOptions<MedvisOptions>()
             .BindConfiguration(MedvisOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Medvis:DatabasePath must name a file")
+            .Validate(o => o.Store is StoreKinds.LiteDb or StoreKinds.Postgres, "Medvis:Store must be litedb or postgres")
+            .Validate<IConfiguration>((o, configuration) => o.Store != StoreKinds.Postgres || !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Medvis")),
+                "Medvis:Store is postgres: ConnectionStrings:Medvis must name the database")
             .Validate(o => o.MaxConcurrentRuns is >= 1 and <= 64, "Medvis:MaxConcurrentRuns must be between 1 and 64")
             .Validate(o => o.GridCellThreshold >= 1, "Medvis:GridCellThreshold must be at least 1")
             .Validate(o => o.CpuQuick.EpochsPerStage is null or { Length: 3 }, "Medvis:CpuQuick:EpochsPerStage must list three stages")
@@ -40,8 +43,7 @@ public static class MedvisServiceExtensions
             .ValidateOnStart();
 
         var baseFolder = repositoryRoot ?? builder.Environment.ContentRootPath;
-        builder.Services.AddSingleton(sp =>
-            new MedvisDatabase(Path.Combine(baseFolder, sp.GetRequiredService<IOptions<MedvisOptions>>().Value.DatabasePath)));
+        builder.Services.AddSingleton(sp => OpenStore(sp.GetRequiredService<IOptions<MedvisOptions>>().Value, sp.GetRequiredService<IConfiguration>(), baseFolder));
         builder.Services.AddSingleton(sp => new DataRoots(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.DataRoots, baseFolder));
         builder.Services.AddSingleton(TimeProvider.System);
 
@@ -115,9 +117,8 @@ public static class MedvisServiceExtensions
         services.AddCascadingAuthenticationState();
 
         services.AddDataProtection();
-        services.AddOptions<KeyManagementOptions>().Configure<MedvisDatabase, ILoggerFactory>((o, database, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(Path.GetDirectoryName(database.FilePath)!, "keys")), logs));
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<MedvisOptions>, IHostEnvironment, ILoggerFactory>((o, medvis, environment, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(KeyFolder(medvis.Value, environment)), logs));
 
         services.AddRateLimiter(o =>
         {
@@ -168,6 +169,21 @@ public static class MedvisServiceExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(MedvisClaims.ReaderPolicy);
         app.Services.GetRequiredService<DatasetService>().EnsureDemoRegistered();
         return app;
+    }
+
+    /// <summary>The store <see cref="MedvisOptions.Store"/> names; LiteDB paths are taken from <paramref name="baseFolder"/>.</summary>
+    public static IMedvisStore OpenStore(MedvisOptions options, IConfiguration configuration, string baseFolder) => options.Store switch
+    {
+        StoreKinds.Postgres => new Core.Storage.Postgres.PostgresStore(configuration.GetConnectionString("Medvis")!),
+        _ => new MedvisDatabase(Path.Combine(baseFolder, options.DatabasePath)),
+    };
+
+    // The Data Protection keys sit beside the LiteDB file in either store: they sign this web app's cookies and
+    // links, and workers never need them.
+    private static string KeyFolder(MedvisOptions options, IHostEnvironment environment)
+    {
+        var baseFolder = FindRepositoryRoot(environment.ContentRootPath) ?? environment.ContentRootPath;
+        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(Path.Combine(baseFolder, options.DatabasePath)))!, "keys");
     }
 
     /// <summary>The folder holding Medvis.Web.sln above <paramref name="start"/>, or null (a published app).</summary>

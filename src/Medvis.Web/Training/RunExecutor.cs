@@ -9,7 +9,7 @@ namespace Medvis.Web.Training;
 /// done with map, metrics, card and model; cancelled; failed with the error; or queued again when the app shuts
 /// down mid-run (it resumes from its checkpoint on the next start).
 /// </summary>
-public sealed class RunExecutor(MedvisDatabase database, MapRunPipeline pipeline, TrainingNotifier notifier, ILogger<RunExecutor> logger)
+public sealed class RunExecutor(IMedvisStore database, MapRunPipeline pipeline, TrainingNotifier notifier, ILogger<RunExecutor> logger)
 {
     /// <summary>Trains run <paramref name="runId"/> if it is still queued.</summary>
     /// <param name="runId">The run.</param>

@@ -18,7 +18,7 @@ public sealed record PlanResult(IReadOnlyList<RunRecord> Runs, IReadOnlyList<Val
 }
 
 /// <summary>Checks run requests, stores them as queued runs and hands them to the worker; cancels runs.</summary>
-public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, RunCancellations cancellations, TrainingNotifier notifier)
+public sealed class RunPlanner(IMedvisStore database, TrainingQueue queue, RunCancellations cancellations, TrainingNotifier notifier)
 {
     /// <summary>The field a problem with the dataset choice is shown beside.</summary>
     public const string DatasetField = "Dataset";

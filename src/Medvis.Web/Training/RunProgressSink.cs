@@ -8,7 +8,7 @@ namespace Medvis.Web.Training;
 /// snapshot, messages) and forwards everything to the notifier. Synchronous on purpose: <see cref="Progress{T}"/>
 /// would post to the thread pool and could reorder events.
 /// </summary>
-public sealed class RunProgressSink(int runId, MedvisDatabase database, TrainingNotifier notifier) : IProgress<TrainingEvent>
+public sealed class RunProgressSink(int runId, IMedvisStore database, TrainingNotifier notifier) : IProgress<TrainingEvent>
 {
     private static readonly TimeSpan StepInterval = TimeSpan.FromMilliseconds(250);
     private const int MaxMessages = 200;

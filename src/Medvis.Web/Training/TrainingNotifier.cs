@@ -12,7 +12,7 @@ namespace Medvis.Web.Training;
 /// </summary>
 public sealed class TrainingNotifier : IDisposable
 {
-    private readonly MedvisDatabase _database;
+    private readonly IMedvisStore _database;
     private readonly IHubContext<TrainingHub, ITrainingClient> _hub;
     private readonly ILogger<TrainingNotifier> _logger;
     private readonly Channel<RunUpdate> _pending = Channel.CreateUnbounded<RunUpdate>(new() { SingleReader = true });
@@ -20,7 +20,7 @@ public sealed class TrainingNotifier : IDisposable
     private readonly ConcurrentDictionary<int, RunStepUpdate> _lastSteps = new();
     private readonly Task _pump;
 
-    public TrainingNotifier(MedvisDatabase database, IHubContext<TrainingHub, ITrainingClient> hub, ILogger<TrainingNotifier> logger)
+    public TrainingNotifier(IMedvisStore database, IHubContext<TrainingHub, ITrainingClient> hub, ILogger<TrainingNotifier> logger)
     {
         _database = database;
         _hub = hub;

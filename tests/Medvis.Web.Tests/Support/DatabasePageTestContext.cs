@@ -57,7 +57,7 @@ public abstract class DatabasePageTestContext : MudTestContext
     protected TempDirectory Folder { get; } = new();
 
     /// <summary>The page's database.</summary>
-    protected MedvisDatabase Database { get; }
+    protected IMedvisStore Database { get; }
 
     /// <summary>The dataset catalog, decoders and metrics the dataset pages use.</summary>
     protected void AddDatasetServices()
