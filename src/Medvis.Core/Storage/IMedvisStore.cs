@@ -69,6 +69,8 @@ public interface IRunRepository
     RunRecord? Update(int id, Action<RunRecord> change);
     /// <summary>Removes the run record alone; false when there is none.</summary>
     bool Delete(int id);
+    /// <summary>Whether a user asked run <paramref name="id"/> to stop (cheap enough to poll every second).</summary>
+    bool IsCancelRequested(int id);
 }
 
 /// <summary>The large outputs of a run: the map, the metrics and card JSON, and the trained model.</summary>

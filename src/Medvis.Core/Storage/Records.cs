@@ -20,6 +20,8 @@ public sealed class DatasetRecord
     /// <summary>Split name ("Train", "Val", "Test") → images per class.</summary>
     public Dictionary<string, int[]> CountsPerSplit { get; set; } = [];
     public DateTime RegisteredAtUtc { get; set; }
+    /// <summary>Split name → content hash of that split (<see cref="DatasetFingerprint"/>), filled as splits are first queued on workers.</summary>
+    public Dictionary<string, string> ContentHashes { get; set; } = [];
 
     /// <summary>Images of a split (summed over classes); 0 when the source lacks it.</summary>
     public int CountOf(DatasetSplit split) => split == DatasetSplit.All
@@ -64,6 +66,17 @@ public sealed class RunRecord
     public SnapshotPoint? LatestSnapshot { get; set; }
     /// <summary>Free-form log lines from the trainer (resumed, device chosen, …).</summary>
     public List<string> Messages { get; set; } = [];
+    /// <summary>
+    /// The content hash of the run's split as registered (<see cref="Data.DatasetFingerprint"/>); a worker refuses
+    /// data that hash differently. Null: not pinned (the in-process worker reads the data the app registered).
+    /// </summary>
+    public string? DatasetContentHash { get; set; }
+    /// <summary>Set when a user cancels while a worker on another machine trains it; the worker polls it.</summary>
+    public bool CancelRequested { get; set; }
+    /// <summary>How many times a worker started the run (a worker that died counts as a lost attempt).</summary>
+    public int Attempts { get; set; }
+    /// <summary>The worker that last started the run (host name and process id).</summary>
+    public string? Worker { get; set; }
 }
 
 /// <summary>What the trainer reported at the end of one epoch.</summary>

@@ -41,6 +41,9 @@ public sealed class RunRepository(ILiteDatabase db) : IRunRepository
         }
     }
 
+    /// <inheritdoc />
+    public bool IsCancelRequested(int id) => Items.FindById(id)?.CancelRequested ?? false;
+
     public bool Delete(int id)
     {
         lock (_writeLock) return Items.Delete(id);

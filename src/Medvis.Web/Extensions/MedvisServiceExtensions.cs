@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Medvis.Core.Lab;
 using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Medvis.Web.Apis;
@@ -65,7 +66,8 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton<TrainingNotifier>();
         builder.Services.AddSingleton<IDatasetLoader>(sp => sp.GetRequiredService<DatasetService>());
         builder.Services.AddSingleton<MapRunPipeline>();
-        builder.Services.AddSingleton<RunExecutor>();
+        builder.Services.AddSingleton<IRunEvents, NotifierRunEvents>();
+        builder.Services.AddSingleton<StoredRunExecutor>();
         builder.Services.AddSingleton<RunPlanner>();
         builder.Services.AddSingleton<IMapTrainer, TSimCneMapTrainer>();
         builder.Services.AddHostedService<TrainingWorker>();

@@ -1,3 +1,4 @@
+using Medvis.Core.Lab;
 using Medvis.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace Medvis.Web.Training;
 /// On start it queues again the runs a previous process left queued or running, so they resume.
 /// </summary>
 public sealed class TrainingWorker(
-    TrainingQueue queue, RunExecutor executor, RunCancellations cancellations, IMedvisStore database,
+    TrainingQueue queue, StoredRunExecutor executor, RunCancellations cancellations, IMedvisStore database,
     TrainingNotifier notifier, IOptions<MedvisOptions> options, ILogger<TrainingWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

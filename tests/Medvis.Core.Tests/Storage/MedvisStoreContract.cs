@@ -64,6 +64,21 @@ public abstract class MedvisStoreContract : IDisposable
     }
 
     [SkippableFact]
+    public void ACancelRequestIsSeenThroughTheCheapFlagQuery()
+    {
+        using var db = Open();
+        var worker = db;
+        var run = db.Runs.Add(new RunRecord { Status = RunStatus.Running, DatasetContentHash = "abc" });
+        Assert.False(worker.Runs.IsCancelRequested(run.Id));
+
+        db.Runs.Update(run.Id, r => r.CancelRequested = true);
+
+        Assert.True(worker.Runs.IsCancelRequested(run.Id));
+        Assert.False(worker.Runs.IsCancelRequested(run.Id + 1));
+        Assert.Equal("abc", worker.Runs.Get(run.Id)!.DatasetContentHash);
+    }
+
+    [SkippableFact]
     public void ConcurrentUpdatesAreNotLost()
     {
         using var db = Open();

@@ -29,12 +29,6 @@ public static class PostgresMigrations
         CREATE TABLE audit (id serial PRIMARY KEY, doc jsonb NOT NULL);
         CREATE TABLE share_links (id serial PRIMARY KEY, run_ids integer[] NOT NULL, doc jsonb NOT NULL);
         """,
-        // 2: what a worker on another machine needs: a cancel flag it polls, and lost attempts it counts.
-        """
-        ALTER TABLE runs ADD COLUMN cancel_requested boolean NOT NULL DEFAULT false;
-        ALTER TABLE runs ADD COLUMN attempts integer NOT NULL DEFAULT 0;
-        ALTER TABLE runs ADD COLUMN worker text;
-        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>
