@@ -23,6 +23,7 @@ public static class CliApp
         root.Subcommands.Add(QcCommand.Create());
         root.Subcommands.Add(BaselineCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
         return root;
     }
 

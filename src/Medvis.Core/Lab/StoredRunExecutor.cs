@@ -29,7 +29,8 @@ public enum RunExecution
 /// <param name="TakeOverLostRuns">Start runs marked running (lost by a dead worker).</param>
 /// <param name="MaxAttempts">Starts allowed before a lost run is failed.</param>
 /// <param name="WorkerName">Recorded on the run, e.g. "gpu-box-1/4711".</param>
-public sealed record RunStartRule(bool TakeOverLostRuns, int MaxAttempts, string WorkerName)
+/// <param name="AutoDevice">The device runs asking for "auto" train on here (null: decide per run).</param>
+public sealed record RunStartRule(bool TakeOverLostRuns, int MaxAttempts, string WorkerName, string? AutoDevice = null)
 {
     /// <summary>The web app's in-process worker: queued runs only.</summary>
     public static RunStartRule InProcess { get; } = new(false, int.MaxValue, "web");
@@ -63,9 +64,10 @@ public sealed class StoredRunExecutor(IMedvisStore database, MapRunPipeline pipe
         var clock = Stopwatch.StartNew();
         try
         {
-            var request = new MapRunRequest(
-                new DatasetSelection(run.DatasetSpec, run.Split, run.ImageSize, run.MaxImages),
-                TrainingOptionsJson.Deserialize(run.OptionsJson));
+            var options = TrainingOptionsJson.Deserialize(run.OptionsJson);
+            if (rule.AutoDevice is { } device && string.Equals(options.Device, "auto", StringComparison.OrdinalIgnoreCase))
+                options = options with { Device = device };
+            var request = new MapRunRequest(new DatasetSelection(run.DatasetSpec, run.Split, run.ImageSize, run.MaxImages), options);
             var outcome = pipeline.Run(request, new StoredRunSink(database, runId), progress, cancellation, run.DatasetContentHash);
             database.ClearCheckpoints(runId);
             Finish(runId, RunStatus.Done, null, clock, outcome.FinalLoss);

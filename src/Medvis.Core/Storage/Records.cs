@@ -20,8 +20,6 @@ public sealed class DatasetRecord
     /// <summary>Split name ("Train", "Val", "Test") → images per class.</summary>
     public Dictionary<string, int[]> CountsPerSplit { get; set; } = [];
     public DateTime RegisteredAtUtc { get; set; }
-    /// <summary>Split name → content hash of that split (<see cref="DatasetFingerprint"/>), filled as splits are first queued on workers.</summary>
-    public Dictionary<string, string> ContentHashes { get; set; } = [];
 
     /// <summary>Images of a split (summed over classes); 0 when the source lacks it.</summary>
     public int CountOf(DatasetSplit split) => split == DatasetSplit.All
@@ -67,8 +65,8 @@ public sealed class RunRecord
     /// <summary>Free-form log lines from the trainer (resumed, device chosen, …).</summary>
     public List<string> Messages { get; set; } = [];
     /// <summary>
-    /// The content hash of the run's split as registered (<see cref="Data.DatasetFingerprint"/>); a worker refuses
-    /// data that hash differently. Null: not pinned (the in-process worker reads the data the app registered).
+    /// The content hash of the run's split as the web app saw it when queuing (<see cref="Data.DatasetFingerprint"/>);
+    /// a worker refuses data that hash differently. Null: not pinned (the in-process worker reads the app's own data).
     /// </summary>
     public string? DatasetContentHash { get; set; }
     /// <summary>Set when a user cancels while a worker on another machine trains it; the worker polls it.</summary>

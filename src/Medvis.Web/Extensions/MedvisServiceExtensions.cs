@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Hangfire;
 using Medvis.Core.Lab;
 using Medvis.Core.Runs;
 using Medvis.Core.Storage;
@@ -61,16 +62,13 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton(sp => new RunPresetCatalog(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.CpuQuick.ToOverrides()));
         builder.Services.AddSingleton<OutOfSampleService>();
 
-        builder.Services.AddSingleton<TrainingQueue>();
-        builder.Services.AddSingleton<RunCancellations>();
         builder.Services.AddSingleton<TrainingNotifier>();
         builder.Services.AddSingleton<IDatasetLoader>(sp => sp.GetRequiredService<DatasetService>());
-        builder.Services.AddSingleton<MapRunPipeline>();
-        builder.Services.AddSingleton<IRunEvents, NotifierRunEvents>();
-        builder.Services.AddSingleton<StoredRunExecutor>();
         builder.Services.AddSingleton<RunPlanner>();
-        builder.Services.AddSingleton<IMapTrainer, TSimCneMapTrainer>();
-        builder.Services.AddHostedService<TrainingWorker>();
+        if (builder.Configuration[$"{MedvisOptions.Section}:{nameof(MedvisOptions.Store)}"] == StoreKinds.Postgres)
+            builder.Services.AddLabQueue(builder.Configuration);
+        else
+            builder.Services.AddInProcessTraining();
 
         builder.Services.AddMedvisAuth();
 
@@ -80,6 +78,33 @@ public static class MedvisServiceExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(o => o.MaximumReceiveMessageSize = 16 * 1024 * 1024);
         return builder;
+    }
+
+    /// <summary>The embedded default: runs train in this process, one queue, cancels through tokens.</summary>
+    public static IServiceCollection AddInProcessTraining(this IServiceCollection services)
+    {
+        services.AddSingleton<TrainingQueue>();
+        services.AddSingleton<RunCancellations>();
+        services.AddSingleton<IRunDispatcher, InProcessRunDispatcher>();
+        services.AddSingleton<MapRunPipeline>();
+        services.AddSingleton<IMapTrainer, TSimCneMapTrainer>();
+        services.AddSingleton<IRunEvents, NotifierRunEvents>();
+        services.AddSingleton<StoredRunExecutor>();
+        services.AddHostedService<TrainingWorker>();
+        return services;
+    }
+
+    /// <summary>
+    /// Lab mode: runs go to the Hangfire queue in PostgreSQL for <c>medvis worker</c> processes (this app trains
+    /// nothing), and the workers' progress comes back through LISTEN.
+    /// </summary>
+    public static IServiceCollection AddLabQueue(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("Medvis") ?? "";
+        services.AddHangfire(c => c.UseMedvisLabStorage(connectionString, new LabQueueSettings()));
+        services.AddSingleton<IRunDispatcher, LabRunDispatcher>();
+        services.AddHostedService<RunEventRelay>();
+        return services;
     }
 
     /// <summary>
@@ -166,6 +191,9 @@ public static class MedvisServiceExtensions
         app.MapAccountEndpoints();
         app.MapMedvisApi();
         app.MapHub<TrainingHub>("/hubs/training");
+        // The queue's dashboard (jobs, workers, retries) for admins alone, in lab mode.
+        if (app.Services.GetRequiredService<IOptions<MedvisOptions>>().Value.Store == StoreKinds.Postgres)
+            app.MapHangfireDashboardWithAuthorizationPolicy(MedvisClaims.AdminPolicy, "/hangfire", new DashboardOptions { AppPath = "/", DisplayStorageConnectionString = false });
         // Run pages and comparisons also open for share-link visitors (their circuits included); every other page
         // asks for a signed-in user with its own [Authorize] attribute.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(MedvisClaims.ReaderPolicy);

@@ -74,6 +74,7 @@ public abstract class DatabasePageTestContext : MudTestContext
         Services.AddSignalR();
         Services.AddSingleton<TrainingQueue>();
         Services.AddSingleton<RunCancellations>();
+        Services.AddSingleton<IRunDispatcher, InProcessRunDispatcher>();
         Services.AddSingleton<TrainingNotifier>();
         Services.AddSingleton<RunPlanner>();
     }
