@@ -65,10 +65,13 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton<TrainingNotifier>();
         builder.Services.AddSingleton<IDatasetLoader>(sp => sp.GetRequiredService<DatasetService>());
         builder.Services.AddSingleton<RunPlanner>();
-        if (builder.Configuration[$"{MedvisOptions.Section}:{nameof(MedvisOptions.Store)}"] == StoreKinds.Postgres)
-            builder.Services.AddLabQueue(builder.Configuration);
-        else
-            builder.Services.AddInProcessTraining();
+        builder.Services.AddInProcessTraining();
+        builder.Services.AddLabQueue();
+        // Which of the two trains is decided from the validated options when the app starts (not here, before
+        // configuration is complete): the other one's services stay idle.
+        builder.Services.AddSingleton<IRunDispatcher>(sp => sp.GetRequiredService<IOptions<MedvisOptions>>().Value.Store == StoreKinds.Postgres
+            ? sp.GetRequiredService<LabRunDispatcher>()
+            : sp.GetRequiredService<InProcessRunDispatcher>());
 
         builder.Services.AddMedvisAuth();
 
@@ -80,12 +83,12 @@ public static class MedvisServiceExtensions
         return builder;
     }
 
-    /// <summary>The embedded default: runs train in this process, one queue, cancels through tokens.</summary>
+    /// <summary>The embedded default: runs train in this process, one queue, cancels through tokens (idle in lab mode).</summary>
     public static IServiceCollection AddInProcessTraining(this IServiceCollection services)
     {
         services.AddSingleton<TrainingQueue>();
         services.AddSingleton<RunCancellations>();
-        services.AddSingleton<IRunDispatcher, InProcessRunDispatcher>();
+        services.AddSingleton<InProcessRunDispatcher>();
         services.AddSingleton<MapRunPipeline>();
         services.AddSingleton<IMapTrainer, TSimCneMapTrainer>();
         services.AddSingleton<IRunEvents, NotifierRunEvents>();
@@ -96,13 +99,13 @@ public static class MedvisServiceExtensions
 
     /// <summary>
     /// Lab mode: runs go to the Hangfire queue in PostgreSQL for <c>medvis worker</c> processes (this app trains
-    /// nothing), and the workers' progress comes back through LISTEN.
+    /// nothing), and the workers' progress comes back through LISTEN (idle in the embedded default).
     /// </summary>
-    public static IServiceCollection AddLabQueue(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddLabQueue(this IServiceCollection services)
     {
-        var connectionString = configuration.GetConnectionString("Medvis") ?? "";
-        services.AddHangfire(c => c.UseMedvisLabStorage(connectionString, new LabQueueSettings()));
-        services.AddSingleton<IRunDispatcher, LabRunDispatcher>();
+        // Resolved only in lab mode, so the embedded default never touches Hangfire's storage.
+        services.AddHangfire((sp, c) => c.UseMedvisLabStorage(sp.GetRequiredService<IConfiguration>().GetConnectionString("Medvis")!, new LabQueueSettings()));
+        services.AddSingleton<LabRunDispatcher>();
         services.AddHostedService<RunEventRelay>();
         return services;
     }

@@ -1,5 +1,6 @@
 using Medvis.Core.Lab;
 using Medvis.Core.Storage;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Medvis.Web.Training;
@@ -8,13 +9,16 @@ namespace Medvis.Web.Training;
 /// Lab mode: LISTENs for the workers' run events and publishes them on the <see cref="TrainingNotifier"/>, so the
 /// live view, ETA and snapshots look the same whichever machine trains. Reconnects after a lost connection.
 /// </summary>
-public sealed class RunEventRelay(IConfiguration configuration, IMedvisStore database, TrainingNotifier notifier, ILogger<RunEventRelay> logger)
+public sealed class RunEventRelay(
+    IConfiguration configuration, IOptions<MedvisOptions> options, IMedvisStore database, TrainingNotifier notifier, ILogger<RunEventRelay> logger)
     : BackgroundService
 {
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The embedded default trains in this process and publishes directly.
+        if (options.Value.Store != StoreKinds.Postgres) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

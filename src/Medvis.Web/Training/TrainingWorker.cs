@@ -15,6 +15,8 @@ public sealed class TrainingWorker(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // In lab mode `medvis worker` processes train; this app only queues.
+        if (options.Value.Store != StoreKinds.LiteDb) return;
         RequeueUnfinishedRuns();
         using var slots = new SemaphoreSlim(Math.Max(1, options.Value.MaxConcurrentRuns));
         var active = new List<Task>();
