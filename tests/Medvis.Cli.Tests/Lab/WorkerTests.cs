@@ -41,6 +41,33 @@ public sealed class WorkerTests
     }
 
     [SkippableFact]
+    public void SigtermDrainsTheRunBackToItsQueueWhereTheNextWorkerResumesIt()
+    {
+        using var lab = new LabCluster(heartbeatTimeout: TimeSpan.FromSeconds(60));
+        var first = lab.StartWorker();
+        var run = lab.Queue(LabCluster.QuickOptions([4, 2, 2]));
+        lab.WaitForCheckpoint(run.Id, 1, Generous);
+
+        var clock = Stopwatch.StartNew();
+        using (var term = Process.Start("kill", ["-TERM", first.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) term.WaitForExit();
+        Assert.True(first.WaitForExit(30_000), "the worker did not exit within 30 s of SIGTERM");
+        var drainSeconds = clock.Elapsed.TotalSeconds;
+        var drained = lab.Store.Runs.Get(run.Id)!;
+        Assert.Equal(RunStatus.Queued, drained.Status);
+        Assert.Equal(0, drained.Attempts);
+
+        // Handed back, not lost: the next worker starts it at once, well before the 60 s heartbeat timeout.
+        lab.StartWorker();
+        lab.WaitFor(run.Id, r => r.Status == RunStatus.Running, TimeSpan.FromSeconds(45), "running again");
+        var finished = lab.WaitFor(run.Id, r => r.Status is RunStatus.Done or RunStatus.Failed, Generous, "ended");
+
+        Assert.True(finished.Status == RunStatus.Done, finished.Error);
+        Assert.Equal(1, finished.Attempts);
+        Assert.Contains(finished.Messages, m => m.Contains("Resumed", StringComparison.OrdinalIgnoreCase));
+        Console.WriteLine($"SIGTERM to exit: {drainSeconds:F1} s (exit code {first.ExitCode})");
+    }
+
+    [SkippableFact]
     public void ACancelSetInTheStoreStopsTheRunOnItsWorkerWithinSeconds()
     {
         using var lab = new LabCluster(heartbeatTimeout: TimeSpan.FromSeconds(30));
