@@ -23,6 +23,10 @@ public static class WorkerCommand
     /// <summary>The environment variable read when <c>--connection</c> is not given (keeps passwords out of <c>ps</c>).</summary>
     public const string ConnectionVariable = "ConnectionStrings__Medvis";
 
+    // The command line ends the process this long after SIGTERM (CliApp's ProcessTerminationTimeout, 30 s): the
+    // drain must fit inside it with room for the host to stop.
+    private const int MaxDrainSeconds = 25;
+
     private sealed class Arguments
     {
         public readonly Option<string?> Connection = new("--connection") { Description = $"PostgreSQL connection string of the lab database (default: ${ConnectionVariable})" };
@@ -31,7 +35,7 @@ public static class WorkerCommand
         public readonly Option<string> Device = new("--device") { Description = "auto | cpu | cuda: where runs that ask for auto train", DefaultValueFactory = _ => "auto" };
         public readonly Option<int> HeartbeatTimeout = new("--heartbeat-timeout") { Description = "Seconds without a heartbeat before a dead worker's job goes to another (same on every worker)", DefaultValueFactory = _ => 120 };
         public readonly Option<int> MaxAttempts = new("--max-attempts") { Description = "Starts of a run (lost workers included) before it is failed", DefaultValueFactory = _ => 3 };
-        public readonly Option<int> DrainSeconds = new("--drain-seconds") { Description = "On SIGTERM, how long running jobs get to stop and hand back", DefaultValueFactory = _ => 60 };
+        public readonly Option<int> DrainSeconds = new("--drain-seconds") { Description = $"On SIGTERM, how long running jobs get to stop and hand back (at most {MaxDrainSeconds})", DefaultValueFactory = _ => 20 };
 
         public Command Into(Command command)
         {
@@ -46,7 +50,7 @@ public static class WorkerCommand
     {
         var args = new Arguments();
         var command = args.Into(new Command("worker", "Train runs queued by a lab's web app (PostgreSQL + Hangfire) until stopped."));
-        command.SetAction((parse, _) => CommandErrors.GuardAsync(parse, () => RunAsync(parse, args)));
+        command.SetAction((parse, stop) => CommandErrors.GuardAsync(parse, () => RunAsync(parse, args, stop)));
         return command;
     }
 
@@ -70,20 +74,21 @@ public static class WorkerCommand
         var queue = new LabQueueSettings { HeartbeatTimeout = TimeSpan.FromSeconds(parse.GetValue(args.HeartbeatTimeout)) };
         if (queue.Problem() is { } problem) throw new ArgumentException($"--heartbeat-timeout: {problem}.");
         var drain = TimeSpan.FromSeconds(parse.GetValue(args.DrainSeconds));
-        if (drain < TimeSpan.FromSeconds(1)) throw new ArgumentException("--drain-seconds must be at least 1.");
+        if (drain < TimeSpan.FromSeconds(1) || drain > TimeSpan.FromSeconds(MaxDrainSeconds))
+            throw new ArgumentException($"--drain-seconds must be between 1 and {MaxDrainSeconds}.");
         return new WorkerPlan(connection, queues, slots, device, queue, maxAttempts, drain);
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, Arguments args)
+    private static async Task<int> RunAsync(ParseResult parse, Arguments args, CancellationToken stop)
     {
         var plan = Plan(parse, args);
         using var host = BuildHost(plan);
         var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Medvis.Worker");
         log.LogInformation("Worker {Name} serves {Queues} with {Slots} slot(s) on {Device}; store {Store}",
             WorkerName(), string.Join(",", plan.Queues), plan.Slots, plan.Device, host.Services.GetRequiredService<IMedvisStore>().Location);
-        // The host stops on SIGTERM and Ctrl+C: Hangfire cancels the running jobs' tokens, the executor stops at the
-        // next step and leaves the run queued, and the job goes back to its queue.
-        await host.RunAsync();
+        // SIGTERM and Ctrl+C reach the command line's token first: stopping the host makes Hangfire cancel the running
+        // jobs' tokens, the executor stops at the next step and leaves the run queued, and the job goes back to its queue.
+        await host.RunAsync(stop);
         return 0;
     }
 
@@ -92,7 +97,7 @@ public static class WorkerCommand
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = plan.Drain + TimeSpan.FromSeconds(5));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = plan.Drain + TimeSpan.FromSeconds(3));
         var store = new PostgresStore(plan.ConnectionString);
         builder.Services.AddSingleton<IMedvisStore>(store);
         builder.Services.AddSingleton(InputLimits.FromEnvironment(Environment.GetEnvironmentVariable));

@@ -29,7 +29,7 @@ public static class LabQueueStorage
         InvisibilityTimeout = settings.HeartbeatTimeout,
         UseSlidingInvisibilityTimeout = true,
         QueuePollInterval = settings.QueuePollInterval,
-        EnableLongPolling = true,
+        EnableLongPolling = false,
     };
 }
 
