@@ -24,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(BaselineCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());
+        root.Subcommands.Add(QueueCommand.Create());
         return root;
     }
 
