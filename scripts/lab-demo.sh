@@ -42,14 +42,13 @@ for _ in $(seq 1 120); do
 done
 curl -s -o /dev/null "http://127.0.0.1:$web_port/account/login" || { tail -20 "$work/web.log"; fail "the web app did not start"; }
 
-start_worker() {
-  "$medvis" worker --queues cpu --device cpu --heartbeat-timeout 15 >"$work/worker-$1.log" 2>&1 &
-  local pid=$!
-  pids+=("$pid")
-  echo "$pid"
-}
-worker_a=$(start_worker a)
-worker_b=$(start_worker b)
+# Started here, not in a $(…) subshell, so their PIDs reach the cleanup.
+"$medvis" worker --queues cpu --device cpu --heartbeat-timeout 15 >"$work/worker-a.log" 2>&1 &
+worker_a=$!
+pids+=("$worker_a")
+"$medvis" worker --queues cpu --device cpu --heartbeat-timeout 15 >"$work/worker-b.log" 2>&1 &
+worker_b=$!
+pids+=("$worker_b")
 echo "lab demo: workers $worker_a and $worker_b"
 
 for seed in 1 2 3; do

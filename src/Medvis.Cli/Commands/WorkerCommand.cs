@@ -35,11 +35,12 @@ public static class WorkerCommand
         public readonly Option<string> Device = new("--device") { Description = "auto | cpu | cuda: where runs that ask for auto train", DefaultValueFactory = _ => "auto" };
         public readonly Option<int> HeartbeatTimeout = new("--heartbeat-timeout") { Description = "Seconds without a heartbeat before a dead worker's job goes to another (same on every worker)", DefaultValueFactory = _ => 120 };
         public readonly Option<int> MaxAttempts = new("--max-attempts") { Description = "Starts of a run (lost workers included) before it is failed", DefaultValueFactory = _ => 3 };
+        public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads torch may use in this worker (default: all cores; give cores ÷ workers when several share a machine)" };
         public readonly Option<int> DrainSeconds = new("--drain-seconds") { Description = $"On SIGTERM, how long running jobs get to stop and hand back (at most {MaxDrainSeconds})", DefaultValueFactory = _ => 20 };
 
         public Command Into(Command command)
         {
-            foreach (var option in new Option[] { Connection, Queues, Slots, Device, HeartbeatTimeout, MaxAttempts, DrainSeconds })
+            foreach (var option in new Option[] { Connection, Queues, Slots, Device, HeartbeatTimeout, MaxAttempts, Threads, DrainSeconds })
                 command.Options.Add(option);
             return command;
         }
@@ -56,7 +57,7 @@ public static class WorkerCommand
 
     /// <summary>Everything the worker was asked for, checked.</summary>
     internal sealed record WorkerPlan(string ConnectionString, string[] Queues, int Slots, string Device, LabQueueSettings Queue,
-        int MaxAttempts, TimeSpan Drain);
+        int MaxAttempts, int? Threads, TimeSpan Drain);
 
     private static WorkerPlan Plan(ParseResult parse, Arguments args)
     {
@@ -76,12 +77,16 @@ public static class WorkerCommand
         var drain = TimeSpan.FromSeconds(parse.GetValue(args.DrainSeconds));
         if (drain < TimeSpan.FromSeconds(1) || drain > TimeSpan.FromSeconds(MaxDrainSeconds))
             throw new ArgumentException($"--drain-seconds must be between 1 and {MaxDrainSeconds}.");
-        return new WorkerPlan(connection, queues, slots, device, queue, maxAttempts, drain);
+        var threads = parse.GetValue(args.Threads);
+        if (threads is < 1 or > 1024) throw new ArgumentException("--threads must be between 1 and 1024.");
+        return new WorkerPlan(connection, queues, slots, device, queue, maxAttempts, threads, drain);
     }
 
     private static async Task<int> RunAsync(ParseResult parse, Arguments args, CancellationToken stop)
     {
         var plan = Plan(parse, args);
+        // Several workers on one machine each default to every core; their thread pools then fight over the cores.
+        if (plan.Threads is { } threads) TorchSharp.torch.set_num_threads(threads);
         using var host = BuildHost(plan);
         var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Medvis.Worker");
         log.LogInformation("Worker {Name} serves {Queues} with {Slots} slot(s) on {Device}; store {Store}",
