@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine (root, .NET 10 SDK) lacks, then restores NuGet packages.
+# postgresql: its server binaries, for the throwaway clusters of scripts/test.sh and scripts/lab-demo.sh.
 # Idempotent and quiet when everything is there. Usage: scripts/setup.sh [--with-browser]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(patchelf g++ python3)
+packages=(patchelf g++ python3 postgresql)
 [ "${1:-}" = "--with-browser" ] && packages+=(chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

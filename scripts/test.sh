@@ -5,6 +5,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --with-browser || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
+# A throwaway PostgreSQL cluster for the tests of the postgres store, queue and workers; stopped on any exit.
+pg_cluster=$(scripts/pg-cluster.sh start) || { echo "postgres cluster failed to start"; echo "0 passed, 1 failed"; exit 1; }
+pg_dir=${pg_cluster%% *}
+trap 'scripts/pg-cluster.sh stop "$pg_dir"' EXIT
+export MEDVIS_TEST_POSTGRES=${pg_cluster#* }
+
 results_dir="TestResults"
 rm -rf "$results_dir"
 dotnet build Medvis.Web.sln -c Release --nologo --verbosity quiet || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }

@@ -23,6 +23,8 @@ public static class CliApp
         root.Subcommands.Add(QcCommand.Create());
         root.Subcommands.Add(BaselineCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
+        root.Subcommands.Add(QueueCommand.Create());
         return root;
     }
 

@@ -40,11 +40,13 @@ public static class TrainCommand
         public readonly Option<string?> Objective = new("--objective") { Description = TrainingObjective.SpecHelp + "; default: the preset's (tsimcne). ISImed takes 4 crops of half the image side per image" };
         public readonly Option<string> Out = new("--out") { Description = "Folder for coords.csv, model.bin, metrics.json, run.json and the checkpoint", Required = true };
 
-        public Command Into(Command command)
+        /// <summary>Adds the options to <paramref name="command"/>; <c>--out</c> only for commands that write a folder.</summary>
+        public Command Into(Command command, bool withOut = true)
         {
             foreach (var option in new Option[] { Preset, Data, Card, Split, ImageSize, MaxImages, Augment, Epochs, Batch, Backbone,
                          LearningRate, FineTuneLearningRate, Seed, Device, Precision, Objective, Out })
                 command.Options.Add(option);
+            if (withOut) command.Options.Add(Out);
             return command;
         }
     }
@@ -56,6 +58,19 @@ public static class TrainCommand
         var command = args.Into(new Command("train", "Train a t-SimCNE map of a dataset."));
         command.SetAction((parse, cancellation) => CommandErrors.GuardAsync(parse, () => RunAsync(parse, args, cancellation)));
         return command;
+    }
+
+    /// <summary>
+    /// The run <c>medvis train &lt;arguments&gt;</c> (without <c>--out</c>) asks for, and the content hash a card pins
+    /// its data to: what <c>medvis queue</c> stores for a lab's workers.
+    /// </summary>
+    /// <exception cref="ArgumentException">For unparsable or invalid arguments, naming the problem.</exception>
+    internal static (MapRunRequest Request, string? ContentHash) ParseRequest(IReadOnlyList<string> arguments)
+    {
+        var args = new Arguments();
+        var parse = args.Into(new Command("train"), withOut: false).Parse(arguments);
+        if (parse.Errors.Count > 0) throw new ArgumentException(string.Join(" ", parse.Errors.Select(e => e.Message)));
+        return Plan(parse, args);
     }
 
     /// <summary>The validated options <c>medvis train &lt;arguments&gt;</c> would train with (no data is loaded).</summary>

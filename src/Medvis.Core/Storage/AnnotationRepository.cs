@@ -3,7 +3,7 @@ using LiteDB;
 namespace Medvis.Core.Storage;
 
 /// <summary>Labels users gave to selected points of a map.</summary>
-public sealed class AnnotationRepository(ILiteDatabase db)
+public sealed class AnnotationRepository(ILiteDatabase db) : IAnnotationRepository
 {
     internal const string Collection = "annotations";
     private ILiteCollection<AnnotationRecord> Items => db.GetCollection<AnnotationRecord>(Collection);

@@ -3,7 +3,7 @@ using LiteDB;
 namespace Medvis.Core.Storage;
 
 /// <summary>Who registered, queued, cancelled or deleted what, and when; only ever appended to.</summary>
-public sealed class AuditLog(ILiteDatabase db)
+public sealed class AuditLog(ILiteDatabase db) : IAuditLog
 {
     internal const string Collection = "audit";
     private ILiteCollection<AuditRecord> Items => db.GetCollection<AuditRecord>(Collection);

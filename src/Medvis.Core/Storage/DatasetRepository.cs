@@ -3,7 +3,7 @@ using LiteDB;
 namespace Medvis.Core.Storage;
 
 /// <summary>Registered datasets.</summary>
-public sealed class DatasetRepository(ILiteDatabase db)
+public sealed class DatasetRepository(ILiteDatabase db) : IDatasetRepository
 {
     internal const string Collection = "datasets";
     private ILiteCollection<DatasetRecord> Items => db.GetCollection<DatasetRecord>(Collection);

@@ -8,9 +8,11 @@ namespace Medvis.Core.Storage;
 /// Opened once per process in direct mode: a single <see cref="LiteDatabase"/> is thread-safe within the
 /// process (shared mode exists for several processes and reopens the file per call, which we do not need).
 /// </summary>
-public sealed class MedvisDatabase : IDisposable
+public sealed class MedvisDatabase : IMedvisStore
 {
     private readonly LiteDatabase _db;
+    private readonly RunArtifactStore _artifacts;
+    private readonly AnnotationRepository _annotations;
 
     /// <summary>Opens (or creates) the database file, creating its folder as needed.</summary>
     /// <exception cref="InvalidOperationException">The file is not a LiteDB database or cannot be opened.</exception>
@@ -35,8 +37,8 @@ public sealed class MedvisDatabase : IDisposable
         }
         Datasets = new DatasetRepository(_db);
         Runs = new RunRepository(_db);
-        Artifacts = new RunArtifactStore(_db);
-        Annotations = new AnnotationRepository(_db);
+        _artifacts = new RunArtifactStore(_db);
+        _annotations = new AnnotationRepository(_db);
         Users = new UserRepository(_db);
         Audit = new AuditLog(_db);
         ShareLinks = new ShareLinkRepository(_db);
@@ -44,24 +46,30 @@ public sealed class MedvisDatabase : IDisposable
 
     /// <summary>Absolute path of the database file.</summary>
     public string FilePath { get; }
-    public DatasetRepository Datasets { get; }
-    public RunRepository Runs { get; }
-    public RunArtifactStore Artifacts { get; }
-    public AnnotationRepository Annotations { get; }
-    /// <summary>Who may sign in, and as what.</summary>
-    public UserRepository Users { get; }
-    /// <summary>Who changed what, and when.</summary>
-    public AuditLog Audit { get; }
-    /// <summary>Read-only links to runs and comparisons.</summary>
-    public ShareLinkRepository ShareLinks { get; }
+    /// <inheritdoc />
+    public string Location => FilePath;
+    /// <inheritdoc />
+    public IDatasetRepository Datasets { get; }
+    /// <inheritdoc />
+    public IRunRepository Runs { get; }
+    /// <inheritdoc />
+    public IRunArtifactStore Artifacts => _artifacts;
+    /// <inheritdoc />
+    public IAnnotationRepository Annotations => _annotations;
+    /// <inheritdoc />
+    public IUserRepository Users { get; }
+    /// <inheritdoc />
+    public IAuditLog Audit { get; }
+    /// <inheritdoc />
+    public IShareLinkRepository ShareLinks { get; }
 
-    /// <summary>The checkpoint store of one run (what the trainer resumes from).</summary>
+    /// <inheritdoc />
     public ICheckpointStore CheckpointsFor(int runId) => new LiteDbCheckpointStore(_db, runId);
 
-    /// <summary>Drops a run's checkpoint (once the run is done, its model replaces it).</summary>
+    /// <inheritdoc />
     public void ClearCheckpoints(int runId) => new LiteDbCheckpointStore(_db, runId).Clear();
 
-    /// <summary>The runs that have a stored checkpoint (or checkpoint files), in id order.</summary>
+    /// <inheritdoc />
     public IReadOnlyList<int> RunsWithCheckpoints() => LiteDbCheckpointStore.RunIds(_db);
 
     /// <summary>
@@ -70,12 +78,21 @@ public sealed class MedvisDatabase : IDisposable
     /// </summary>
     public long Compact() => _db.Rebuild();
 
-    /// <summary>Removes a run with everything stored for it (its share links stop showing it: the run is gone).</summary>
+    /// <inheritdoc />
+    public long StoredBytes() => SizeOf(FilePath) + SizeOf(LogFileOf(FilePath));
+
+    // LiteDB's write-ahead log sits beside the data file as "name-log.db".
+    private static string LogFileOf(string path) =>
+        Path.Combine(Path.GetDirectoryName(path)!, $"{Path.GetFileNameWithoutExtension(path)}-log{Path.GetExtension(path)}");
+
+    private static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+
+    /// <inheritdoc />
     public void DeleteRun(int runId)
     {
-        Artifacts.DeleteAll(runId);
+        _artifacts.DeleteAll(runId);
         new LiteDbCheckpointStore(_db, runId).Clear();
-        Annotations.DeleteForRun(runId);
+        _annotations.DeleteForRun(runId);
         Runs.Delete(runId);
     }
 

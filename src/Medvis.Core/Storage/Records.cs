@@ -56,8 +56,9 @@ public sealed class RunRecord
     public DateTime? StartedAtUtc { get; set; }
     public DateTime? FinishedAtUtc { get; set; }
     /// <summary>
-    /// Times training started and the process ended before the run could record an outcome (a crash, a kill).
-    /// Counted when training starts and taken back when the run records one, or is stopped by a clean shutdown.
+    /// How many times training started (the web app's worker or <c>medvis worker</c>); a process that died mid-run
+    /// (a crash, a kill) leaves its start counted, a clean shutdown takes it back. A run still marked running with
+    /// this many starts at the limit is failed instead of resumed.
     /// </summary>
     public int Attempts { get; set; }
     /// <summary>Time spent training (summed over resumptions).</summary>
@@ -69,6 +70,15 @@ public sealed class RunRecord
     public SnapshotPoint? LatestSnapshot { get; set; }
     /// <summary>Free-form log lines from the trainer (resumed, device chosen, …).</summary>
     public List<string> Messages { get; set; } = [];
+    /// <summary>
+    /// The content hash of the run's split as the web app saw it when queuing (<see cref="Data.DatasetFingerprint"/>);
+    /// a worker refuses data that hash differently. Null: not pinned (the in-process worker reads the app's own data).
+    /// </summary>
+    public string? DatasetContentHash { get; set; }
+    /// <summary>Set when a user cancels while a worker on another machine trains it; the worker polls it.</summary>
+    public bool CancelRequested { get; set; }
+    /// <summary>The worker that last started the run (host name and process id).</summary>
+    public string? Worker { get; set; }
 }
 
 /// <summary>What the trainer reported at the end of one epoch.</summary>

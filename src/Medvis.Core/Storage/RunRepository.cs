@@ -6,7 +6,7 @@ namespace Medvis.Core.Storage;
 /// Training runs. Changes go through <see cref="Update"/>, which serialises read-modify-write cycles so the
 /// training thread (progress) and the UI (cancel) never overwrite each other's fields.
 /// </summary>
-public sealed class RunRepository(ILiteDatabase db)
+public sealed class RunRepository(ILiteDatabase db) : IRunRepository
 {
     internal const string Collection = "runs";
     private readonly Lock _writeLock = new();
@@ -40,6 +40,9 @@ public sealed class RunRepository(ILiteDatabase db)
             return run;
         }
     }
+
+    /// <inheritdoc />
+    public bool IsCancelRequested(int id) => Items.FindById(id)?.CancelRequested ?? false;
 
     public bool Delete(int id)
     {

@@ -3,7 +3,7 @@ using LiteDB;
 namespace Medvis.Core.Storage;
 
 /// <summary>Read-only share links and whether each still works.</summary>
-public sealed class ShareLinkRepository(ILiteDatabase db)
+public sealed class ShareLinkRepository(ILiteDatabase db) : IShareLinkRepository
 {
     internal const string Collection = "shares";
     private ILiteCollection<ShareLinkRecord> Items => db.GetCollection<ShareLinkRecord>(Collection);

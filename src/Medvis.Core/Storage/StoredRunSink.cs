@@ -5,7 +5,7 @@ using Medvis.Core.Training;
 namespace Medvis.Core.Storage;
 
 /// <summary>A stored run as the target of a map run: checkpoints and artifacts go to the database under the run's id.</summary>
-public sealed class StoredRunSink(MedvisDatabase database, int runId) : IMapRunSink
+public sealed class StoredRunSink(IMedvisStore database, int runId) : IMapRunSink
 {
     /// <inheritdoc />
     public ICheckpointStore Checkpoints { get; } = database.CheckpointsFor(runId);

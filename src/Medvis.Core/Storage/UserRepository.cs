@@ -3,7 +3,7 @@ using LiteDB;
 namespace Medvis.Core.Storage;
 
 /// <summary>The people who may sign in, with their roles and password hashes.</summary>
-public sealed class UserRepository(ILiteDatabase db)
+public sealed class UserRepository(ILiteDatabase db) : IUserRepository
 {
     internal const string Collection = "users";
     private ILiteCollection<UserRecord> Items => db.GetCollection<UserRecord>(Collection);

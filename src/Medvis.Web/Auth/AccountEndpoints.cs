@@ -23,7 +23,7 @@ public static class AccountEndpoints
 
     /// <summary>Checks name and password; on success sets the cookie and goes to <paramref name="returnUrl"/>.</summary>
     public static async Task<IResult> SignInAsync(
-        HttpContext context, AccountService accounts, MedvisDatabase database,
+        HttpContext context, AccountService accounts, IMedvisStore database,
         [FromForm] string? name, [FromForm] string? password, [FromForm] string? returnUrl)
     {
         if (accounts.Verify(name ?? "", password ?? "") is not { } user)

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Medvis.Web.Auth;
 
 /// <summary>Passwords, invitations and user management; every change is checked against the caller and audited.</summary>
-public sealed class AccountService(MedvisDatabase database, IDataProtectionProvider protection, TimeProvider clock)
+public sealed class AccountService(IMedvisStore database, IDataProtectionProvider protection, TimeProvider clock)
 {
     /// <summary>Shortest password accepted.</summary>
     public const int MinPasswordLength = 8;

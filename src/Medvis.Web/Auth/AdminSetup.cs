@@ -10,7 +10,7 @@ namespace Medvis.Web.Auth;
 /// prints <c>/account/setup?token=…</c> to the console (as Jupyter prints its token URL); opening it signs the
 /// visitor in as the admin. The token lives only in this process and works once.
 /// </summary>
-public sealed class AdminSetup(MedvisDatabase database)
+public sealed class AdminSetup(IMedvisStore database)
 {
     /// <summary>The name of the admin the link creates when there is none.</summary>
     public const string DefaultAdminName = "admin";

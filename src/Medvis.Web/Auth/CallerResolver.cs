@@ -4,7 +4,7 @@ using System.Security.Claims;
 namespace Medvis.Web.Auth;
 
 /// <summary>Turns a request's or circuit's principal into a <see cref="Caller"/>, checking it against the database.</summary>
-public sealed class CallerResolver(MedvisDatabase database, TimeProvider clock)
+public sealed class CallerResolver(IMedvisStore database, TimeProvider clock)
 {
     /// <summary>The caller behind <paramref name="principal"/>: anonymous when its user is gone or disabled or its share link no longer opens.</summary>
     public Caller Resolve(ClaimsPrincipal? principal)

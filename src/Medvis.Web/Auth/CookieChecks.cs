@@ -23,7 +23,7 @@ public static class CookieChecks
         }
         if (caller.IsUser && !context.Principal!.IsInRole(caller.Role!.Value.ToString()))
         {
-            var user = context.HttpContext.RequestServices.GetRequiredService<MedvisDatabase>().Users.Get(caller.UserId)!;
+            var user = context.HttpContext.RequestServices.GetRequiredService<IMedvisStore>().Users.Get(caller.UserId)!;
             context.ReplacePrincipal(MedvisClaims.ForUser(user, CookieAuthenticationDefaults.AuthenticationScheme));
             context.ShouldRenew = true;
         }

@@ -8,7 +8,7 @@ namespace Medvis.Web.Auth;
 /// Read-only share links. The token is the link's id signed (and encrypted) with ASP.NET Core Data Protection, so
 /// it cannot be guessed or altered; the stored record says whether it was revoked or expired.
 /// </summary>
-public sealed class ShareLinks(MedvisDatabase database, IDataProtectionProvider protection, TimeProvider clock)
+public sealed class ShareLinks(IMedvisStore database, IDataProtectionProvider protection, TimeProvider clock)
 {
     private readonly IDataProtector _protector = protection.CreateProtector("Medvis.ShareLinks");
 

@@ -18,7 +18,7 @@ public sealed record RegistrationResult(DatasetRecord? Dataset, string? Error)
 /// map hovers and training all read the same pixels.
 /// </summary>
 public sealed class DatasetService(
-    MedvisDatabase database, IDatasetOpener opener, IMemoryCache cache, IOptions<MedvisOptions> options, DataRoots roots, ILogger<DatasetService> logger)
+    IMedvisStore database, IDatasetOpener opener, IMemoryCache cache, IOptions<MedvisOptions> options, DataRoots roots, ILogger<DatasetService> logger)
     : IDatasetLoader
 {
     /// <summary>The spec of the built-in synthetic dataset.</summary>

@@ -7,7 +7,11 @@ public sealed class MedvisOptions
 {
     public const string Section = "Medvis";
 
-    /// <summary>The LiteDB file; a relative path is taken from the repository root (or the app's folder when published).</summary>
+    /// <summary>Where runs, results and users are kept: <c>litedb</c> (one file, the default) or <c>postgres</c>
+    /// (the database named by <c>ConnectionStrings:Medvis</c>, shared with workers on other machines).</summary>
+    public string Store { get; set; } = StoreKinds.LiteDb;
+
+    /// <summary>The LiteDB file (and, beside it, the key folder in either store); a relative path is taken from the repository root (or the app's folder when published).</summary>
     public string DatabasePath { get; set; } = "data/medvis.db";
 
     /// <summary>Register the built-in synthetic demo dataset on first start.</summary>
@@ -51,6 +55,15 @@ public sealed class MedvisOptions
 
     /// <summary>How the app sits behind a reverse proxy that terminates HTTPS.</summary>
     public ReverseProxySettings ReverseProxy { get; set; } = new();
+}
+
+/// <summary>The values of <see cref="MedvisOptions.Store"/>.</summary>
+public static class StoreKinds
+{
+    /// <summary>One LiteDB file and the in-process worker.</summary>
+    public const string LiteDb = "litedb";
+    /// <summary>PostgreSQL and the Hangfire queue served by <c>medvis worker</c> processes.</summary>
+    public const string Postgres = "postgres";
 }
 
 /// <summary>Forwarded headers from a reverse proxy; off unless configured, as anyone could send them.</summary>

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Hangfire;
+using Medvis.Core.Lab;
 using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Medvis.Web.Apis;
@@ -31,6 +33,9 @@ public static class MedvisServiceExtensions
         builder.Services.AddOptions<MedvisOptions>()
             .BindConfiguration(MedvisOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Medvis:DatabasePath must name a file")
+            .Validate(o => o.Store is StoreKinds.LiteDb or StoreKinds.Postgres, "Medvis:Store must be litedb or postgres")
+            .Validate<IConfiguration>((o, configuration) => o.Store != StoreKinds.Postgres || !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Medvis")),
+                "Medvis:Store is postgres: ConnectionStrings:Medvis must name the database")
             .Validate(o => o.MaxConcurrentRuns is >= 1 and <= 64, "Medvis:MaxConcurrentRuns must be between 1 and 64")
             .Validate(o => o.MaxRunAttempts is >= 1 and <= 100, "Medvis:MaxRunAttempts must be between 1 and 100")
             .Validate(o => o.GridCellThreshold >= 1, "Medvis:GridCellThreshold must be at least 1")
@@ -43,8 +48,7 @@ public static class MedvisServiceExtensions
         var baseFolder = repositoryRoot ?? builder.Environment.ContentRootPath;
         builder.Services.PostConfigure<MedvisOptions>(o => o.UploadFolderPath =
             string.IsNullOrWhiteSpace(o.UploadFolder) ? "" : Path.GetFullPath(Path.Combine(baseFolder, o.UploadFolder.Trim())));
-        builder.Services.AddSingleton(sp =>
-            new MedvisDatabase(Path.Combine(baseFolder, sp.GetRequiredService<IOptions<MedvisOptions>>().Value.DatabasePath)));
+        builder.Services.AddSingleton(sp => OpenStore(sp.GetRequiredService<IOptions<MedvisOptions>>().Value, sp.GetRequiredService<IConfiguration>(), baseFolder));
         builder.Services.AddSingleton(sp => CreateDataRoots(sp.GetRequiredService<IOptions<MedvisOptions>>().Value, baseFolder));
         builder.Services.AddSingleton(TimeProvider.System);
 
@@ -63,17 +67,17 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton(sp => new RunPresetCatalog(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.CpuQuick.ToOverrides()));
         builder.Services.AddSingleton<OutOfSampleService>();
 
-        builder.Services.AddSingleton<TrainingQueue>();
-        builder.Services.AddSingleton<RunCancellations>();
         builder.Services.AddSingleton<TrainingNotifier>();
         builder.Services.AddSingleton<IDatasetLoader>(sp => sp.GetRequiredService<DatasetService>());
-        builder.Services.AddSingleton<MapRunPipeline>();
-        builder.Services.AddSingleton<IRunSinkFactory, StoredRunSinkFactory>();
-        builder.Services.AddSingleton<RunExecutor>();
         builder.Services.AddSingleton<DatabaseMaintenance>();
         builder.Services.AddSingleton<RunPlanner>();
-        builder.Services.AddSingleton<IMapTrainer, TSimCneMapTrainer>();
-        builder.Services.AddHostedService<TrainingWorker>();
+        builder.Services.AddInProcessTraining();
+        builder.Services.AddLabQueue();
+        // Which of the two trains is decided from the validated options when the app starts (not here, before
+        // configuration is complete): the other one's services stay idle.
+        builder.Services.AddSingleton<IRunDispatcher>(sp => sp.GetRequiredService<IOptions<MedvisOptions>>().Value.Store == StoreKinds.Postgres
+            ? sp.GetRequiredService<LabRunDispatcher>()
+            : sp.GetRequiredService<InProcessRunDispatcher>());
 
         builder.Services.AddMedvisAuth();
 
@@ -83,6 +87,34 @@ public static class MedvisServiceExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(o => o.MaximumReceiveMessageSize = 16 * 1024 * 1024);
         return builder;
+    }
+
+    /// <summary>The embedded default: runs train in this process, one queue, cancels through tokens (idle in lab mode).</summary>
+    public static IServiceCollection AddInProcessTraining(this IServiceCollection services)
+    {
+        services.AddSingleton<TrainingQueue>();
+        services.AddSingleton<RunCancellations>();
+        services.AddSingleton<InProcessRunDispatcher>();
+        services.AddSingleton<MapRunPipeline>();
+        services.AddSingleton<IMapTrainer, TSimCneMapTrainer>();
+        services.AddSingleton<IRunEvents, NotifierRunEvents>();
+        services.AddSingleton<IRunSinkFactory, StoredRunSinkFactory>();
+        services.AddSingleton<StoredRunExecutor>();
+        services.AddHostedService<TrainingWorker>();
+        return services;
+    }
+
+    /// <summary>
+    /// Lab mode: runs go to the Hangfire queue in PostgreSQL for <c>medvis worker</c> processes (this app trains
+    /// nothing), and the workers' progress comes back through LISTEN (idle in the embedded default).
+    /// </summary>
+    public static IServiceCollection AddLabQueue(this IServiceCollection services)
+    {
+        // Resolved only in lab mode, so the embedded default never touches Hangfire's storage.
+        services.AddHangfire((sp, c) => c.UseMedvisLabStorage(sp.GetRequiredService<IConfiguration>().GetConnectionString("Medvis")!, new LabQueueSettings()));
+        services.AddSingleton<LabRunDispatcher>();
+        services.AddHostedService<RunEventRelay>();
+        return services;
     }
 
     /// <summary>
@@ -122,9 +154,8 @@ public static class MedvisServiceExtensions
         services.AddCascadingAuthenticationState();
 
         services.AddDataProtection();
-        services.AddOptions<KeyManagementOptions>().Configure<MedvisDatabase, ILoggerFactory>((o, database, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(Path.GetDirectoryName(database.FilePath)!, "keys")), logs));
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<MedvisOptions>, IHostEnvironment, ILoggerFactory>((o, medvis, environment, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(KeyFolder(medvis.Value, environment)), logs));
 
         services.AddRateLimiter(o =>
         {
@@ -170,6 +201,9 @@ public static class MedvisServiceExtensions
         app.MapAccountEndpoints();
         app.MapMedvisApi();
         app.MapHub<TrainingHub>("/hubs/training");
+        // The queue's dashboard (jobs, workers, retries) for admins alone, in lab mode.
+        if (app.Services.GetRequiredService<IOptions<MedvisOptions>>().Value.Store == StoreKinds.Postgres)
+            app.MapHangfireDashboardWithAuthorizationPolicy(MedvisClaims.AdminPolicy, "/hangfire", new DashboardOptions { AppPath = "/", DisplayStorageConnectionString = false });
         // Run pages and comparisons also open for share-link visitors (their circuits included); every other page
         // asks for a signed-in user with its own [Authorize] attribute.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(MedvisClaims.ReaderPolicy);
@@ -180,6 +214,21 @@ public static class MedvisServiceExtensions
     // The upload folder is a root of its own: the app decides what lands in it.
     private static DataRoots CreateDataRoots(MedvisOptions options, string baseFolder) =>
         new(options.UploadFolderPath.Length == 0 ? options.DataRoots : [.. options.DataRoots, options.UploadFolderPath], baseFolder);
+
+    /// <summary>The store <see cref="MedvisOptions.Store"/> names; LiteDB paths are taken from <paramref name="baseFolder"/>.</summary>
+    public static IMedvisStore OpenStore(MedvisOptions options, IConfiguration configuration, string baseFolder) => options.Store switch
+    {
+        StoreKinds.Postgres => new Core.Storage.Postgres.PostgresStore(configuration.GetConnectionString("Medvis")!),
+        _ => new MedvisDatabase(Path.Combine(baseFolder, options.DatabasePath)),
+    };
+
+    // The Data Protection keys sit beside the LiteDB file in either store: they sign this web app's cookies and
+    // links, and workers never need them.
+    private static string KeyFolder(MedvisOptions options, IHostEnvironment environment)
+    {
+        var baseFolder = FindRepositoryRoot(environment.ContentRootPath) ?? environment.ContentRootPath;
+        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(Path.Combine(baseFolder, options.DatabasePath)))!, "keys");
+    }
 
     /// <summary>The folder holding Medvis.Web.sln above <paramref name="start"/>, or null (a published app).</summary>
     public static string? FindRepositoryRoot(string start)

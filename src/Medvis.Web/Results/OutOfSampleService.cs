@@ -9,7 +9,7 @@ namespace Medvis.Web.Results;
 public sealed record PlacedImages(ImageDataset Images, float[] X, float[] Y);
 
 /// <summary>Places uploaded images (PNG/JPEG/TIFF files or one .npz) onto a finished run's map with its saved model.</summary>
-public sealed class OutOfSampleService(MedvisDatabase database, IUploadDecoder decoder, IDatasetOpener opener)
+public sealed class OutOfSampleService(IMedvisStore database, IUploadDecoder decoder, IDatasetOpener opener)
 {
     /// <summary>Largest upload accepted per file.</summary>
     public const long MaxFileBytes = 200L * 1024 * 1024;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Medvis.Web.Results;
 
 /// <summary>Read access to finished runs (map, metrics, images behind each point), cached: many views read the same map.</summary>
-public sealed class RunResults(MedvisDatabase database, DatasetService datasets, IMemoryCache cache)
+public sealed class RunResults(IMedvisStore database, DatasetService datasets, IMemoryCache cache)
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(10);
 

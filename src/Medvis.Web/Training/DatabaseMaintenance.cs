@@ -10,20 +10,15 @@ namespace Medvis.Web.Training;
 public sealed record CompactionResult(long BytesBefore, long BytesAfter, int CheckpointsRemoved);
 
 /// <summary>
-/// Admin housekeeping of the database file: drops checkpoints of ended runs and compacts the file (LiteDB
-/// <c>Rebuild</c>). Refused while a run is queued or training, as the rebuild closes and reopens the engine.
+/// Admin housekeeping of the database: drops checkpoints of ended runs and compacts the store (LiteDB
+/// <c>Rebuild</c>, PostgreSQL <c>VACUUM FULL</c>). Refused while a run is queued or training, as the rebuild closes and reopens the engine.
 /// </summary>
-public sealed class DatabaseMaintenance(MedvisDatabase database, ILogger<DatabaseMaintenance> logger)
+public sealed class DatabaseMaintenance(IMedvisStore database, ILogger<DatabaseMaintenance> logger)
 {
     private readonly Lock _compacting = new();
 
-    /// <summary>The database's size on disk now: the data file and LiteDB's write-ahead log beside it ("name-log.db").</summary>
-    public long FileBytes => SizeOf(database.FilePath) + SizeOf(LogFileOf(database.FilePath));
-
-    private static string LogFileOf(string path) =>
-        Path.Combine(Path.GetDirectoryName(path)!, $"{Path.GetFileNameWithoutExtension(path)}-log{Path.GetExtension(path)}");
-
-    private static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+    /// <summary>The database's size on disk now (LiteDB: the data file and its write-ahead log; PostgreSQL: the database).</summary>
+    public long FileBytes => database.StoredBytes();
 
     /// <summary>Why compaction cannot run now, or null when it can.</summary>
     public string? WhyNotNow() =>

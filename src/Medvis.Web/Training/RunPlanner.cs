@@ -18,7 +18,7 @@ public sealed record PlanResult(IReadOnlyList<RunRecord> Runs, IReadOnlyList<Val
 }
 
 /// <summary>Checks run requests, stores them as queued runs and hands them to the worker; cancels runs.</summary>
-public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, RunCancellations cancellations, TrainingNotifier notifier)
+public sealed class RunPlanner(IMedvisStore database, IRunDispatcher dispatcher, TrainingNotifier notifier)
 {
     /// <summary>The field a problem with the dataset choice is shown beside.</summary>
     public const string DatasetField = "Dataset";
@@ -69,7 +69,7 @@ public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, Run
     {
         if (database.Runs.Get(runId) is not { } run) return false;
         AccessDeniedException.ThrowUnless(AccessRules.CanManageRun(caller, run), caller, $"cancel run {runId}");
-        if (cancellations.Cancel(runId))
+        if (dispatcher.CancelRunning(runId))
         {
             database.Audit.Add(caller.Name, "cancelled run", Describe(run));
             return true;
@@ -101,7 +101,7 @@ public sealed class RunPlanner(MedvisDatabase database, TrainingQueue queue, Run
         });
         database.Audit.Add(caller.Name, "queued run", Describe(run));
         notifier.Publish(new RunStatusUpdate(run.Id, RunStatus.Queued, null));
-        queue.Enqueue(run.Id);
+        dispatcher.Enqueue(run);
         return run;
     }
 

@@ -15,7 +15,7 @@ public sealed class TrainingNotifier : IDisposable
     /// <summary>Updates one subscriber may fall behind by before its oldest step updates are dropped.</summary>
     public const int SubscriberCapacity = 256;
 
-    private readonly MedvisDatabase _database;
+    private readonly IMedvisStore _database;
     private readonly IHubContext<TrainingHub, ITrainingClient> _hub;
     private readonly ILogger<TrainingNotifier> _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -23,7 +23,7 @@ public sealed class TrainingNotifier : IDisposable
     private readonly ConcurrentDictionary<int, RunStepUpdate> _lastSteps = new();
     private readonly Subscription _hubSubscription;
 
-    public TrainingNotifier(MedvisDatabase database, IHubContext<TrainingHub, ITrainingClient> hub, ILogger<TrainingNotifier> logger)
+    public TrainingNotifier(IMedvisStore database, IHubContext<TrainingHub, ITrainingClient> hub, ILogger<TrainingNotifier> logger)
     {
         _database = database;
         _hub = hub;

@@ -1,3 +1,4 @@
+using Medvis.Core.Lab;
 using Medvis.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -7,10 +8,12 @@ namespace Medvis.Web.Training;
 /// Drains the <see cref="TrainingQueue"/>: each run trains on its own long-running thread (the engine is
 /// synchronous and keeps thread-local tensor scopes), at most <see cref="MedvisOptions.MaxConcurrentRuns"/> at once.
 /// On start it queues again the runs a previous process left queued or running, so they resume, fails those whose
-/// process died <see cref="MedvisOptions.MaxRunAttempts"/> times, and removes checkpoints of ended runs.
+/// process died <see cref="MedvisOptions.MaxRunAttempts"/> times, and removes checkpoints of ended runs. In lab mode
+/// (a PostgreSQL store) <c>medvis worker</c> processes train and this app only queues; it still removes the
+/// checkpoints of ended runs on start.
 /// </summary>
 public sealed class TrainingWorker(
-    TrainingQueue queue, RunExecutor executor, RunCancellations cancellations, MedvisDatabase database,
+    TrainingQueue queue, StoredRunExecutor executor, RunCancellations cancellations, IMedvisStore database,
     TrainingNotifier notifier, DatabaseMaintenance maintenance, IOptions<MedvisOptions> options, ILogger<TrainingWorker> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -20,9 +23,10 @@ public sealed class TrainingWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var trainsHere = options.Value.Store == StoreKinds.LiteDb;
         try
         {
-            RequeueUnfinishedRuns();
+            if (trainsHere) RequeueUnfinishedRuns();
             // Checkpoints of ended runs are dead weight: a process that stopped between a run's outcome and its
             // clean-up, or an older version that kept them, leaves them behind.
             if (maintenance.RemoveCheckpointsOfEndedRuns() is var removed and > 0)
@@ -32,6 +36,7 @@ public sealed class TrainingWorker(
         {
             _ready.TrySetResult();
         }
+        if (!trainsHere) return;
         using var slots = new SemaphoreSlim(Math.Max(1, options.Value.MaxConcurrentRuns));
         var active = new List<Task>();
         try

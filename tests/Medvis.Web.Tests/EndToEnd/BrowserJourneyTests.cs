@@ -53,7 +53,7 @@ public sealed class BrowserJourneyTests : IDisposable
         Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing: scripts/setup.sh --with-browser installs it.");
         Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), Settings, services => services.AddSingleton<IMapTrainer>(_trainer));
-        var demo = app.Services.GetRequiredService<MedvisDatabase>().Datasets.FindBySpec(DatasetService.DemoSpec);
+        var demo = app.Services.GetRequiredService<IMedvisStore>().Datasets.FindBySpec(DatasetService.DemoSpec);
         Assert.True(demo is not null, "the demo dataset was not registered on start");
 
         using var playwright = await Playwright.CreateAsync();
@@ -173,7 +173,7 @@ public sealed class BrowserJourneyTests : IDisposable
         Assert.True(lossPoints >= 4, $"the loss chart of a finished 4-epoch run shows {lossPoints} points");
         await page.ScreenshotAsync(new() { Path = Shot("6-training"), FullPage = true });
 
-        var stored = app.Services.GetRequiredService<MedvisDatabase>().Runs.Get(runId)!;
+        var stored = app.Services.GetRequiredService<IMedvisStore>().Runs.Get(runId)!;
         Assert.Equal(RunStatus.Done, stored.Status);
     }
 
@@ -211,7 +211,7 @@ public sealed class BrowserJourneyTests : IDisposable
     /// <summary>A visitor without an account opens a share link of the finished run: map yes, changing anything no.</summary>
     private async Task ShareLinkVisitAsync(IBrowser browser, KestrelApp app)
     {
-        var database = app.Services.GetRequiredService<MedvisDatabase>();
+        var database = app.Services.GetRequiredService<IMedvisStore>();
         var run = database.Runs.All().First(r => r.Status == RunStatus.Done);
         var admin = Caller.For(database.Users.FindByName(AdminSetup.DefaultAdminName)!);
         var (_, token) = app.Services.GetRequiredService<ShareLinks>().Create(admin, ShareKind.Run, [run.Id], TimeSpan.FromHours(1));

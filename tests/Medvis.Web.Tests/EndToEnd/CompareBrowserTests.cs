@@ -31,7 +31,7 @@ public sealed class CompareBrowserTests : IDisposable
         Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing: scripts/setup.sh --with-browser installs it.");
         Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SeedDemoDataset"] = "true" });
-        var database = app.Services.GetRequiredService<MedvisDatabase>();
+        var database = app.Services.GetRequiredService<IMedvisStore>();
         var demo = database.Datasets.FindBySpec(DatasetService.DemoSpec)!;
         var images = app.Services.GetRequiredService<DatasetService>().Load(demo, DatasetSplit.Train);
         var runs = Enumerable.Range(0, 4).Select(r => StoreMap(database, demo, images, r)).ToArray();
@@ -114,7 +114,7 @@ public sealed class CompareBrowserTests : IDisposable
     /// A finished run over the first <see cref="Images"/> demo images: classes in clusters on a ring, turned, mirrored
     /// and scaled per run as training seeds do, with 5% of the images placed in another class's cluster.
     /// </summary>
-    private static int StoreMap(MedvisDatabase database, DatasetRecord demo, ImageDataset images, int seed)
+    private static int StoreMap(IMedvisStore database, DatasetRecord demo, ImageDataset images, int seed)
     {
         var random = new Random(seed + 1);
         var labels = images.Labels.Take(Images).ToArray();

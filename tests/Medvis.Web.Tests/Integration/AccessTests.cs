@@ -32,7 +32,7 @@ public sealed class AccessTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _app = new MedvisAppFactory(_dir.File("medvis.db"), services: WithoutWorker);
-        var database = _app.Services.GetRequiredService<MedvisDatabase>();
+        var database = _app.Services.GetRequiredService<IMedvisStore>();
         _dataset = _app.Services.GetRequiredService<DatasetService>().Register(Caller.System, "demo").Dataset!.Id;
         _doneRun = StoreFinishedRun(database, "first");
         _otherRun = StoreFinishedRun(database, "second");
@@ -43,7 +43,7 @@ public sealed class AccessTests : IAsyncLifetime
         services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(TrainingWorker)));
 
     /// <summary>A done run of 3 demo points with a stored map, metrics-free.</summary>
-    private int StoreFinishedRun(MedvisDatabase database, string name)
+    private int StoreFinishedRun(IMedvisStore database, string name)
     {
         var run = database.Runs.Add(new RunRecord { Name = name, DatasetId = _dataset, DatasetSpec = "demo", DatasetName = "demo", Status = RunStatus.Done });
         database.Artifacts.SaveResult(new RunResult(run.Id, [0, 1, 2], [0, 1, 2], [0, 1, 0], [0, 1, 2], ["a", "b"]));
@@ -149,7 +149,7 @@ public sealed class AccessTests : IAsyncLifetime
         var caller = _app.CallerOf(role);
         var services = _app.Services;
         var planner = services.GetRequiredService<RunPlanner>();
-        var database = services.GetRequiredService<MedvisDatabase>();
+        var database = services.GetRequiredService<IMedvisStore>();
         var someoneElse = _app.CallerOf(UserRole.Member, "someone-else");
         var request = new RunRequest(_dataset, DatasetSplit.Train, new TrainingOptions { EpochsPerStage = [1, 1, 1], BatchSize = 32 }, MaxImages: 64);
         int QueuedBy(Caller owner) => planner.Queue(owner.Role >= UserRole.Member ? owner : Caller.System, request).Runs[0].Id;
@@ -204,7 +204,7 @@ public sealed class AccessTests : IAsyncLifetime
         Assert.Equal(member.UserId, run.OwnerId);
         planner.Cancel(member, run.Id);
         Assert.Null(planner.Delete(member, run.Id));
-        var entries = _app.Services.GetRequiredService<MedvisDatabase>().Audit.Latest(10);
+        var entries = _app.Services.GetRequiredService<IMedvisStore>().Audit.Latest(10);
         Assert.Equal(["deleted run", "cancelled run", "queued run"], entries.Take(3).Select(e => e.Action));
         Assert.All(entries.Take(3), e => Assert.Equal(member.Name, e.UserName));
         Assert.All(entries.Take(3), e => Assert.Contains($"run {run.Id}", e.Subject));

@@ -72,7 +72,7 @@ public sealed class DatasetUploadTests : IDisposable
         Assert.True(DataRoots.IsWithin(dataset.Spec, UploadFolder), dataset.Spec);
         Assert.Equal(6, FilesInUploads().Length); // the images only: no zip, no clutter
         Assert.Equal(6, app.Services.GetRequiredService<DatasetService>().Load(dataset, DatasetSplit.Train).Count);
-        Assert.Contains(app.Services.GetRequiredService<MedvisDatabase>().Audit.Latest(5),
+        Assert.Contains(app.Services.GetRequiredService<IMedvisStore>().Audit.Latest(5),
             a => a.Action == "uploaded dataset" && a.UserName == member.Name);
     }
 
@@ -94,7 +94,7 @@ public sealed class DatasetUploadTests : IDisposable
         using var member = app.CreateClientAs(UserRole.Member);
         var response = Post(member);
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var stored = Assert.Single(app.Services.GetRequiredService<MedvisDatabase>().Datasets.All());
+        var stored = Assert.Single(app.Services.GetRequiredService<IMedvisStore>().Datasets.All());
         Assert.Equal(2, stored.ClassNames.Count);
         Assert.Single(FilesInUploads());
     }
@@ -134,7 +134,7 @@ public sealed class DatasetUploadTests : IDisposable
         Assert.Empty(FilesInUploads());
         Assert.False(File.Exists(outside));
         Assert.False(File.Exists("/tmp/evil.png"));
-        Assert.Empty(app.Services.GetRequiredService<MedvisDatabase>().Datasets.All());
+        Assert.Empty(app.Services.GetRequiredService<IMedvisStore>().Datasets.All());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Medvis.Core.Data;
+using Medvis.Core.Lab;
 using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Medvis.Core.Training;
@@ -52,7 +53,7 @@ public sealed class FailureModeTests : IDisposable
         await using (var app = new MedvisAppFactory(DatabasePath, new Dictionary<string, string?> { ["Medvis:MaxRunAttempts"] = "3" },
             s => s.AddSingleton<IMapTrainer>(trainer)))
         {
-            var database = app.Services.GetRequiredService<MedvisDatabase>();
+            var database = app.Services.GetRequiredService<IMedvisStore>();
             await trainer.Started.WaitAsync(Timeout);
 
             var failed = database.Runs.Get(dead)!;
@@ -82,7 +83,7 @@ public sealed class FailureModeTests : IDisposable
     public async Task AStorageWriteFailureEndsTheRunAsFailedWithAMessage(FailingSinkFactory.Part part, string what)
     {
         await using var app = new MedvisAppFactory(DatabasePath, services: s => s.AddSingleton<IRunSinkFactory>(
-            sp => new FailingSinkFactory(sp.GetRequiredService<MedvisDatabase>(), part)));
+            sp => new FailingSinkFactory(sp.GetRequiredService<IMedvisStore>(), part)));
         var dataset = app.Services.GetRequiredService<DatasetService>().Register(Caller.System, DatasetService.DemoSpec).Dataset!;
         var ended = new TaskCompletionSource<RunStatusUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var _ = app.Services.GetRequiredService<TrainingNotifier>().Subscribe(null, u =>
@@ -98,18 +99,18 @@ public sealed class FailureModeTests : IDisposable
         Assert.Equal(RunStatus.Failed, status.Status);
         Assert.Contains($"storage write failed while {what}", status.Error);
         Assert.Contains("No space left on device", status.Error);
-        var run = app.Services.GetRequiredService<MedvisDatabase>().Runs.Get(runId)!;
+        var run = app.Services.GetRequiredService<IMedvisStore>().Runs.Get(runId)!;
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Equal(status.Error, run.Error);
-        Assert.Equal(0, run.Attempts);
-        Assert.Empty(app.Services.GetRequiredService<MedvisDatabase>().RunsWithCheckpoints());
+        Assert.Equal(1, run.Attempts);
+        Assert.Empty(app.Services.GetRequiredService<IMedvisStore>().RunsWithCheckpoints());
     }
 
     [Fact]
     public async Task CompactingRemovesCheckpointsOfEndedRunsShrinksTheFileAndWaitsForQueuedRuns()
     {
         await using var app = new MedvisAppFactory(DatabasePath, services: s => s.AddSingleton<IMapTrainer>(new BlockingTrainer()));
-        var database = app.Services.GetRequiredService<MedvisDatabase>();
+        var database = app.Services.GetRequiredService<IMedvisStore>();
         var maintenance = app.Services.GetRequiredService<DatabaseMaintenance>();
         // The worker removes checkpoints of ended runs when it starts: let it finish first, so compaction finds this one.
         await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<TrainingWorker>().Single().Ready.WaitAsync(Timeout);
@@ -157,7 +158,7 @@ public sealed class FailureModeTests : IDisposable
 }
 
 /// <summary>The database's sinks, except that one part's writes fail as on a full disk.</summary>
-public sealed class FailingSinkFactory(MedvisDatabase database, FailingSinkFactory.Part failing) : IRunSinkFactory
+public sealed class FailingSinkFactory(IMedvisStore database, FailingSinkFactory.Part failing) : IRunSinkFactory
 {
     /// <summary>Which write fails.</summary>
     public enum Part { Checkpoint, Results }

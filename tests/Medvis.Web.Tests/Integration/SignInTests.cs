@@ -44,7 +44,7 @@ public sealed partial class SignInTests : IDisposable
         Assert.Equal("/account/login?error=setup", (await late.GetAsync($"/account/setup?token={token}")).Headers.Location!.OriginalString);
 
         var adminCaller = app.Services.GetRequiredService<CallerResolver>().Resolve(MedvisClaims.ForUser(
-            app.Services.GetRequiredService<MedvisDatabase>().Users.FindByName(AdminSetup.DefaultAdminName)!, "x"));
+            app.Services.GetRequiredService<IMedvisStore>().Users.FindByName(AdminSetup.DefaultAdminName)!, "x"));
         var (member, invitation) = app.Services.GetRequiredService<AccountService>().Invite(adminCaller, "mia", UserRole.Member);
         using var mia = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
         var setPage = $"/account/set-password?token={Uri.EscapeDataString(invitation)}";
@@ -65,7 +65,7 @@ public sealed partial class SignInTests : IDisposable
         // A form token belongs to who fetched it: signed in now, mia needs a fresh one.
         var offsite = await PostFormAsync(again, "/account/login", await FormTokenAsync(again, "/account/login"), ("name", "mia"), ("password", "correct horse"), ("returnUrl", "//evil.example/"));
         Assert.Equal("/", offsite.Headers.Location!.OriginalString);
-        Assert.Equal(UserRole.Member, app.Services.GetRequiredService<MedvisDatabase>().Users.Get(member.Id)!.Role);
+        Assert.Equal(UserRole.Member, app.Services.GetRequiredService<IMedvisStore>().Users.Get(member.Id)!.Role);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed partial class SignInTests : IDisposable
         const string secret = "internal-detail-7f3a";
         await using var app = new MedvisAppFactory(_dir.File("medvis.db"), environment: "Production",
             services: s => s.AddSingleton<IDatasetOpener>(new ThrowingOpener(secret)));
-        var dataset = app.Services.GetRequiredService<MedvisDatabase>().Datasets.Add(new DatasetRecord { Name = "x", Spec = "/nowhere.npz" });
+        var dataset = app.Services.GetRequiredService<IMedvisStore>().Datasets.Add(new DatasetRecord { Name = "x", Spec = "/nowhere.npz" });
         using var client = app.CreateClientAs(UserRole.Admin);
         var response = await client.GetAsync($"/api/datasets/{dataset.Id}/images/0.png");
         var body = await response.Content.ReadAsStringAsync();

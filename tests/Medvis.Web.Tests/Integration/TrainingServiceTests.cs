@@ -81,7 +81,7 @@ public sealed class TrainingServiceTests : IDisposable
 
         await using (var restarted = new MedvisAppFactory(DatabasePath))
         {
-            var database = restarted.Services.GetRequiredService<Core.Storage.MedvisDatabase>();
+            var database = restarted.Services.GetRequiredService<Core.Storage.IMedvisStore>();
             var run = database.Runs.Get(runId)!;
             Assert.Equal(RunStatus.Done, run.Status);
             Assert.Equal(3, run.History.Count);
@@ -147,7 +147,7 @@ public sealed class TrainingServiceTests : IDisposable
             await firstEpoch.Task.WaitAsync(RunTimeout);
         } // disposing the host stops the worker mid-run
 
-        var database = new Func<MedvisAppFactory, Core.Storage.MedvisDatabase>(f => f.Services.GetRequiredService<Core.Storage.MedvisDatabase>());
+        var database = new Func<MedvisAppFactory, Core.Storage.IMedvisStore>(f => f.Services.GetRequiredService<Core.Storage.IMedvisStore>());
         await using (var restarted = new MedvisAppFactory(DatabasePath))
         {
             var db = database(restarted);
@@ -184,7 +184,7 @@ public sealed class TrainingServiceTests : IDisposable
         var status = await ended.Task.WaitAsync(TimeSpan.FromMinutes(1));
         Assert.Equal(RunStatus.Failed, status.Status);
         Assert.Contains("vanishing.npz", status.Error);
-        Assert.Equal(RunStatus.Failed, app.Services.GetRequiredService<Core.Storage.MedvisDatabase>().Runs.Get(runId)!.Status);
+        Assert.Equal(RunStatus.Failed, app.Services.GetRequiredService<Core.Storage.IMedvisStore>().Runs.Get(runId)!.Status);
     }
 
     [SkippableFact]
@@ -203,7 +203,7 @@ public sealed class TrainingServiceTests : IDisposable
         Assert.True(planner.Cancel(Caller.System, first.Id));
         await WaitForStatusAsync(app, first.Id, RunStatus.Cancelled);
 
-        var database = app.Services.GetRequiredService<Core.Storage.MedvisDatabase>();
+        var database = app.Services.GetRequiredService<Core.Storage.IMedvisStore>();
         Assert.Equal(RunStatus.Cancelled, database.Runs.Get(second.Id)!.Status);
         Assert.Empty(database.Runs.Get(second.Id)!.History);
         Assert.False(planner.Cancel(Caller.System, first.Id));
@@ -227,12 +227,12 @@ public sealed class TrainingServiceTests : IDisposable
         Assert.Contains(result.Errors, e => e.Field == nameof(TrainingOptions.BatchSize) && e.Message.Contains("batch size 2"));
         Assert.Contains(result.Errors, e => e.Field == nameof(TrainingOptions.EpochsPerStage) && e.Message.Contains("at least one stage"));
         Assert.Contains(result.Errors, e => e.Field == RunPlanner.DatasetField && e.Message.Contains("registered dataset"));
-        Assert.Empty(app.Services.GetRequiredService<Core.Storage.MedvisDatabase>().Runs.All());
+        Assert.Empty(app.Services.GetRequiredService<Core.Storage.IMedvisStore>().Runs.All());
     }
 
     private static async Task WaitForStatusAsync(MedvisAppFactory app, int runId, RunStatus status)
     {
-        var database = app.Services.GetRequiredService<Core.Storage.MedvisDatabase>();
+        var database = app.Services.GetRequiredService<Core.Storage.IMedvisStore>();
         var deadline = DateTime.UtcNow + RunTimeout;
         while (database.Runs.Get(runId)!.Status != status)
         {

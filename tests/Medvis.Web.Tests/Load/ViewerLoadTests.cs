@@ -46,7 +46,7 @@ public sealed class ViewerLoadTests(ITestOutputHelper output) : IDisposable
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?>(),
             s => s.AddSingleton<IMapTrainer>(gate));
         var dataset = app.Services.GetRequiredService<DatasetService>().Register(Caller.System, DatasetService.DemoSpec).Dataset!;
-        var viewerId = app.Services.GetRequiredService<MedvisDatabase>().Users.Add("load-viewer", UserRole.Viewer).Id;
+        var viewerId = app.Services.GetRequiredService<IMedvisStore>().Users.Add("load-viewer", UserRole.Viewer).Id;
 
         var alone = new List<RunCost>();
         var watched = new List<RunCost>();
@@ -129,7 +129,7 @@ public sealed class ViewerLoadTests(ITestOutputHelper output) : IDisposable
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {runId} with {viewers.Length} viewers: {clock.Elapsed.TotalSeconds:0.0} s, {cpu:0.0} CPU s"));
         Assert.True(final.Status == RunStatus.Done, $"run ended {final.Status}: {final.Error}");
-        var history = app.Services.GetRequiredService<MedvisDatabase>().Runs.Get(runId)!.History;
+        var history = app.Services.GetRequiredService<IMedvisStore>().Runs.Get(runId)!.History;
         output.WriteLine(string.Join("; ", history.Select(h => string.Create(CultureInfo.InvariantCulture, $"epoch {h.GlobalEpoch}: {h.ImagesPerSecond:0} images/s at {h.ElapsedSeconds:0.0} s"))));
         var epochs = history.Select(h => h.GlobalEpoch).ToList();
         Assert.Equal(Enumerable.Range(1, LoadOptions.EpochsPerStage.Sum()), epochs);

@@ -58,7 +58,7 @@ public abstract class DatabasePageTestContext : MudTestContext
     protected TempDirectory Folder { get; } = new();
 
     /// <summary>The page's database.</summary>
-    protected MedvisDatabase Database { get; }
+    protected IMedvisStore Database { get; }
 
     /// <summary>The dataset catalog, decoders and metrics the dataset pages use.</summary>
     protected void AddDatasetServices()
@@ -77,6 +77,7 @@ public abstract class DatabasePageTestContext : MudTestContext
         Services.AddSignalR();
         Services.AddSingleton<TrainingQueue>();
         Services.AddSingleton<RunCancellations>();
+        Services.AddSingleton<IRunDispatcher, InProcessRunDispatcher>();
         Services.AddSingleton<TrainingNotifier>();
         Services.AddSingleton<RunPlanner>();
     }

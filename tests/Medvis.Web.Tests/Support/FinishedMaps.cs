@@ -4,7 +4,7 @@ using Medvis.Core.Storage;
 namespace Medvis.Web.Tests.Support;
 
 /// <summary>Stores finished runs with hand-made maps of the same images, for the comparison service and page.</summary>
-internal sealed class FinishedMaps(MedvisDatabase database)
+internal sealed class FinishedMaps(IMedvisStore database)
 {
     public static readonly string[] ClassNames = ["basophil", "eosinophil", "immature granulocyte"];
 

@@ -47,7 +47,7 @@ public sealed class MedvisAppFactory(
     /// <summary>The stored user "test-&lt;role&gt;" (created on first use), owner of what its clients queue.</summary>
     public UserRecord UserOf(UserRole role, string? name = null)
     {
-        var users = Services.GetRequiredService<MedvisDatabase>().Users;
+        var users = Services.GetRequiredService<IMedvisStore>().Users;
         name ??= $"test-{role.ToString().ToLowerInvariant()}";
         return users.FindByName(name) ?? users.Add(name, role);
     }

@@ -26,7 +26,7 @@ public sealed class TestAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions>
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!int.TryParse(Request.Headers[Header], NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return Task.FromResult(AuthenticateResult.NoResult());
-        var user = Context.RequestServices.GetRequiredService<MedvisDatabase>().Users.Get(id);
+        var user = Context.RequestServices.GetRequiredService<IMedvisStore>().Users.Get(id);
         if (user is null) return Task.FromResult(AuthenticateResult.Fail($"no user {id}"));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(MedvisClaims.ForUser(user, SchemeName), SchemeName)));
     }

@@ -8,7 +8,7 @@ namespace Medvis.Web.Components.Pages.Admin;
 public partial class Storage
 {
     [Inject] private DataRoots Roots { get; set; } = default!;
-    [Inject] private MedvisDatabase Database { get; set; } = default!;
+    [Inject] private IMedvisStore Database { get; set; } = default!;
     [Inject] private DatabaseMaintenance Maintenance { get; set; } = default!;
     [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
 

@@ -7,7 +7,7 @@ namespace Medvis.Web.Components.Pages.Admin;
 public partial class Users
 {
     [Inject] private AccountService Accounts { get; set; } = default!;
-    [Inject] private MedvisDatabase Database { get; set; } = default!;
+    [Inject] private IMedvisStore Database { get; set; } = default!;
     [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 

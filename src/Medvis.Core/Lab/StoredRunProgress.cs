@@ -1,19 +1,20 @@
 using Medvis.Core.Storage;
 using Medvis.Core.Training;
 
-namespace Medvis.Web.Training;
+namespace Medvis.Core.Lab;
 
 /// <summary>
 /// Receives the trainer's events on the training thread: stores what late joiners need (epoch history, latest
-/// snapshot, messages) and forwards everything to the notifier. Synchronous on purpose: <see cref="Progress{T}"/>
-/// would post to the thread pool and could reorder events.
+/// snapshot, messages) and passes everything on to <see cref="IRunEvents"/>. Synchronous on purpose:
+/// <see cref="Progress{T}"/> would post to the thread pool and could reorder events.
 /// </summary>
-public sealed class RunProgressSink(int runId, MedvisDatabase database, TrainingNotifier notifier) : IProgress<TrainingEvent>
+public sealed class StoredRunProgress(int runId, IMedvisStore database, IRunEvents events) : IProgress<TrainingEvent>
 {
     private static readonly TimeSpan StepInterval = TimeSpan.FromMilliseconds(250);
     private const int MaxMessages = 200;
     private DateTime _lastStepSentUtc = DateTime.MinValue;
 
+    /// <inheritdoc />
     public void Report(TrainingEvent value)
     {
         switch (value)
@@ -34,7 +35,7 @@ public sealed class RunProgressSink(int runId, MedvisDatabase database, Training
             r.Messages.Add(text);
             if (r.Messages.Count > MaxMessages) r.Messages.RemoveRange(0, r.Messages.Count - MaxMessages);
         });
-        notifier.Publish(new RunMessageUpdate(runId, text));
+        events.MessageAdded(runId, text);
     }
 
     private void OnEpoch(EpochCompleted e)
@@ -51,7 +52,7 @@ public sealed class RunProgressSink(int runId, MedvisDatabase database, Training
             r.History.RemoveAll(p => p.GlobalEpoch >= point.GlobalEpoch);
             r.History.Add(point);
         });
-        notifier.Publish(new RunEpochUpdate(runId, point));
+        events.EpochFinished(runId, point);
     }
 
     private void OnSnapshot(EmbeddingSnapshot s)
@@ -61,7 +62,7 @@ public sealed class RunProgressSink(int runId, MedvisDatabase database, Training
             Stage = s.Stage, Epoch = s.Epoch, GlobalEpoch = s.GlobalEpoch, Indices = s.Indices, Labels = s.Labels, X = s.X, Y = s.Y,
         };
         Store("2-D snapshot", r => r.LatestSnapshot = snapshot);
-        notifier.Publish(new RunSnapshotUpdate(runId, snapshot));
+        events.SnapshotTaken(runId, snapshot);
     }
 
     // A failed write ends the run as a storage failure rather than as whatever the trainer was doing.
@@ -76,6 +77,6 @@ public sealed class RunProgressSink(int runId, MedvisDatabase database, Training
         var now = DateTime.UtcNow;
         if (now - _lastStepSentUtc < StepInterval) return;
         _lastStepSentUtc = now;
-        notifier.Publish(new RunStepUpdate(runId, s.Stage, s.Epoch, s.Step, s.StepsPerEpoch, s.Loss));
+        events.StepDone(runId, s.Stage, s.Epoch, s.Step, s.StepsPerEpoch, s.Loss);
     }
 }

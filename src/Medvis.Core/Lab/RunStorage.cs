@@ -2,7 +2,7 @@ using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Medvis.Core.Training;
 
-namespace Medvis.Web.Training;
+namespace Medvis.Core.Lab;
 
 /// <summary>Where a run's checkpoints and artifacts go; a seam so tests can make storage fail.</summary>
 public interface IRunSinkFactory
@@ -11,8 +11,8 @@ public interface IRunSinkFactory
     IMapRunSink For(int runId);
 }
 
-/// <summary>The database, as the web app stores runs.</summary>
-public sealed class StoredRunSinkFactory(MedvisDatabase database) : IRunSinkFactory
+/// <summary>The store, as runs are stored by default.</summary>
+public sealed class StoredRunSinkFactory(IMedvisStore database) : IRunSinkFactory
 {
     /// <inheritdoc />
     public IMapRunSink For(int runId) => new StoredRunSink(database, runId);

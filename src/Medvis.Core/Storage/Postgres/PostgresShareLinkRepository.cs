@@ -1,0 +1,31 @@
+using static Medvis.Core.Storage.Postgres.PostgresDocuments;
+
+namespace Medvis.Core.Storage.Postgres;
+
+/// <summary>Share links in table <c>share_links</c>, with their run ids in an array column to find them by run.</summary>
+internal sealed class PostgresShareLinkRepository(PostgresDocuments documents) : IShareLinkRepository
+{
+    private static readonly Action<ShareLinkRecord, int> SetId = (s, id) => s.Id = id;
+
+    public ShareLinkRecord Add(ShareKind kind, IReadOnlyCollection<int> runIds, string createdBy, DateTime? expiresAtUtc)
+    {
+        var ids = runIds.Distinct().ToArray();
+        if (kind == ShareKind.Run ? ids.Length != 1 : ids.Length is < 2 or > 4)
+            throw new ArgumentException(kind == ShareKind.Run ? "A run link shows exactly one run." : "A comparison link shows 2 to 4 runs.");
+        var record = new ShareLinkRecord
+        {
+            Kind = kind, RunIds = ids, CreatedBy = createdBy, CreatedAtUtc = DateTime.UtcNow, ExpiresAtUtc = expiresAtUtc,
+        };
+        record.Id = documents.Insert("INSERT INTO share_links (run_ids, doc) VALUES (@runs, @doc) RETURNING id",
+            Parameter("runs", ids), Doc(record));
+        return record;
+    }
+
+    public ShareLinkRecord? Get(int id) =>
+        documents.Query("SELECT id, doc FROM share_links WHERE id = @id", SetId, Parameter("id", id)).SingleOrDefault();
+
+    public IReadOnlyList<ShareLinkRecord> ForRun(int runId) =>
+        documents.Query("SELECT id, doc FROM share_links WHERE @run = ANY(run_ids) ORDER BY id DESC", SetId, Parameter("run", runId));
+
+    public bool Revoke(int id) => documents.Update<ShareLinkRecord>("share_links", id, s => s.Revoked = true, SetId) is not null;
+}

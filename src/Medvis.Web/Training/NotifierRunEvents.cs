@@ -1,0 +1,20 @@
+using Medvis.Core.Lab;
+using Medvis.Core.Storage;
+
+namespace Medvis.Web.Training;
+
+/// <summary>A run's news as <see cref="RunUpdate"/>s on the <see cref="TrainingNotifier"/> (pages and the hub).</summary>
+public sealed class NotifierRunEvents(TrainingNotifier notifier) : IRunEvents
+{
+    /// <inheritdoc />
+    public void StatusChanged(int runId, RunStatus status, string? error) => notifier.Publish(new RunStatusUpdate(runId, status, error));
+    /// <inheritdoc />
+    public void EpochFinished(int runId, EpochPoint point) => notifier.Publish(new RunEpochUpdate(runId, point));
+    /// <inheritdoc />
+    public void SnapshotTaken(int runId, SnapshotPoint snapshot) => notifier.Publish(new RunSnapshotUpdate(runId, snapshot));
+    /// <inheritdoc />
+    public void StepDone(int runId, int stage, int epoch, int step, int stepsPerEpoch, double loss) =>
+        notifier.Publish(new RunStepUpdate(runId, stage, epoch, step, stepsPerEpoch, loss));
+    /// <inheritdoc />
+    public void MessageAdded(int runId, string text) => notifier.Publish(new RunMessageUpdate(runId, text));
+}

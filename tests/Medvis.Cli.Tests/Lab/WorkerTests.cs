@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Medvis.Core.Storage;
+
+namespace Medvis.Cli.Tests.Lab;
+
+/// <summary>
+/// <c>medvis worker</c> processes against a real PostgreSQL server (skipped without one): resuming a killed worker's
+/// run elsewhere, cancelling across processes, queues per device and refusing other data.
+/// </summary>
+[Collection(LabCollection.Name)]
+public sealed class WorkerTests
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromMinutes(4);
+
+    [SkippableFact]
+    public void AKilledWorkersRunFinishesOnAnotherWorkerWithTheCoordinatesOfAnUninterruptedRun()
+    {
+        using var lab = new LabCluster(heartbeatTimeout: TimeSpan.FromSeconds(10));
+        var options = LabCluster.QuickOptions([3, 2, 2]);
+        var first = lab.StartWorker();
+        var reference = lab.Queue(options);
+        lab.WaitFor(reference.Id, r => r.Status == RunStatus.Done, Generous, "done");
+
+        var interrupted = lab.Queue(options);
+        lab.WaitForCheckpoint(interrupted.Id, 2, Generous);
+        first.Kill();
+        first.WaitForExit();
+        Assert.Equal(RunStatus.Running, lab.Store.Runs.Get(interrupted.Id)!.Status);
+        var second = lab.StartWorker();
+        var finished = lab.WaitFor(interrupted.Id, r => r.Status is RunStatus.Done or RunStatus.Failed, Generous + lab.HeartbeatTimeout, "ended");
+
+        Assert.True(finished.Status == RunStatus.Done, finished.Error);
+        Assert.Equal(2, finished.Attempts);
+        Assert.EndsWith($"/{second.Id}", finished.Worker);
+        var expected = lab.Store.Artifacts.LoadResult(reference.Id)!;
+        var actual = lab.Store.Artifacts.LoadResult(interrupted.Id)!;
+        Assert.Equal(expected.X, actual.X);
+        Assert.Equal(expected.Y, actual.Y);
+        Assert.Equal(expected.DatasetIndices, actual.DatasetIndices);
+        Assert.Contains(finished.Messages, m => m.Contains("previous worker was lost"));
+    }
+
+    [SkippableFact]
+    public void SigtermDrainsTheRunBackToItsQueueWhereTheNextWorkerResumesIt()
+    {
+        using var lab = new LabCluster(heartbeatTimeout: TimeSpan.FromSeconds(60));
+        var first = lab.StartWorker();
+        var run = lab.Queue(LabCluster.QuickOptions([4, 2, 2]));
+        lab.WaitForCheckpoint(run.Id, 1, Generous);
+
+        var clock = Stopwatch.StartNew();
+        using (var term = Process.Start("kill", ["-TERM", first.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) term.WaitForExit();
+        Assert.True(first.WaitForExit(30_000), "the worker did not exit within 30 s of SIGTERM");
+        var drainSeconds = clock.Elapsed.TotalSeconds;
+        var drained = lab.Store.Runs.Get(run.Id)!;
+        Assert.Equal(RunStatus.Queued, drained.Status);
+        Assert.Equal(0, drained.Attempts);
+
+        // Handed back, not lost: the next worker starts it at once, well before the 60 s heartbeat timeout.
+        lab.StartWorker();
+        lab.WaitFor(run.Id, r => r.Status == RunStatus.Running, TimeSpan.FromSeconds(45), "running again");
+        var finished = lab.WaitFor(run.Id, r => r.Status is RunStatus.Done or RunStatus.Failed, Generous, "ended");
+
+        Assert.True(finished.Status == RunStatus.Done, finished.Error);
+        Assert.Equal(1, finished.Attempts);
+        Assert.Contains(finished.Messages, m => m.Contains("Resumed", StringComparison.OrdinalIgnoreCase));
+        Console.WriteLine($"SIGTERM to exit: {drainSeconds:F1} s (exit code {first.ExitCode})");
+    }
+
+    [SkippableFact]
+    public void ACancelSetInTheStoreStopsTheRunOnItsWorkerWithinSeconds()
+    {
+        using var lab = new LabCluster(heartbeatTimeout: TimeSpan.FromSeconds(30));
+        lab.StartWorker();
+        var run = lab.Queue(LabCluster.QuickOptions([50, 5, 5]), maxImages: 256);
+        lab.WaitForCheckpoint(run.Id, 1, Generous);
+
+        var clock = Stopwatch.StartNew();
+        lab.Store.Runs.Update(run.Id, r => r.CancelRequested = true);
+        var cancelled = lab.WaitFor(run.Id, r => r.Status != RunStatus.Running, TimeSpan.FromSeconds(30), "stopped");
+
+        Assert.Equal(RunStatus.Cancelled, cancelled.Status);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the cancel took {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [SkippableFact]
+    public void ACudaRunIsNotTakenByACpuWorkerWhileCpuRunsAre()
+    {
+        using var lab = new LabCluster(heartbeatTimeout: TimeSpan.FromSeconds(30));
+        lab.StartWorker("cpu");
+        var cuda = lab.Queue(LabCluster.QuickOptions([1, 1, 1]) with { Device = "cuda" });
+        var cpu = lab.Queue(LabCluster.QuickOptions([1, 1, 1]));
+
+        lab.WaitFor(cpu.Id, r => r.Status == RunStatus.Done, Generous, "done");
+
+        var waiting = lab.Store.Runs.Get(cuda.Id)!;
+        Assert.Equal(RunStatus.Queued, waiting.Status);
+        Assert.Equal(0, waiting.Attempts);
+    }
+
+    [SkippableFact]
+    public void DataWhoseContentHashDiffersFromTheRegisteredOneFailTheRunNamingTheHashes()
+    {
+        using var lab = new LabCluster(heartbeatTimeout: TimeSpan.FromSeconds(30));
+        lab.StartWorker();
+        var run = lab.Queue(LabCluster.QuickOptions([1, 1, 1]), contentHash: "sha256:" + new string('0', 64));
+
+        var failed = lab.WaitFor(run.Id, r => r.Status is RunStatus.Failed or RunStatus.Done, Generous, "ended");
+
+        Assert.Equal(RunStatus.Failed, failed.Status);
+        Assert.Contains("content hash", failed.Error);
+        Assert.Contains("sha256:" + new string('0', 64), failed.Error);
+        Assert.Null(lab.Store.CheckpointsFor(run.Id).LoadLatest());
+    }
+}
+
+/// <summary>Lab tests start worker processes that train: one at a time, on a 2-core machine.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LabCollection
+{
+    public const string Name = "lab";
+}
