@@ -65,7 +65,8 @@ for _ in $(seq 1 600); do
   sleep 1
 done
 [ -n "$victim" ] || fail "worker $worker_a never checkpointed a run"
-kill -KILL "$worker_a"
+# Reaped at once, quietly: the shell would otherwise report the killed job on stderr.
+{ kill -KILL "$worker_a"; wait "$worker_a"; } 2>/dev/null || true
 echo "lab demo: killed worker $worker_a while it trained run $victim (epoch $(sql "SELECT global_epoch FROM checkpoints WHERE run_id = $victim"))"
 
 for _ in $(seq 1 1200); do

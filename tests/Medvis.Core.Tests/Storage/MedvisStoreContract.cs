@@ -1,7 +1,6 @@
 using Medvis.Core.Data;
 using Medvis.Core.Storage;
 using Medvis.Core.Training;
-using Medvis.Core.Tests.Data;
 
 namespace Medvis.Core.Tests.Storage;
 
