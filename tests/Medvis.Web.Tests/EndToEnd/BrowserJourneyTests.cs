@@ -63,10 +63,11 @@ public sealed class BrowserJourneyTests : IDisposable
         Assertions.SetDefaultExpectTimeout(30_000);
 
         var adminPage = page;
+        // Outside the try: a failure screenshot of the member's page needs its context still open.
+        await using var memberContext = await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
         try
         {
             await SetUpAsync(adminPage, app);
-            await using var memberContext = await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
             var member = await memberContext.NewPageAsync();
             member.SetDefaultTimeout(InteractiveTimeoutMs);
             await InviteMemberAsync(adminPage, member);
@@ -180,7 +181,7 @@ public sealed class BrowserJourneyTests : IDisposable
     /// <summary>A viewer (invited by the admin) reads the finished run but sees no button that changes anything, and a forced upload is refused.</summary>
     private async Task ViewerVisitAsync(IBrowser browser, KestrelApp app)
     {
-        var database = app.Services.GetRequiredService<MedvisDatabase>();
+        var database = app.Services.GetRequiredService<IMedvisStore>();
         var run = database.Runs.All().First(r => r.Status == RunStatus.Done);
         var admin = Caller.For(database.Users.FindByName(AdminSetup.DefaultAdminName)!);
         var (_, token) = app.Services.GetRequiredService<AccountService>().Invite(admin, "victor", UserRole.Viewer);

@@ -15,6 +15,7 @@ namespace Medvis.Web.Tests.EndToEnd;
 /// on the per-class chart, and a lasso in one map lighting up the same images in all of them. Screenshots land in
 /// TestResults/screenshots.
 /// </summary>
+[Collection(TrainingCollection.Name)]
 public sealed class CompareBrowserTests : IDisposable
 {
     private const string Chromium = "/usr/bin/chromium";
