@@ -16,7 +16,8 @@ public sealed class WorkerTests
     public void AKilledWorkersRunFinishesOnAnotherWorkerWithTheCoordinatesOfAnUninterruptedRun()
     {
         using var lab = new LabCluster(heartbeatTimeout: TimeSpan.FromSeconds(10));
-        var options = LabCluster.QuickOptions([3, 2, 2]);
+        // Enough epochs after the second checkpoint that the kill lands mid-run even on an idle, fast machine.
+        var options = LabCluster.QuickOptions([16, 2, 2]);
         var first = lab.StartWorker();
         var reference = lab.Queue(options);
         lab.WaitFor(reference.Id, r => r.Status == RunStatus.Done, Generous, "done");
@@ -45,7 +46,8 @@ public sealed class WorkerTests
     {
         using var lab = new LabCluster(heartbeatTimeout: TimeSpan.FromSeconds(60));
         var first = lab.StartWorker();
-        var run = lab.Queue(LabCluster.QuickOptions([4, 2, 2]));
+        // Enough epochs after the first checkpoint that SIGTERM lands mid-run even on an idle, fast machine.
+        var run = lab.Queue(LabCluster.QuickOptions([40, 2, 2]));
         lab.WaitForCheckpoint(run.Id, 1, Generous);
 
         var clock = Stopwatch.StartNew();
