@@ -11,12 +11,7 @@ public sealed class AnnotationRepository(ILiteDatabase db) : IAnnotationReposito
     /// <summary>Stores a tag; the label is trimmed and must not be empty.</summary>
     public AnnotationRecord Add(int runId, string label, IReadOnlyCollection<int> pointIndices)
     {
-        if (string.IsNullOrWhiteSpace(label)) throw new ArgumentException("A tag needs a label.");
-        if (pointIndices.Count == 0) throw new ArgumentException("A tag needs at least one selected point.");
-        var record = new AnnotationRecord
-        {
-            RunId = runId, Label = label.Trim(), PointIndices = pointIndices.ToArray(), CreatedAtUtc = DateTime.UtcNow,
-        };
+        var record = AnnotationRecord.Create(runId, label, pointIndices);
         Items.Insert(record);
         return record;
     }

@@ -126,6 +126,15 @@ public sealed class AnnotationRecord
     /// <summary>Point indices of the run's map.</summary>
     public int[] PointIndices { get; set; } = [];
     public DateTime CreatedAtUtc { get; set; }
+
+    /// <summary>A new tag with a trimmed, non-empty label over at least one point, checked the same way by every store.</summary>
+    /// <exception cref="ArgumentException">An empty label or no points.</exception>
+    public static AnnotationRecord Create(int runId, string label, IReadOnlyCollection<int> pointIndices)
+    {
+        if (string.IsNullOrWhiteSpace(label)) throw new ArgumentException("A tag needs a label.");
+        if (pointIndices.Count == 0) throw new ArgumentException("A tag needs at least one selected point.");
+        return new AnnotationRecord { RunId = runId, Label = label.Trim(), PointIndices = pointIndices.ToArray(), CreatedAtUtc = DateTime.UtcNow };
+    }
 }
 
 /// <summary>What a signed-in user may do; each role may do everything the roles before it may.</summary>
@@ -153,6 +162,15 @@ public sealed class UserRecord
     /// <summary>Random value a set-password link must carry; cleared when used, so each link works once.</summary>
     public string? SetPasswordNonce { get; set; }
     public DateTime CreatedAtUtc { get; set; }
+
+    /// <summary>A new user without a password; the name is trimmed and must have 1 to 64 characters in every store.</summary>
+    /// <exception cref="ArgumentException">An empty or too long name.</exception>
+    public static UserRecord Create(string name, UserRole role)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > 64) throw new ArgumentException("A user name needs 1 to 64 characters.");
+        return new UserRecord { Name = name, Role = role, CreatedAtUtc = DateTime.UtcNow };
+    }
 }
 
 /// <summary>One change a user made: who did what to which thing, and when.</summary>
@@ -185,4 +203,14 @@ public sealed class ShareLinkRecord
 
     /// <summary>Whether the link still opens at <paramref name="nowUtc"/>.</summary>
     public bool IsActive(DateTime nowUtc) => !Revoked && (ExpiresAtUtc is null || ExpiresAtUtc > nowUtc);
+
+    /// <summary>A new link to one run or a comparison of two to four runs, checked the same way by every store.</summary>
+    /// <exception cref="ArgumentException">The number of runs does not fit the kind.</exception>
+    public static ShareLinkRecord Create(ShareKind kind, IReadOnlyCollection<int> runIds, string createdBy, DateTime? expiresAtUtc)
+    {
+        var ids = runIds.Distinct().ToArray();
+        if (kind == ShareKind.Run ? ids.Length != 1 : ids.Length is < 2 or > 4)
+            throw new ArgumentException(kind == ShareKind.Run ? "A run link shows exactly one run." : "A comparison link shows 2 to 4 runs.");
+        return new ShareLinkRecord { Kind = kind, RunIds = ids, CreatedBy = createdBy, CreatedAtUtc = DateTime.UtcNow, ExpiresAtUtc = expiresAtUtc };
+    }
 }

@@ -12,13 +12,7 @@ public sealed class ShareLinkRepository(ILiteDatabase db) : IShareLinkRepository
     /// <exception cref="ArgumentException">The number of runs does not fit the kind.</exception>
     public ShareLinkRecord Add(ShareKind kind, IReadOnlyCollection<int> runIds, string createdBy, DateTime? expiresAtUtc)
     {
-        var ids = runIds.Distinct().ToArray();
-        if (kind == ShareKind.Run ? ids.Length != 1 : ids.Length is < 2 or > 4)
-            throw new ArgumentException(kind == ShareKind.Run ? "A run link shows exactly one run." : "A comparison link shows 2 to 4 runs.");
-        var record = new ShareLinkRecord
-        {
-            Kind = kind, RunIds = ids, CreatedBy = createdBy, CreatedAtUtc = DateTime.UtcNow, ExpiresAtUtc = expiresAtUtc,
-        };
+        var record = ShareLinkRecord.Create(kind, runIds, createdBy, expiresAtUtc);
         Items.Insert(record);
         return record;
     }

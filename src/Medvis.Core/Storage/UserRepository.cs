@@ -12,10 +12,8 @@ public sealed class UserRepository(ILiteDatabase db) : IUserRepository
     /// <exception cref="ArgumentException">The name is empty, too long, or taken (ignoring case).</exception>
     public UserRecord Add(string name, UserRole role)
     {
-        name = name.Trim();
-        if (name.Length is 0 or > 64) throw new ArgumentException("A user name needs 1 to 64 characters.");
-        if (FindByName(name) is not null) throw new ArgumentException($"There is already a user called {name}.");
-        var record = new UserRecord { Name = name, Role = role, CreatedAtUtc = DateTime.UtcNow };
+        var record = UserRecord.Create(name, role);
+        if (FindByName(record.Name) is not null) throw new ArgumentException($"There is already a user called {record.Name}.");
         Items.Insert(record);
         return record;
     }

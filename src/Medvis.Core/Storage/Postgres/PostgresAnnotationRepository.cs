@@ -9,12 +9,7 @@ internal sealed class PostgresAnnotationRepository(PostgresDocuments documents) 
 
     public AnnotationRecord Add(int runId, string label, IReadOnlyCollection<int> pointIndices)
     {
-        if (string.IsNullOrWhiteSpace(label)) throw new ArgumentException("A tag needs a label.");
-        if (pointIndices.Count == 0) throw new ArgumentException("A tag needs at least one selected point.");
-        var record = new AnnotationRecord
-        {
-            RunId = runId, Label = label.Trim(), PointIndices = pointIndices.ToArray(), CreatedAtUtc = DateTime.UtcNow,
-        };
+        var record = AnnotationRecord.Create(runId, label, pointIndices);
         record.Id = documents.Insert("INSERT INTO annotations (run_id, doc) VALUES (@run, @doc) RETURNING id",
             Parameter("run", runId), Doc(record));
         return record;

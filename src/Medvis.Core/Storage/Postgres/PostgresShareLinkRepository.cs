@@ -9,15 +9,9 @@ internal sealed class PostgresShareLinkRepository(PostgresDocuments documents) :
 
     public ShareLinkRecord Add(ShareKind kind, IReadOnlyCollection<int> runIds, string createdBy, DateTime? expiresAtUtc)
     {
-        var ids = runIds.Distinct().ToArray();
-        if (kind == ShareKind.Run ? ids.Length != 1 : ids.Length is < 2 or > 4)
-            throw new ArgumentException(kind == ShareKind.Run ? "A run link shows exactly one run." : "A comparison link shows 2 to 4 runs.");
-        var record = new ShareLinkRecord
-        {
-            Kind = kind, RunIds = ids, CreatedBy = createdBy, CreatedAtUtc = DateTime.UtcNow, ExpiresAtUtc = expiresAtUtc,
-        };
+        var record = ShareLinkRecord.Create(kind, runIds, createdBy, expiresAtUtc);
         record.Id = documents.Insert("INSERT INTO share_links (run_ids, doc) VALUES (@runs, @doc) RETURNING id",
-            Parameter("runs", ids), Doc(record));
+            Parameter("runs", record.RunIds), Doc(record));
         return record;
     }
 

@@ -10,17 +10,15 @@ internal sealed class PostgresUserRepository(PostgresDocuments documents) : IUse
 
     public UserRecord Add(string name, UserRole role)
     {
-        name = name.Trim();
-        if (name.Length is 0 or > 64) throw new ArgumentException("A user name needs 1 to 64 characters.");
-        var record = new UserRecord { Name = name, Role = role, CreatedAtUtc = DateTime.UtcNow };
+        var record = UserRecord.Create(name, role);
         try
         {
             record.Id = documents.Insert("INSERT INTO users (name_lower, doc) VALUES (@name, @doc) RETURNING id",
-                Parameter("name", name.ToLowerInvariant()), Doc(record));
+                Parameter("name", record.Name.ToLowerInvariant()), Doc(record));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw new ArgumentException($"There is already a user called {name}.", e);
+            throw new ArgumentException($"There is already a user called {record.Name}.", e);
         }
         return record;
     }
