@@ -47,9 +47,12 @@ public sealed record RunStartRule(bool TakeOverLostRuns, int MaxAttempts, string
 /// <param name="events">Where status and progress go.</param>
 /// <param name="logger">Logs outcomes.</param>
 /// <param name="sinks">Where checkpoints and artifacts go; the store itself when null.</param>
+/// <param name="replay">How many snapshots a run keeps for its replay; <see cref="ReplaySettings.Default"/> when null.</param>
 public sealed class StoredRunExecutor(
-    IMedvisStore database, MapRunPipeline pipeline, IRunEvents events, ILogger<StoredRunExecutor> logger, IRunSinkFactory? sinks = null)
+    IMedvisStore database, MapRunPipeline pipeline, IRunEvents events, ILogger<StoredRunExecutor> logger, IRunSinkFactory? sinks = null,
+    ReplaySettings? replay = null)
 {
+    private readonly ReplaySettings _replay = replay ?? ReplaySettings.Default;
     private readonly IRunSinkFactory _sinks = sinks ?? new StoredRunSinkFactory(database);
 
     /// <summary>Trains run <paramref name="runId"/> if <paramref name="rule"/> lets it start.</summary>
@@ -68,7 +71,7 @@ public sealed class StoredRunExecutor(
         }
         if (run is null) return RunExecution.NotStarted;
         events.StatusChanged(runId, RunStatus.Running, null);
-        var progress = new StoredRunProgress(runId, database, events);
+        var progress = new StoredRunProgress(runId, database, events, _replay.MaxSnapshots);
         if (run.Attempts > 1) progress.AddMessage($"Attempt {run.Attempts} on {rule.WorkerName}: the previous worker was lost; resuming from the last checkpoint.");
         var clock = Stopwatch.StartNew();
         try
@@ -135,6 +138,7 @@ public sealed class StoredRunExecutor(
             }
             r.Status = RunStatus.Running;
             r.StartedAtUtc ??= DateTime.UtcNow;
+            r.AttemptStartedAtUtc = DateTime.UtcNow;
             r.Error = null;
             r.Attempts++;
             r.Worker = rule.WorkerName;

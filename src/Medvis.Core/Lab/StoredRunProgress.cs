@@ -8,7 +8,12 @@ namespace Medvis.Core.Lab;
 /// snapshot, messages) and passes everything on to <see cref="IRunEvents"/>. Synchronous on purpose:
 /// <see cref="Progress{T}"/> would post to the thread pool and could reorder events.
 /// </summary>
-public sealed class StoredRunProgress(int runId, IMedvisStore database, IRunEvents events) : IProgress<TrainingEvent>
+/// <param name="runId">The run.</param>
+/// <param name="database">Where history and snapshots go.</param>
+/// <param name="events">Who hears about them.</param>
+/// <param name="maxSnapshots">Snapshots kept for the replay (evenly thinned beyond that).</param>
+public sealed class StoredRunProgress(int runId, IMedvisStore database, IRunEvents events, int maxSnapshots = ReplaySettings.DefaultMaxSnapshots)
+    : IProgress<TrainingEvent>
 {
     private static readonly TimeSpan StepInterval = TimeSpan.FromMilliseconds(250);
     private const int MaxMessages = 200;
@@ -45,6 +50,7 @@ public sealed class StoredRunProgress(int runId, IMedvisStore database, IRunEven
             Stage = e.Stage, Epoch = e.Epoch, EpochsInStage = e.EpochsInStage, GlobalEpoch = e.GlobalEpoch,
             TotalEpochs = e.TotalEpochs, Loss = e.Loss, LearningRate = e.LearningRate, ImagesPerSecond = e.ImagesPerSecond,
             ElapsedSeconds = e.Elapsed.TotalSeconds, EtaSeconds = e.EstimatedRemaining?.TotalSeconds,
+            EtaRough = e.Eta?.Rough ?? false, SpeedUp = e.Eta?.SpeedUp, EpochSeconds = e.EpochSeconds, KnnAccuracy = e.KnnAccuracy,
         };
         // After a resume the trainer repeats epochs past its checkpoint: the new points replace the old ones.
         Store("epoch history", r =>
@@ -62,6 +68,8 @@ public sealed class StoredRunProgress(int runId, IMedvisStore database, IRunEven
             Stage = s.Stage, Epoch = s.Epoch, GlobalEpoch = s.GlobalEpoch, Indices = s.Indices, Labels = s.Labels, X = s.X, Y = s.Y,
         };
         Store("2-D snapshot", r => r.LatestSnapshot = snapshot);
+        try { database.Snapshots.Add(runId, snapshot, maxSnapshots); }
+        catch (IOException e) when (e is not RunStorageException) { throw new RunStorageException("2-D snapshot history", e); }
         events.SnapshotTaken(runId, snapshot);
     }
 

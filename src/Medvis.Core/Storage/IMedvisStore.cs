@@ -25,6 +25,8 @@ public interface IMedvisStore : IDisposable
     IAuditLog Audit { get; }
     /// <summary>Read-only links to runs and comparisons.</summary>
     IShareLinkRepository ShareLinks { get; }
+    /// <summary>The 2-D snapshots of each run's training, bounded, for the replay.</summary>
+    ISnapshotRepository Snapshots { get; }
 
     /// <summary>The checkpoint store of one run (what the trainer resumes from).</summary>
     ICheckpointStore CheckpointsFor(int runId);
@@ -144,6 +146,24 @@ public interface IAuditLog
     AuditRecord Add(string userName, string action, string subject);
     /// <summary>The latest <paramref name="count"/> entries, newest first.</summary>
     IReadOnlyList<AuditRecord> Latest(int count);
+}
+
+/// <summary>
+/// The 2-D snapshots a run took while training, kept within a bound by even thinning (<see cref="SnapshotThinning"/>),
+/// so its training can be replayed. A snapshot with a global epoch at or before stored ones (a resumed run repeats
+/// epochs past its checkpoint) replaces them and those after it.
+/// </summary>
+public interface ISnapshotRepository
+{
+    /// <summary>Stores a snapshot of run <paramref name="runId"/> and thins the run's history to at most <paramref name="maxKept"/>.</summary>
+    /// <exception cref="ArgumentException">A bound below 2.</exception>
+    void Add(int runId, SnapshotPoint snapshot, int maxKept);
+    /// <summary>The run's stored snapshots, oldest first.</summary>
+    IReadOnlyList<SnapshotPoint> ForRun(int runId);
+    /// <summary>The global epochs of the run's stored snapshots, ascending (cheap: no points are read).</summary>
+    IReadOnlyList<int> EpochsOf(int runId);
+    /// <summary>Removes every snapshot of a run.</summary>
+    void DeleteForRun(int runId);
 }
 
 /// <summary>Read-only share links and whether each still works.</summary>

@@ -13,6 +13,7 @@ public sealed class MedvisDatabase : IMedvisStore
     private readonly LiteDatabase _db;
     private readonly RunArtifactStore _artifacts;
     private readonly AnnotationRepository _annotations;
+    private readonly SnapshotRepository _snapshots;
 
     /// <summary>Opens (or creates) the database file, creating its folder as needed.</summary>
     /// <exception cref="InvalidOperationException">The file is not a LiteDB database or cannot be opened.</exception>
@@ -29,6 +30,7 @@ public sealed class MedvisDatabase : IMedvisStore
             CreateMissingCollections(_db);
             _db.GetCollection<RunRecord>(RunRepository.Collection).EnsureIndex(r => r.Status);
             _db.GetCollection<AnnotationRecord>(AnnotationRepository.Collection).EnsureIndex(a => a.RunId);
+            _db.GetCollection<SnapshotRepository.StoredSnapshot>(SnapshotRepository.Collection).EnsureIndex(s => s.RunId);
         }
         // LiteDB reports a damaged or foreign file with whatever broke first (even ArgumentOutOfRange on a date).
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -42,6 +44,7 @@ public sealed class MedvisDatabase : IMedvisStore
         Users = new UserRepository(_db);
         Audit = new AuditLog(_db);
         ShareLinks = new ShareLinkRepository(_db);
+        _snapshots = new SnapshotRepository(_db);
     }
 
     /// <summary>Absolute path of the database file.</summary>
@@ -62,6 +65,8 @@ public sealed class MedvisDatabase : IMedvisStore
     public IAuditLog Audit { get; }
     /// <inheritdoc />
     public IShareLinkRepository ShareLinks { get; }
+    /// <inheritdoc />
+    public ISnapshotRepository Snapshots => _snapshots;
 
     /// <inheritdoc />
     public ICheckpointStore CheckpointsFor(int runId) => new LiteDbCheckpointStore(_db, runId);
@@ -93,6 +98,7 @@ public sealed class MedvisDatabase : IMedvisStore
         _artifacts.DeleteAll(runId);
         new LiteDbCheckpointStore(_db, runId).Clear();
         _annotations.DeleteForRun(runId);
+        _snapshots.DeleteForRun(runId);
         Runs.Delete(runId);
     }
 
@@ -100,7 +106,7 @@ public sealed class MedvisDatabase : IMedvisStore
     private static readonly string[] Collections =
     [
         DatasetRepository.Collection, RunRepository.Collection, AnnotationRepository.Collection, LiteDbCheckpointStore.Collection,
-        UserRepository.Collection, AuditLog.Collection, ShareLinkRepository.Collection, "_files", "_chunks",
+        UserRepository.Collection, AuditLog.Collection, ShareLinkRepository.Collection, SnapshotRepository.Collection, "_files", "_chunks",
     ];
 
     // LiteDB 5 can fail a read with "page type must be collection page" when another thread's transaction creates a

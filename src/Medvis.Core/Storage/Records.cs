@@ -61,8 +61,10 @@ public sealed class RunRecord
     /// this many starts at the limit is failed instead of resumed.
     /// </summary>
     public int Attempts { get; set; }
-    /// <summary>Time spent training (summed over resumptions).</summary>
+    /// <summary>Time spent training (summed over resumptions) in the attempts that ended; see <see cref="TrainingTimeAt"/>.</summary>
     public double TrainingSeconds { get; set; }
+    /// <summary>When the current attempt started training (set on every start; only meaningful while running).</summary>
+    public DateTime? AttemptStartedAtUtc { get; set; }
     public double? FinalLoss { get; set; }
     /// <summary>One point per finished epoch, in order.</summary>
     public List<EpochPoint> History { get; set; } = [];
@@ -79,6 +81,16 @@ public sealed class RunRecord
     public bool CancelRequested { get; set; }
     /// <summary>The worker that last started the run (host name and process id).</summary>
     public string? Worker { get; set; }
+
+    /// <summary>
+    /// Time spent training as of <paramref name="nowUtc"/>: the ended attempts plus, while running, the current one
+    /// so far (a running run does not read 00:00:00).
+    /// </summary>
+    public TimeSpan TrainingTimeAt(DateTime nowUtc)
+    {
+        var current = Status == RunStatus.Running && AttemptStartedAtUtc is { } started && nowUtc > started ? (nowUtc - started).TotalSeconds : 0;
+        return TimeSpan.FromSeconds(Math.Round(TrainingSeconds + current));
+    }
 }
 
 /// <summary>What the trainer reported at the end of one epoch.</summary>
@@ -94,9 +106,17 @@ public sealed class EpochPoint
     public double ImagesPerSecond { get; set; }
     public double ElapsedSeconds { get; set; }
     public double? EtaSeconds { get; set; }
+    /// <summary>True while the ETA leans on a prior (only the slow first epoch was measured).</summary>
+    public bool EtaRough { get; set; }
+    /// <summary>How many times faster steady epochs run than the first one of the process (null until measured).</summary>
+    public double? SpeedUp { get; set; }
+    /// <summary>Wall time of this epoch (snapshot and kNN included); 0 in runs stored before it was recorded.</summary>
+    public double EpochSeconds { get; set; }
+    /// <summary>kNN accuracy on the snapshot subset (128-d in stage 1, 2-D after), on epochs that took a snapshot.</summary>
+    public double? KnnAccuracy { get; set; }
 }
 
-/// <summary>A 2-D snapshot of the fixed subset during stages 2 and 3.</summary>
+/// <summary>A 2-D snapshot of the fixed subset during stages 2 and 3 (the latest one on the run, a thinned history for the replay).</summary>
 public sealed class SnapshotPoint
 {
     public int Stage { get; set; }

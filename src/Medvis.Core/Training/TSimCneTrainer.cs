@@ -97,7 +97,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             progress?.Report(new TrainingMessage($"Resumed from the checkpoint after epoch {run.GlobalEpoch} of {run.TotalEpochs}."));
         }
 
-        var epochSeconds = new List<double>();
+        var eta = new TrainingEta(options.EpochsPerStage);
         var lastLoss = double.NaN;
         foreach (var stage in run.Stages)
         {
@@ -109,16 +109,25 @@ public sealed class TSimCneTrainer(TrainingOptions options)
                 var learningRate = LearningRateSchedule.At(epoch, stage.Epochs, stage.Warmup, stage.LearningRate);
                 lastLoss = run.TrainEpoch(stage, epoch, learningRate, progress, cancellation);
                 run.GlobalEpoch++;
-                epochSeconds.Add(epochClock.Elapsed.TotalSeconds);
+                var trainingSeconds = epochClock.Elapsed.TotalSeconds;
 
-                var recent = epochSeconds.TakeLast(5).Average();
-                progress?.Report(new EpochCompleted(stage.Number, epoch, stage.Epochs, run.GlobalEpoch, run.TotalEpochs, lastLoss,
-                    learningRate, data.Count / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed,
-                    TimeSpan.FromSeconds(recent * (run.TotalEpochs - run.GlobalEpoch))));
-
+                // Snapshot epochs also score the subset by kNN: the 128-d output in stage 1, the 2-D map after.
                 var lastOfStage = epoch == stage.Epochs - 1;
-                if (stage.Number >= 2 && options.SnapshotEvery > 0 && ((epoch + 1) % options.SnapshotEvery == 0 || lastOfStage))
-                    progress?.Report(run.Snapshot(stage.Number, epoch));
+                var snapshotDue = options.SnapshotEvery > 0 && ((epoch + 1) % options.SnapshotEvery == 0 || lastOfStage);
+                var snapshot = snapshotDue && stage.Number >= 2 ? run.Snapshot(stage.Number, epoch) : null;
+                var knn = !snapshotDue ? null
+                    : snapshot is not null ? SnapshotKnn.Accuracy(MapPoints.FromColumns(snapshot.X, snapshot.Y), snapshot.Labels)
+                    : run.SubsetKnnAccuracy();
+
+                var epochSeconds = epochClock.Elapsed.TotalSeconds;
+                eta.Add(stage.Number, epochSeconds);
+                var estimate = eta.Estimate(run.GlobalEpoch);
+                progress?.Report(new EpochCompleted(stage.Number, epoch, stage.Epochs, run.GlobalEpoch, run.TotalEpochs, lastLoss,
+                    learningRate, data.Count / Math.Max(trainingSeconds, 1e-9), clock.Elapsed, estimate?.Remaining)
+                {
+                    KnnAccuracy = knn, EpochSeconds = epochSeconds, Eta = estimate,
+                });
+                if (snapshot is not null) progress?.Report(snapshot);
                 if (checkpoints is not null && (run.GlobalEpoch % options.CheckpointEvery == 0 || lastOfStage))
                 {
                     checkpoints.Save(new TrainingCheckpoint(run.GlobalEpoch, run.Capture(), DateTime.UtcNow));
@@ -270,6 +279,13 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             var subset = data.Subset(snapshotIndices);
             var (x, y) = MapPoints.Columns(Embed(subset));
             return new EmbeddingSnapshot(stage, epoch, GlobalEpoch, snapshotIndices, subset.Labels, x, y);
+        }
+
+        /// <summary>kNN accuracy of the current network's output (128-d in stage 1) on the fixed snapshot subset.</summary>
+        public double? SubsetKnnAccuracy()
+        {
+            var subset = data.Subset(snapshotIndices);
+            return SnapshotKnn.Accuracy(Embed(subset), subset.Labels);
         }
 
         private float[,] Embed(ImageDataset subset)

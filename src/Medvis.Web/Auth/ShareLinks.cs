@@ -54,7 +54,10 @@ public sealed class ShareLinks(IMedvisStore database, IDataProtectionProvider pr
         database.Audit.Add(caller.Name, "revoked share link", linkId.ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Where a link's visitor lands: the run page or the comparison.</summary>
+    /// <summary>
+    /// Where a link's visitor lands: a run's presenter view (read-only by design, with a way to the normal read-only
+    /// page), or the comparison.
+    /// </summary>
     public static string PageOf(ShareLinkRecord link) =>
-        link.Kind == ShareKind.Run ? $"/runs/{link.RunIds[0]}" : $"/compare?runs={string.Join(',', link.RunIds)}";
+        link.Kind == ShareKind.Run ? $"/runs/{link.RunIds[0]}/present" : $"/compare?runs={string.Join(',', link.RunIds)}";
 }

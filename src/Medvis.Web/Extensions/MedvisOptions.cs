@@ -32,6 +32,12 @@ public sealed class MedvisOptions
     /// <summary>Points a 10×10 grid cell needs before it shows an image (the paper uses 100).</summary>
     public int GridCellThreshold { get; set; } = 100;
 
+    /// <summary>
+    /// Snapshots of a run's map kept for its replay (evenly thinned beyond that; see <see cref="ReplaySettings"/>). Runs
+    /// trained by <c>medvis worker</c> follow the worker's own setting.
+    /// </summary>
+    public int ReplaySnapshots { get; set; } = ReplaySettings.DefaultMaxSnapshots;
+
     /// <summary>The "CPU quick" preset (minutes on a laptop CPU); tests shrink it further.</summary>
     public PresetSettings CpuQuick { get; set; } = new();
 

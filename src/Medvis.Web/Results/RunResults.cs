@@ -45,6 +45,12 @@ public sealed class RunResults(IMedvisStore database, DatasetService datasets, I
 
     public IReadOnlyList<AnnotationRecord> Tags(int runId) => database.Annotations.ForRun(runId);
 
+    /// <summary>The 2-D snapshots the run kept for its replay, oldest first (empty for runs trained before the replay existed).</summary>
+    public IReadOnlyList<SnapshotPoint> Snapshots(int runId) => database.Snapshots.ForRun(runId);
+
+    /// <summary>Whether the run kept any snapshot for a replay (reads no points).</summary>
+    public bool HasSnapshots(int runId) => database.Snapshots.EpochsOf(runId).Count > 0;
+
     /// <summary>Stores a tag on a run's points.</summary>
     /// <exception cref="AccessDeniedException">The caller may not tag (viewers, share links).</exception>
     public AnnotationRecord Tag(Caller caller, int runId, string label, IReadOnlyCollection<int> points)

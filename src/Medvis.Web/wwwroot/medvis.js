@@ -1,5 +1,10 @@
 // Small browser helpers the Blazor pages call through JS interop.
 window.medvis = {
+    // The presenter view asks for the whole screen (browsers allow it only from a click).
+    fullScreen: function () {
+        const element = document.documentElement;
+        if (!document.fullscreenElement && element.requestFullscreen) return element.requestFullscreen();
+    },
     // Saves text as a file (CSV exports of selections).
     downloadText: function (fileName, text, mimeType) {
         const blob = new Blob([text], { type: mimeType || "text/plain" });

@@ -160,14 +160,55 @@ public abstract class MedvisStoreContract : IDisposable
         db.CheckpointsFor(run.Id).Save(new TrainingCheckpoint(1, [1], DateTime.UtcNow));
         db.Artifacts.SaveModel(run.Id, [1]);
         db.Annotations.Add(run.Id, "odd", [1, 2]);
+        db.Snapshots.Add(run.Id, Snapshot(3), 10);
 
         db.DeleteRun(run.Id);
+        Assert.Empty(db.Snapshots.ForRun(run.Id));
 
         Assert.Null(db.Runs.Get(run.Id));
         Assert.Null(db.CheckpointsFor(run.Id).LoadLatest());
         Assert.Null(db.Artifacts.LoadModel(run.Id));
         Assert.Empty(db.Annotations.ForRun(run.Id));
     }
+
+    [SkippableFact]
+    public void SnapshotHistoriesAreBoundedEvenlyPerRunAndSurviveReopening()
+    {
+        using (var db = Open())
+        {
+            for (var epoch = 1; epoch <= 40; epoch++) db.Snapshots.Add(1, Snapshot(epoch), 8);
+            db.Snapshots.Add(2, Snapshot(5), 8);
+        }
+        using var reopened = Open();
+        var history = reopened.Snapshots.ForRun(1);
+        Assert.Equal(8, history.Count);
+        Assert.Equal(1, history[0].GlobalEpoch);
+        Assert.Equal(40, history[^1].GlobalEpoch);
+        Assert.Equal(history.Select(s => s.GlobalEpoch), reopened.Snapshots.EpochsOf(1));
+        Assert.True(history.Zip(history.Skip(1), (a, b) => b.GlobalEpoch - a.GlobalEpoch).Max() <= 12);
+        var last = history[^1];
+        Assert.Equal([40f, 41f], last.X);
+        Assert.Equal([0, 1], last.Labels);
+        Assert.Equal([5], reopened.Snapshots.EpochsOf(2));
+    }
+
+    [SkippableFact]
+    public void AResumedRunsRepeatedSnapshotsReplaceTheStoredOnes()
+    {
+        using var db = Open();
+        foreach (var epoch in new[] { 1, 2, 3, 4 }) db.Snapshots.Add(7, Snapshot(epoch), 10);
+        db.Snapshots.Add(7, Snapshot(3, x: 99), 10);
+        Assert.Equal([1, 2, 3], db.Snapshots.EpochsOf(7));
+        Assert.Equal(99f, db.Snapshots.ForRun(7)[^1].X[0]);
+        db.Snapshots.DeleteForRun(7);
+        Assert.Empty(db.Snapshots.EpochsOf(7));
+    }
+
+    private static SnapshotPoint Snapshot(int globalEpoch, float? x = null) => new()
+    {
+        Stage = 2, Epoch = globalEpoch - 1, GlobalEpoch = globalEpoch, Indices = [10, 11], Labels = [0, 1],
+        X = [x ?? globalEpoch, (x ?? globalEpoch) + 1], Y = [0, 1],
+    };
 
     [SkippableFact]
     public void DatasetsAreFoundBySpecWithTheirCounts()

@@ -24,6 +24,28 @@ public class TSimCneTrainerTests
         Assert.All(snapshots, s => Assert.True(s.Stage >= 2 && s.X.Length == 20 && s.Indices.Length == 20));
     }
 
+    [Fact]
+    public void StageOneReportsTheKnnAccuracyOfItsOutputOnTheSnapshotSubsetAndEveryEpochAnEta()
+    {
+        var data = TrainingTestData.TwoClasses(128, seed: 2);
+        var events = new List<TrainingEvent>();
+        var options = TrainingTestData.TinyOptions([6, 1, 1]) with { LearningRate = 0.05, SnapshotEvery = 2, SnapshotSize = 60 };
+        new TSimCneTrainer(options).Train(data, new SynchronousProgress<TrainingEvent>(events.Add)).Model.Dispose();
+
+        var epochs = events.OfType<EpochCompleted>().ToList();
+        var stageOne = epochs.Where(e => e.Stage == 1).ToList();
+        // Snapshot epochs (every 2nd and each stage's last) carry a kNN accuracy; the others none.
+        Assert.Equal([false, true, false, true, false, true], stageOne.Select(e => e.KnnAccuracy is not null));
+        Assert.All(stageOne.Where(e => e.KnnAccuracy is not null), e => Assert.InRange(e.KnnAccuracy!.Value, 0.0, 1.0));
+        // The two classes are trivially different: the 128-d output separates them by the end of stage 1.
+        Assert.True(stageOne[^1].KnnAccuracy >= 0.8, $"stage-1 kNN {stageOne[^1].KnnAccuracy}");
+        Assert.All(epochs.Where(e => e.Stage >= 2), e => Assert.NotNull(e.KnnAccuracy));
+        Assert.All(epochs, e => Assert.True(e.Eta is not null && e.EpochSeconds > 0));
+        Assert.Equal(TimeSpan.Zero, epochs[^1].EstimatedRemaining);
+        Assert.True(epochs[0].Eta!.Rough);
+        Assert.False(epochs[2].Eta!.Rough);
+    }
+
     [Theory]
     [InlineData(450, 0.1 / 1000)]
     [InlineData(2000, 0.1 / 1000)]

@@ -221,6 +221,12 @@ public sealed class BrowserJourneyTests : IDisposable
         var visitor = await context.NewPageAsync();
         visitor.SetDefaultTimeout(InteractiveTimeoutMs);
         await visitor.GotoAsync($"share/{token}");
+        // The link lands on the presenter view; its "Normal view" leads to the read-only run page.
+        await Assertions.Expect(visitor.GetByTestId("presenter-legend")).ToBeVisibleAsync();
+        await Assertions.Expect(visitor.GetByTestId("shared-view")).ToBeVisibleAsync();
+        await visitor.ScreenshotAsync(new() { Path = Shot("8-shared-presenter"), FullPage = true });
+        await Assertions.Expect(visitor.GetByTestId("circuit-interactive")).ToBeAttachedAsync(new() { Timeout = InteractiveTimeoutMs });
+        await visitor.GetByTestId("to-normal-view").ClickAsync();
         await Assertions.Expect(visitor.GetByTestId("shared-view")).ToBeVisibleAsync();
         await Assertions.Expect(visitor.Locator($"#run-map-{run.Id} .legend .traces").First).ToBeVisibleAsync();
         Assert.Equal(0, await visitor.GetByTestId("cancel-run").CountAsync());

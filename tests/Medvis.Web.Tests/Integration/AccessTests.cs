@@ -267,7 +267,8 @@ public sealed class AccessTests : IAsyncLifetime
 
         var opened = await visitor.GetAsync($"/share/{token}");
         Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
-        Assert.Equal($"/runs/{_doneRun}", opened.Headers.Location!.OriginalString);
+        Assert.Equal($"/runs/{_doneRun}/present", opened.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync($"/runs/{_doneRun}/present")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync($"/runs/{_doneRun}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(Url("/api/runs/{run}/coordinates.csv"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(Url("/api/runs/{run}/images/0.png"))).StatusCode);

@@ -29,6 +29,10 @@ public static class PostgresMigrations
         CREATE TABLE audit (id serial PRIMARY KEY, doc jsonb NOT NULL);
         CREATE TABLE share_links (id serial PRIMARY KEY, run_ids integer[] NOT NULL, doc jsonb NOT NULL);
         """,
+        // 2: the replay's snapshots of each run, one row per kept snapshot (SnapshotCodec blob).
+        """
+        CREATE TABLE run_snapshots (run_id integer NOT NULL, global_epoch integer NOT NULL, data bytea NOT NULL, PRIMARY KEY (run_id, global_epoch));
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

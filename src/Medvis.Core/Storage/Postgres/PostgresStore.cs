@@ -41,6 +41,7 @@ public sealed class PostgresStore : IMedvisStore
         Users = new PostgresUserRepository(_documents);
         Audit = new PostgresAuditLog(_documents);
         ShareLinks = new PostgresShareLinkRepository(_documents);
+        Snapshots = new PostgresSnapshotRepository(_documents);
     }
 
     /// <summary>The pooled connections of this store, for the queue and progress channels that share the database.</summary>
@@ -62,6 +63,8 @@ public sealed class PostgresStore : IMedvisStore
     public IAuditLog Audit { get; }
     /// <inheritdoc />
     public IShareLinkRepository ShareLinks { get; }
+    /// <inheritdoc />
+    public ISnapshotRepository Snapshots { get; }
 
     /// <inheritdoc />
     public ICheckpointStore CheckpointsFor(int runId) => new PostgresCheckpointStore(_documents, runId);
@@ -106,6 +109,7 @@ public sealed class PostgresStore : IMedvisStore
         _artifacts.DeleteAll(runId);
         ClearCheckpoints(runId);
         _documents.Execute("DELETE FROM annotations WHERE run_id = @run", Parameter("run", runId));
+        Snapshots.DeleteForRun(runId);
         Runs.Delete(runId);
     }
 

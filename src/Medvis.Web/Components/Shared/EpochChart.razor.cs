@@ -25,6 +25,8 @@ public partial class EpochChart
     [Parameter] public string Title { get; set; } = "Loss";
     [Parameter] public Func<EpochPoint, double> Value { get; set; } = p => p.Loss;
     [Parameter] public bool LogScale { get; set; }
+    /// <summary>Which epochs have a value to draw (all when null), e.g. only those that measured a kNN accuracy.</summary>
+    [Parameter] public Func<EpochPoint, bool>? Include { get; set; }
 
     protected override void OnInitialized()
     {
@@ -51,7 +53,7 @@ public partial class EpochChart
     {
         _drawnRevision = Revision;
         _data.Clear();
-        foreach (var stage in Epochs.GroupBy(p => p.Stage).OrderBy(g => g.Key))
+        foreach (var stage in Epochs.Where(p => Include?.Invoke(p) ?? true).GroupBy(p => p.Stage).OrderBy(g => g.Key))
             _data.Add(new Scatter
             {
                 Name = $"stage {stage.Key}",
