@@ -13,6 +13,9 @@ public enum PresenterMode { Map, Replay }
 /// </summary>
 public partial class Presenter
 {
+    /// <summary>Type size of the map's axes and hover labels: readable from the back of a room.</summary>
+    private const int PlotFontSize = 20;
+
     /// <summary>Sample images per class in the legend.</summary>
     public const int ExamplesPerClass = 4;
 

@@ -52,6 +52,8 @@ public partial class ClassScatter
     [Parameter] public string ColorScaleName { get; set; } = "Viridis";
     /// <summary>Classes not drawn.</summary>
     [Parameter] public IReadOnlySet<int>? HiddenClasses { get; set; }
+    /// <summary>Type size of axes and hover labels (null: plotly's default), larger for a projector.</summary>
+    [Parameter] public int? FontSize { get; set; }
     [Parameter] public EventCallback<int> PointHovered { get; set; }
     [Parameter] public EventCallback<int[]> PointsSelected { get; set; }
 
@@ -67,6 +69,11 @@ public partial class ClassScatter
             XAxis = [new XAxis { ShowGrid = false, ZeroLine = false }],
             YAxis = [new YAxis { ShowGrid = false, ZeroLine = false, ScaleAnchor = "x" }],
         };
+        if (FontSize is { } size)
+        {
+            _layout.Font = new Plotly.Blazor.LayoutLib.Font { Size = size };
+            _layout.Margin = new Margin { L = 2 * size + 20, R = 10, T = Title is null ? 10 : 2 * size + 20, B = 2 * size + 10 };
+        }
         Fill();
     }
 
