@@ -116,6 +116,17 @@ public class CliAppTests : IDisposable
         Assert.Contains(expected, error);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("5000")]
+    public void WorkerRefusesAReplayBoundOutOfRangeBeforeConnecting(string value)
+    {
+        var (code, _, error) = Run("worker", "--connection", "Host=127.0.0.1;Port=1;Database=never", "--device", "cpu", "--replay-snapshots", value);
+
+        Assert.Equal(CliApp.ErrorExitCode, code);
+        Assert.Equal($"error: --replay-snapshots: the replay keeps between 2 and 1000 snapshots per run, not {value}.", error.TrimEnd());
+    }
+
     [Fact]
     public void TrainNamesAMissingDataset()
     {

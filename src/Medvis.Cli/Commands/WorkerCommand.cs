@@ -36,11 +36,12 @@ public static class WorkerCommand
         public readonly Option<int> HeartbeatTimeout = new("--heartbeat-timeout") { Description = "Seconds without a heartbeat before a dead worker's job goes to another (same on every worker)", DefaultValueFactory = _ => 120 };
         public readonly Option<int> MaxAttempts = new("--max-attempts") { Description = "Starts of a run (lost workers included) before it is failed", DefaultValueFactory = _ => 3 };
         public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads torch may use in this worker (default: all cores; give cores ÷ workers when several share a machine)" };
+        public readonly Option<int> ReplaySnapshots = new("--replay-snapshots") { Description = $"2-D snapshots kept per run for its replay, thinned evenly ({ReplaySettings.MinMaxSnapshots}–{ReplaySettings.MaxMaxSnapshots}; the web app's Medvis:ReplaySnapshots for its own runs)", DefaultValueFactory = _ => ReplaySettings.DefaultMaxSnapshots };
         public readonly Option<int> DrainSeconds = new("--drain-seconds") { Description = $"On SIGTERM, how long running jobs get to stop and hand back (at most {MaxDrainSeconds})", DefaultValueFactory = _ => 20 };
 
         public Command Into(Command command)
         {
-            foreach (var option in new Option[] { Connection, Queues, Slots, Device, HeartbeatTimeout, MaxAttempts, Threads, DrainSeconds })
+            foreach (var option in new Option[] { Connection, Queues, Slots, Device, HeartbeatTimeout, MaxAttempts, Threads, ReplaySnapshots, DrainSeconds })
                 command.Options.Add(option);
             return command;
         }
@@ -57,7 +58,11 @@ public static class WorkerCommand
 
     /// <summary>Everything the worker was asked for, checked.</summary>
     internal sealed record WorkerPlan(string ConnectionString, string[] Queues, int Slots, string Device, LabQueueSettings Queue,
-        int MaxAttempts, int? Threads, TimeSpan Drain);
+        int MaxAttempts, int? Threads, TimeSpan Drain)
+    {
+        /// <summary>How many snapshots each run keeps for its replay.</summary>
+        public ReplaySettings Replay { get; init; } = ReplaySettings.Default;
+    }
 
     private static WorkerPlan Plan(ParseResult parse, Arguments args)
     {
@@ -79,7 +84,9 @@ public static class WorkerCommand
             throw new ArgumentException($"--drain-seconds must be between 1 and {MaxDrainSeconds}.");
         var threads = parse.GetValue(args.Threads);
         if (threads is < 1 or > 1024) throw new ArgumentException("--threads must be between 1 and 1024.");
-        return new WorkerPlan(connection, queues, slots, device, queue, maxAttempts, threads, drain);
+        var replay = new ReplaySettings(parse.GetValue(args.ReplaySnapshots));
+        if (replay.Problem() is { } replayProblem) throw new ArgumentException($"--replay-snapshots: {replayProblem}.");
+        return new WorkerPlan(connection, queues, slots, device, queue, maxAttempts, threads, drain) { Replay = replay };
     }
 
     private static async Task<int> RunAsync(ParseResult parse, Arguments args, CancellationToken stop)
@@ -110,6 +117,7 @@ public static class WorkerCommand
         builder.Services.AddSingleton<IMapTrainer, TSimCneMapTrainer>();
         builder.Services.AddSingleton<MapRunPipeline>();
         builder.Services.AddSingleton<IRunEvents>(sp => new PostgresRunEvents(store.DataSource, sp.GetRequiredService<ILogger<PostgresRunEvents>>()));
+        builder.Services.AddSingleton(plan.Replay);
         builder.Services.AddSingleton<StoredRunExecutor>();
         builder.Services.AddSingleton(new LabWorkerSettings(
             new RunStartRule(TakeOverLostRuns: true, plan.MaxAttempts, WorkerName(), plan.Device), TimeSpan.FromSeconds(1)));
