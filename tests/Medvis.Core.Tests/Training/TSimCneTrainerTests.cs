@@ -46,6 +46,18 @@ public class TSimCneTrainerTests
         Assert.False(epochs[2].Eta!.Rough);
     }
 
+    [Fact]
+    public void SnapshotsAndTheirKnnLeaveTheMapUnchanged()
+    {
+        var data = TrainingTestData.TwoClasses(64, seed: 4);
+        var options = TrainingTestData.TinyOptions([3, 1, 1]);
+        var watched = new TSimCneTrainer(options with { SnapshotEvery = 1 }).Train(data);
+        var unwatched = new TSimCneTrainer(options with { SnapshotEvery = 0 }).Train(data);
+        watched.Model.Dispose();
+        unwatched.Model.Dispose();
+        Assert.Equal(unwatched.Coordinates, watched.Coordinates);
+    }
+
     [Theory]
     [InlineData(450, 0.1 / 1000)]
     [InlineData(2000, 0.1 / 1000)]
