@@ -224,8 +224,9 @@ public sealed class BrowserJourneyTests : IDisposable
         // The link lands on the presenter view; its "Normal view" leads to the read-only run page.
         await Assertions.Expect(visitor.GetByTestId("presenter-legend")).ToBeVisibleAsync();
         await Assertions.Expect(visitor.GetByTestId("shared-view")).ToBeVisibleAsync();
-        await visitor.ScreenshotAsync(new() { Path = Shot("8-shared-presenter"), FullPage = true });
         await Assertions.Expect(visitor.GetByTestId("circuit-interactive")).ToBeAttachedAsync(new() { Timeout = InteractiveTimeoutMs });
+        await Assertions.Expect(visitor.Locator("[data-testid=presenter-map] .nsewdrag").First).ToBeVisibleAsync();
+        await visitor.ScreenshotAsync(new() { Path = Shot("8-shared-presenter"), FullPage = true });
         await visitor.GetByTestId("to-normal-view").ClickAsync();
         await Assertions.Expect(visitor.GetByTestId("shared-view")).ToBeVisibleAsync();
         await Assertions.Expect(visitor.Locator($"#run-map-{run.Id} .legend .traces").First).ToBeVisibleAsync();
