@@ -79,6 +79,7 @@ public sealed class AccessTests : IAsyncLifetime
     [InlineData("/runs/new")]
     [InlineData("/compare")]
     [InlineData("/admin/users")]
+    [InlineData("/runs/1/present")]
     public async Task AnonymousPageRequestsAreSentToSignIn(string page)
     {
         using var client = _app.CreateClient(new() { AllowAutoRedirect = false });
@@ -116,6 +117,7 @@ public sealed class AccessTests : IAsyncLifetime
     [InlineData("/runs/new", UserRole.Member, true)]
     [InlineData("/datasets", UserRole.Viewer, true)]
     [InlineData("/runs", UserRole.Viewer, true)]
+    [InlineData("/runs/1/present", UserRole.Viewer, true)]
     public async Task PagesOpenOnlyForTheirRoles(string page, UserRole role, bool allowed)
     {
         using var client = _app.CreateClientAs(role);
