@@ -4,6 +4,7 @@ using Medvis.Web.Components.Pages;
 using Medvis.Web.Components.Shared;
 using Medvis.Web.Results;
 using Medvis.Web.Tests.Support;
+using Medvis.Web.Training;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Medvis.Web.Tests.Components;
@@ -14,6 +15,7 @@ public sealed class PresenterPageTests : DatabasePageTestContext
     public PresenterPageTests()
     {
         AddDatasetServices();
+        AddRunPlanning();
         Services.AddSingleton<RunResults>();
     }
 
@@ -73,6 +75,33 @@ public sealed class PresenterPageTests : DatabasePageTestContext
         cut.WaitForAssertion(() => Assert.Equal("Epoch 14 of 14 · stage 3 (fine-tuning)", cut.Find("[data-testid=replay-epoch]").TextContent.Trim()), Patience);
         cut.WaitForAssertion(() => Assert.Equal("play", cut.Find("[data-testid=replay-play]").GetAttribute("aria-label")), Patience);
         Assert.Equal([4f, 0f, 1f], cut.FindComponent<ClassScatter>().Instance.X);
+    }
+
+    [Fact]
+    public void ATrainingRunIsShownLiveWithItsStageOneKnnThenItsSnapshotAndThenItsMap()
+    {
+        var run = Database.Runs.Add(new RunRecord { Name = "live lecture", DatasetName = "demo", Status = RunStatus.Running });
+        var notifier = Services.GetRequiredService<TrainingNotifier>();
+        var cut = Render<Presenter>(p => p.Add(x => x.RunId, run.Id));
+        Assert.NotEmpty(cut.FindAll("[data-testid=presenter-live]"));
+
+        notifier.Publish(new RunEpochUpdate(run.Id, new EpochPoint { Stage = 1, GlobalEpoch = 2, TotalEpochs = 6, KnnAccuracy = 0.5 }));
+        cut.WaitForAssertion(() => Assert.Equal("2 of 6", cut.Find("[data-testid=live-epoch]").TextContent), Patience);
+        Assert.Contains("128-d output", cut.Markup);
+        Assert.Equal("50.0%", cut.Find("[data-testid=live-knn]").TextContent.Replace(" ", "", StringComparison.Ordinal));
+        Assert.NotEmpty(cut.FindAll("#presenter-knn"));
+
+        notifier.Publish(new RunSnapshotUpdate(run.Id, new SnapshotPoint { Stage = 2, GlobalEpoch = 5, Indices = [0, 1], Labels = [0, 1], X = [1, 2], Y = [3, 4] }));
+        cut.WaitForAssertion(() => Assert.Equal([1f, 2f], cut.FindComponent<ClassScatter>().Instance.X), Patience);
+
+        var labels = Enumerable.Range(0, 30).Select(i => i % 3).ToArray();
+        var x = labels.Select(l => (float)l).ToArray();
+        Database.Artifacts.SaveResult(new RunResult(run.Id, x, x, labels, Enumerable.Range(0, 30).ToArray(), FinishedMaps.ClassNames.Take(3).ToArray()));
+        Database.Runs.Update(run.Id, r => r.Status = RunStatus.Done);
+        notifier.Publish(new RunStatusUpdate(run.Id, RunStatus.Done, null));
+        cut.WaitForAssertion(() => Assert.Equal(3 * Presenter.ExamplesPerClass, cut.FindAll("[data-testid=legend-thumbnail]").Count), Patience);
+        Assert.Empty(cut.FindAll("[data-testid=presenter-live]"));
+        Assert.Equal(30, cut.FindComponent<ClassScatter>().Instance.X.Length);
     }
 
     [Fact]

@@ -4,14 +4,22 @@ using Microsoft.JSInterop;
 namespace Medvis.Web.Components.Pages;
 
 /// <summary>What the presenter view shows in its main area.</summary>
-public enum PresenterMode { Map, Replay }
+public enum PresenterMode
+{
+    /// <summary>The finished map.</summary>
+    Map,
+    /// <summary>The training as it happens: epoch, kNN and the latest snapshot.</summary>
+    Live,
+    /// <summary>The stored snapshots as an animation.</summary>
+    Replay,
+}
 
 /// <summary>
 /// The presenter view of a run, for a projector: full screen, large type, the map (or the replay of its training) and
 /// a legend with sample images per class. Read-only by design: it has no control that changes anything, which is why
 /// share links of a run land here.
 /// </summary>
-public partial class Presenter
+public partial class Presenter : IDisposable
 {
     /// <summary>Type size of the map's axes and hover labels: readable from the back of a room.</summary>
     private const int PlotFontSize = 20;
@@ -23,6 +31,10 @@ public partial class Presenter
     [Inject] private DatasetService Datasets { get; set; } = default!;
     [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private TrainingNotifier Notifier { get; set; } = default!;
+
+    private static readonly Func<EpochPoint, double> KnnValue = p => p.KnnAccuracy ?? 0;
+    private static readonly Func<EpochPoint, bool> HasKnnValue = p => p.KnnAccuracy is not null;
 
     [Parameter] public int RunId { get; set; }
 
@@ -35,6 +47,28 @@ public partial class Presenter
     private int[] _counts = [];
     private bool _hasReplay;
     private PresenterMode _mode = PresenterMode.Map;
+    private readonly RunLiveState _live = new();
+    private IDisposable? _subscription;
+
+    /// <summary>The views this run offers: its map once done, its training while it runs, the replay when it kept snapshots.</summary>
+    private IReadOnlyList<PresenterMode> Modes
+    {
+        get
+        {
+            var modes = new List<PresenterMode>();
+            if (_result is not null) modes.Add(PresenterMode.Map);
+            if (_result is null && _live.Status is RunStatus.Queued or RunStatus.Running) modes.Add(PresenterMode.Live);
+            if (_hasReplay) modes.Add(PresenterMode.Replay);
+            return modes;
+        }
+    }
+
+    private static string NameOf(PresenterMode mode) => mode switch
+    {
+        PresenterMode.Map => "Map",
+        PresenterMode.Live => "Live training",
+        _ => "Training replay",
+    };
 
     private int TotalEpochs => _run is null ? 0 : _run.History.LastOrDefault()?.TotalEpochs ?? 0;
 
@@ -53,22 +87,54 @@ public partial class Presenter
 
     protected override async Task OnParametersSetAsync()
     {
+        _subscription?.Dispose();
+        _subscription = null;
         _caller = await CurrentCaller.GetAsync();
         _run = Results.Run(RunId);
         if (_run is null || !AccessRules.CanRead(_caller, RunId)) return;
+        if (_run.Status is RunStatus.Queued or RunStatus.Running)
+        {
+            // Subscribe before reading the history: an update in between is applied twice, never lost.
+            _subscription = Notifier.Subscribe(RunId, OnUpdateAsync);
+            if (Notifier.History(RunId) is { } history) _live.Load(history);
+        }
+        else
+        {
+            _live.Load(new RunHistory(RunId, _run.Status, _run.Error, _run.History, _run.LatestSnapshot, null, []));
+        }
+        LoadRun();
+        _mode = Modes.FirstOrDefault(PresenterMode.Replay);
+    }
+
+    /// <summary>The map, metrics, legend samples and replay of the run as stored now.</summary>
+    private void LoadRun()
+    {
         _result = Results.Result(RunId);
         _metrics = _result is null ? null : Results.Metrics(RunId);
-        _classNames = _result?.ClassNames ?? Datasets.Get(_run.DatasetId)?.ClassNames ?? [];
+        _classNames = _result?.ClassNames ?? Datasets.Get(_run!.DatasetId)?.ClassNames ?? [];
         _hasReplay = Results.HasSnapshots(RunId);
-        _mode = _result is null ? PresenterMode.Replay : PresenterMode.Map;
-        if (_result is not null)
-        {
-            _examples = ClassExamples.Pick(_result.Labels, _classNames.Count, ExamplesPerClass);
-            _counts = new int[_classNames.Count];
-            foreach (var label in _result.Labels)
-                if (label >= 0 && label < _counts.Length) _counts[label]++;
-        }
+        _counts = new int[_classNames.Count];
+        _examples = [];
+        if (_result is null) return;
+        _examples = ClassExamples.Pick(_result.Labels, _classNames.Count, ExamplesPerClass);
+        foreach (var label in _result.Labels)
+            if (label >= 0 && label < _counts.Length) _counts[label]++;
     }
+
+    private Task OnUpdateAsync(RunUpdate update) => InvokeAsync(() =>
+    {
+        if (!_live.Apply(update)) return;
+        if (update is RunStatusUpdate { Status: RunStatus.Done })
+        {
+            // The map is in: show it, as the run page does.
+            _run = Results.Run(RunId) ?? _run;
+            LoadRun();
+            _mode = Modes.FirstOrDefault(PresenterMode.Replay);
+        }
+        StateHasChanged();
+    });
+
+    public void Dispose() => _subscription?.Dispose();
 
     private async Task FullScreenAsync()
     {
