@@ -1,3 +1,4 @@
+using System.Globalization;
 using Medvis.Core.Training;
 using Spectre.Console;
 
@@ -35,7 +36,7 @@ internal sealed class TrainingProgressDisplay(IAnsiConsole console, int totalEpo
                 break;
             case EpochCompleted epoch:
                 task.Value = epoch.GlobalEpoch;
-                task.Description = Markup.Escape($"stage {epoch.Stage} epoch {epoch.Epoch + 1}/{epoch.EpochsInStage} loss {epoch.Loss:F4} {epoch.ImagesPerSecond:F0} img/s");
+                task.Description = Markup.Escape($"stage {epoch.Stage} epoch {epoch.Epoch + 1}/{epoch.EpochsInStage} loss {epoch.Loss:F4} {epoch.ImagesPerSecond:F0} img/s{KnnOf(epoch)}{EtaOf(epoch)}");
                 break;
             case TrainingMessage message:
                 console.MarkupLineInterpolated($"[grey]{message.Text}[/]");
@@ -43,12 +44,22 @@ internal sealed class TrainingProgressDisplay(IAnsiConsole console, int totalEpo
         }
     }
 
+    /// <summary>", kNN 62.5% (128-d)" on epochs that scored the snapshot subset, else nothing.</summary>
+    private static string KnnOf(EpochCompleted epoch) => epoch.KnnAccuracy is { } knn
+        ? string.Create(CultureInfo.InvariantCulture, $", kNN {knn * 100:F1}% ({(epoch.Stage == 1 ? "128-d" : "2-D")})")
+        : "";
+
+    /// <summary>", ETA 00:12:34" (with "~" while rough), else nothing.</summary>
+    private static string EtaOf(EpochCompleted epoch) => epoch.Eta is { } eta && epoch.GlobalEpoch < epoch.TotalEpochs
+        ? $", ETA {(eta.Rough ? "~" : "")}{TimeSpan.FromSeconds(Math.Round(eta.Remaining.TotalSeconds)):c}"
+        : "";
+
     private void WriteLine(TrainingEvent e)
     {
         switch (e)
         {
             case EpochCompleted epoch:
-                console.WriteLine($"epoch {epoch.GlobalEpoch}/{epoch.TotalEpochs} (stage {epoch.Stage}, {epoch.Epoch + 1}/{epoch.EpochsInStage}): loss {epoch.Loss:F4}, {epoch.ImagesPerSecond:F0} img/s, lr {epoch.LearningRate:G3}");
+                console.WriteLine($"epoch {epoch.GlobalEpoch}/{epoch.TotalEpochs} (stage {epoch.Stage}, {epoch.Epoch + 1}/{epoch.EpochsInStage}): loss {epoch.Loss:F4}, {epoch.ImagesPerSecond:F0} img/s, lr {epoch.LearningRate:G3}{KnnOf(epoch)}{EtaOf(epoch)}");
                 break;
             case CheckpointSaved saved:
                 console.WriteLine($"checkpoint saved after epoch {saved.GlobalEpoch}");

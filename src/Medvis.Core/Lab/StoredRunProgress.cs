@@ -68,15 +68,16 @@ public sealed class StoredRunProgress(int runId, IMedvisStore database, IRunEven
             Stage = s.Stage, Epoch = s.Epoch, GlobalEpoch = s.GlobalEpoch, Indices = s.Indices, Labels = s.Labels, X = s.X, Y = s.Y,
         };
         Store("2-D snapshot", r => r.LatestSnapshot = snapshot);
-        try { database.Snapshots.Add(runId, snapshot, maxSnapshots); }
-        catch (IOException e) when (e is not RunStorageException) { throw new RunStorageException("2-D snapshot history", e); }
+        Write("2-D snapshot history", () => database.Snapshots.Add(runId, snapshot, maxSnapshots));
         events.SnapshotTaken(runId, snapshot);
     }
 
+    private void Store(string what, Action<RunRecord> change) => Write(what, () => database.Runs.Update(runId, change));
+
     // A failed write ends the run as a storage failure rather than as whatever the trainer was doing.
-    private void Store(string what, Action<RunRecord> change)
+    private static void Write(string what, Action write)
     {
-        try { database.Runs.Update(runId, change); }
+        try { write(); }
         catch (IOException e) when (e is not RunStorageException) { throw new RunStorageException(what, e); }
     }
 
