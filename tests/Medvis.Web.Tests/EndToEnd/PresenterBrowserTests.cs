@@ -73,6 +73,9 @@ public sealed class PresenterBrowserTests : IDisposable
             }
             var legendFont = await page.GetByTestId("legend-class").First.EvaluateAsync<double>("e => parseFloat(getComputedStyle(e.firstElementChild).fontSize)");
             Assert.True(legendFont >= 20, $"legend type is {legendFont}px: too small for a projector");
+            // All of the demo's classes fit on one screen beside the map: nothing to scroll on a projector.
+            Assert.True(await page.GetByTestId("presenter-legend").EvaluateAsync<bool>("e => e.scrollHeight <= e.clientHeight + 1"),
+                "the legend needs scrolling at 1400×1000");
             await NothingChangesAnythingAsync(page);
             await page.ScreenshotAsync(new() { Path = Shot("presenter-map") });
 

@@ -52,6 +52,8 @@ public partial class ClassScatter
     [Parameter] public string ColorScaleName { get; set; } = "Viridis";
     /// <summary>Classes not drawn.</summary>
     [Parameter] public IReadOnlySet<int>? HiddenClasses { get; set; }
+    /// <summary>Markers this many times their usual size (which shrinks with the point count); larger for a projector.</summary>
+    [Parameter] public double MarkerScale { get; set; } = 1;
     /// <summary>Type size of axes and hover labels (null: plotly's default), larger for a projector.</summary>
     [Parameter] public int? FontSize { get; set; }
     [Parameter] public EventCallback<int> PointHovered { get; set; }
@@ -92,7 +94,7 @@ public partial class ClassScatter
         if (Title is not null) _layout.Title = new Title { Text = Title };
         _data.Clear();
         _pointsOfTrace.Clear();
-        var markerSize = X.Length > 20_000 ? 2 : X.Length > 3_000 ? 3 : 5;
+        var markerSize = (int)Math.Round((X.Length > 20_000 ? 2 : X.Length > 3_000 ? 3 : 5) * MarkerScale);
         var shown = Enumerable.Range(0, Labels.Length).Where(i => HiddenClasses?.Contains(Labels[i]) != true).ToArray();
         if (Selection is not null)
         {

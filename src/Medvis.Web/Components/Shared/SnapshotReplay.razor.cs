@@ -20,6 +20,8 @@ public partial class SnapshotReplay : IAsyncDisposable
     [Parameter] public bool ShowLegend { get; set; } = true;
     [Parameter] public bool Square { get; set; }
     [Parameter] public int Height { get; set; } = 600;
+    /// <summary>Markers this many times their usual size.</summary>
+    [Parameter] public double MarkerScale { get; set; } = 1;
     /// <summary>Type size of the map's axes (null: plotly's default).</summary>
     [Parameter] public int? FontSize { get; set; }
     /// <summary>Total epochs of the run, for the caption (0: not shown).</summary>
