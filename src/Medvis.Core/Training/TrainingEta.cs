@@ -28,6 +28,7 @@ public sealed class TrainingEta
     public const double FirstEpochSpeedUpPrior = 1.5;
 
     private readonly int[] _epochsPerStage;
+    private int TotalEpochs => _epochsPerStage.Sum();
     private readonly List<double>[] _seconds = [[], [], []];
     private double? _firstSeconds;
 
@@ -80,7 +81,8 @@ public sealed class TrainingEta
         {
             var end = start + _epochsPerStage[stage - 1];
             var left = Math.Max(0, end - Math.Max(globalEpochsDone, start));
-            if (globalEpochsDone >= start && globalEpochsDone < end) current = stage;
+            // The stage the next epoch belongs to; after the last epoch, the last stage that has epochs.
+            if (globalEpochsDone >= start && (globalEpochsDone < end || end == TotalEpochs && end > start)) current = stage;
             remaining += left * (steady[stage - 1] ?? reference * RelativeStageCost(stage));
             start = end;
         }

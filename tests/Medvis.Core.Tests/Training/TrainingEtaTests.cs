@@ -85,6 +85,9 @@ public class TrainingEtaTests
         foreach (var stage in new[] { 1, 1, 2, 3 }) eta.Add(stage, 3);
         eta.Add(3, double.NaN);
         Assert.Equal(TimeSpan.Zero, eta.Estimate(4)!.Remaining);
+        var finished = new TrainingEta([2, 1, 2]);
+        foreach (var (stage, seconds) in new[] { (1, 3.0), (1, 3.0), (2, 1.0), (3, 5.0), (3, 5.0) }) finished.Add(stage, seconds);
+        Assert.Equal(5, finished.Estimate(5)!.SecondsPerEpoch); // the last stage's cost, not stage 1's
         Assert.Throws<ArgumentException>(() => new TrainingEta([1, 2]));
         Assert.Throws<ArgumentOutOfRangeException>(() => eta.Add(4, 1));
     }
