@@ -21,7 +21,7 @@ public sealed class TrainingEta
 
     /// <summary>
     /// How much faster a steady epoch is assumed to be than the first one while only the first has been measured.
-    /// The walk on 2 cores saw ETAs after epoch 1 that were 1.5× (cpu-quick) and 2× (cpu-budget) too high;
+    /// A browser walk on 2 cores saw ETAs after epoch 1 that were 1.5× (cpu-quick) and 2× (cpu-budget) too high;
     /// the smaller of the two keeps the early estimate on the safe side. It is replaced by the measurement from the
     /// second epoch on.
     /// </summary>
