@@ -53,6 +53,12 @@ public sealed class MedvisOptions
     /// <summary>Sign-in attempts (and set-up or share-link openings) allowed per client address and minute.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// Seconds between rechecks of open hub connections and pages, which end those of expired share links (revoking a
+    /// link or disabling a user ends them at once).
+    /// </summary>
+    public int LiveSessionRecheckSeconds { get; set; } = 15;
+
     /// <summary>How the app sits behind a reverse proxy that terminates HTTPS.</summary>
     public ReverseProxySettings ReverseProxy { get; set; } = new();
 }

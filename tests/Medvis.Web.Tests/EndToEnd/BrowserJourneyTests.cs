@@ -215,7 +215,8 @@ public sealed class BrowserJourneyTests : IDisposable
         var database = app.Services.GetRequiredService<IMedvisStore>();
         var run = database.Runs.All().First(r => r.Status == RunStatus.Done);
         var admin = Caller.For(database.Users.FindByName(AdminSetup.DefaultAdminName)!);
-        var (_, token) = app.Services.GetRequiredService<ShareLinks>().Create(admin, ShareKind.Run, [run.Id], TimeSpan.FromHours(1));
+        var shares = app.Services.GetRequiredService<ShareLinks>();
+        var (link, token) = shares.Create(admin, ShareKind.Run, [run.Id], TimeSpan.FromHours(1));
 
         await using var context = await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
         var visitor = await context.NewPageAsync();
@@ -234,6 +235,12 @@ public sealed class BrowserJourneyTests : IDisposable
         Assert.NotEqual(200, runs.Status);
         var images = await visitor.APIRequest.GetAsync($"api/datasets/{run.DatasetId}/images/0.png");
         Assert.Equal(403, images.Status);
+
+        // Revoked while the page is open: the live page ends at once, without the visitor doing anything.
+        await Assertions.Expect(visitor.GetByTestId("circuit-interactive")).ToBeAttachedAsync(new() { Timeout = InteractiveTimeoutMs });
+        await shares.RevokeAsync(admin, link.Id);
+        await Assertions.Expect(visitor.GetByTestId("access-denied")).ToContainTextAsync("Your access ended");
+        Assert.Equal(0, await visitor.Locator($"#run-map-{run.Id}").CountAsync());
     }
 
     /// <summary>
