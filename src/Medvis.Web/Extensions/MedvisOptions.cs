@@ -29,7 +29,10 @@ public sealed class MedvisOptions
     /// </summary>
     public int MaxRunAttempts { get; set; } = 3;
 
-    /// <summary>Points a 10×10 grid cell needs before it shows an image (the paper uses 100).</summary>
+    /// <summary>
+    /// Points a 10×10 grid cell needs before it shows an image on a map of the paper's size (100 on about 12,000
+    /// points); the Grid tab scales it to each map's size.
+    /// </summary>
     public int GridCellThreshold { get; set; } = 100;
 
     /// <summary>The "CPU quick" preset (minutes on a laptop CPU); tests shrink it further.</summary>

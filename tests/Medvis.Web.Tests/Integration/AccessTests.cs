@@ -135,6 +135,7 @@ public sealed class AccessTests : IAsyncLifetime
             ["cancel another's run"] = UserRole.Admin, ["delete another's run"] = UserRole.Admin,
             ["tag"] = UserRole.Member, ["place images"] = UserRole.Member, ["share"] = UserRole.Member, ["invite user"] = UserRole.Admin,
             ["compact database"] = UserRole.Admin, ["upload dataset"] = UserRole.Member,
+            ["rename dataset"] = UserRole.Admin, ["delete dataset"] = UserRole.Admin,
         };
         foreach (var (action, minimum) in allowedFrom)
         foreach (var role in Enum.GetValues<UserRole>())
@@ -182,6 +183,9 @@ public sealed class AccessTests : IAsyncLifetime
             "invite user" => () => services.GetRequiredService<AccountService>().Invite(caller, $"new-{role}", UserRole.Viewer),
             "upload dataset" => () => services.GetRequiredService<DatasetUploads>().UploadAsync(caller, "x.npz", new MemoryStream([1])).GetAwaiter().GetResult(),
             "compact database" => () => services.GetRequiredService<DatabaseMaintenance>().Compact(caller),
+            "rename dataset" => () => Assert.Null(services.GetRequiredService<DatasetService>().Rename(caller, _dataset, $"demo by {role}")),
+            "delete dataset" => () => Assert.Null(services.GetRequiredService<DatasetService>().Delete(caller,
+                services.GetRequiredService<DatasetService>().Register(Caller.System, $"demo:{16 + (int)role}").Dataset!.Id)),
             _ => throw new ArgumentException(action),
         };
 

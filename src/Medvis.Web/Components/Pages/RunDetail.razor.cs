@@ -35,7 +35,6 @@ public partial class RunDetail : IDisposable
     {
         _subscription?.Dispose();
         _caller = await CurrentCaller.GetAsync();
-        _gridThreshold = Options.Value.GridCellThreshold;
         _run = Results.Run(RunId);
         if (_run is null || !AccessRules.CanRead(_caller, RunId)) return;
         _classNames = Datasets.Get(_run.DatasetId)?.ClassNames ?? [];
@@ -60,6 +59,7 @@ public partial class RunDetail : IDisposable
     {
         if (_live.Status != RunStatus.Done || _result is not null) return;
         _result = Results.Result(RunId);
+        if (_result is not null) _gridThreshold = ThumbnailGrid.DefaultThreshold(_result.X.Length, Options.Value.GridCellThreshold);
         _metrics = Results.Metrics(RunId);
         _card = Results.Card(RunId);
     }
