@@ -197,6 +197,12 @@ public sealed class BrowserJourneyTests : IDisposable
         Assert.True(lossPoints >= 4, $"the loss chart of a finished 4-epoch run shows {lossPoints} points");
         await page.ScreenshotAsync(new() { Path = Shot("6-training"), FullPage = true });
 
+        // The open tab is in the URL: a copied link opens the same tab.
+        await page.WaitForURLAsync(new Regex(@"\?tab=training$"));
+        await page.GotoAsync($"runs/{runId}?tab=metrics");
+        await Assertions.Expect(page.GetByTestId("metric-knn")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".mud-tab.mud-tab-active")).ToHaveTextAsync("Metrics");
+
         var stored = app.Services.GetRequiredService<IMedvisStore>().Runs.Get(runId)!;
         Assert.Equal(RunStatus.Done, stored.Status);
     }
