@@ -14,7 +14,7 @@ namespace Medvis.Web.Tests.EndToEnd;
 /// The presenter view in Debian's headless Chromium at 1400×1000: a visitor without an account opens a share link of a
 /// finished run and lands on it, sees the map and a legend with loaded sample images of every class, no button that
 /// changes anything, the replay of the stored snapshots playing to the last epoch, and a way to the normal read-only
-/// page. Screenshots land in TestResults/screenshots.
+/// page; revoking the link ends the open view. Screenshots land in TestResults/screenshots.
 /// </summary>
 [Collection(TrainingCollection.Name)]
 public sealed class PresenterBrowserTests : IDisposable
@@ -39,7 +39,8 @@ public sealed class PresenterBrowserTests : IDisposable
         var images = app.Services.GetRequiredService<DatasetService>().Load(demo, DatasetSplit.Train);
         var runId = StoreRun(database, demo, images);
         var member = database.Users.Add("teacher", UserRole.Member);
-        var (_, token) = app.Services.GetRequiredService<ShareLinks>().Create(Caller.For(member), ShareKind.Run, [runId], TimeSpan.FromHours(1));
+        var shares = app.Services.GetRequiredService<ShareLinks>();
+        var (link, token) = shares.Create(Caller.For(member), ShareKind.Run, [runId], TimeSpan.FromHours(1));
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
@@ -100,6 +101,12 @@ public sealed class PresenterBrowserTests : IDisposable
             // Forced: the link opens no other run's presenter view.
             await page.GotoAsync($"runs/{runId + 1}/present");
             await Assertions.Expect(page.GetByTestId("run-refused").Or(page.GetByTestId("not-authorized"))).ToBeVisibleAsync();
+
+            // Revoking the link ends a presenter view that is open with it at once.
+            await page.GotoAsync($"runs/{runId}/present");
+            await Assertions.Expect(page.GetByTestId("circuit-interactive")).ToBeAttachedAsync(new() { Timeout = 90_000 });
+            await shares.RevokeAsync(Caller.For(member), link.Id);
+            await page.WaitForURLAsync(new Regex("account/denied"), new() { Timeout = 30_000 });
         }
         catch
         {
