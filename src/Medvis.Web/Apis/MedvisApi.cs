@@ -22,7 +22,9 @@ public static class MedvisApi
         api.MapGet("/runs/{runId:int}/coordinates.csv", Coordinates);
         api.MapGet("/runs/{runId:int}/tags.csv", Tags);
         api.MapGet("/runs/{runId:int}/run.json", Card);
+        api.MapGet("/runs/{runId:int}/points.bin", PointColumns);
         api.MapPost("/datasets/upload", UploadDataset).RequireAuthorization(MedvisClaims.MemberPolicy);
+        api.MapPost("/maps/import", ImportMap).RequireAuthorization(MedvisClaims.MemberPolicy);
         return app;
     }
 
@@ -63,6 +65,32 @@ public static class MedvisApi
         results.Card(runId) is { } card
             ? TypedResults.File(Encoding.UTF8.GetBytes(card.ToJson()), "application/json", $"run-{runId}-run.json")
             : TypedResults.NotFound();
+
+    /// <summary>
+    /// The map's coordinates and labels as binary columns (see <see cref="LargeMaps.PointColumns"/>), what the WebGL
+    /// view of large maps fetches instead of per-point JSON.
+    /// </summary>
+    public static Results<FileContentHttpResult, NotFound> PointColumns(int runId, LargeMaps maps) =>
+        maps.PointColumns(runId) is { } bytes ? TypedResults.File(bytes, "application/octet-stream") : TypedResults.NotFound();
+
+    /// <summary>
+    /// A member's import of a map computed elsewhere: the body is a CSV of index,x,y (see <c>ImportedMapCsv</c>),
+    /// attached to dataset <paramref name="datasetId"/>'s <paramref name="split"/> or, without a dataset, standing
+    /// alone. 200 with the new run, or 400 with one line.
+    /// </summary>
+    public static async Task<Results<Ok<RunRecord>, BadRequest<string>, ForbidHttpResult>> ImportMap(
+        MapImportService imports, InputLimits limits, CallerResolver callers, HttpContext context,
+        string? name = null, int? datasetId = null, DatasetSplit split = DatasetSplit.Train, string fileName = "map.csv")
+    {
+        var caller = callers.Resolve(context.User);
+        if (!AccessRules.CanImportMaps(caller)) return TypedResults.Forbid();
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limits.MaxUploadBytes + 1;
+        if (context.Request.ContentLength > limits.MaxUploadBytes)
+            return TypedResults.BadRequest($"{fileName}: the upload of {context.Request.ContentLength} bytes is over the limit of {limits.MaxUploadBytes} bytes ({InputLimits.HowToRaise(nameof(InputLimits.MaxUploadBytes))})");
+        var result = await imports.ImportAsync(caller, context.Request.Body, fileName, name, datasetId, split, context.RequestAborted);
+        return result.Run is { } run ? TypedResults.Ok(run) : TypedResults.BadRequest(result.Error ?? "The import was refused.");
+    }
 
     /// <summary>tag,point,dataset_index for every tagged point of a run.</summary>
     public static Results<FileContentHttpResult, NotFound> Tags(int runId, RunResults results)

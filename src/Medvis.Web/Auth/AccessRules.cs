@@ -19,6 +19,9 @@ public static class AccessRules
 
     public static bool CanQueueRuns(Caller caller) => caller.IsAtLeast(UserRole.Member);
 
+    /// <summary>Import a map computed elsewhere (a CSV of index, x, y) as a finished run.</summary>
+    public static bool CanImportMaps(Caller caller) => caller.IsAtLeast(UserRole.Member);
+
     /// <summary>Cancel or delete: admins any run, members their own.</summary>
     public static bool CanManageRun(Caller caller, RunRecord run) =>
         caller.IsAtLeast(UserRole.Admin) || (caller.IsAtLeast(UserRole.Member) && caller.UserId != 0 && run.OwnerId == caller.UserId);

@@ -32,6 +32,12 @@ public sealed class MedvisOptions
     /// <summary>Points a 10×10 grid cell needs before it shows an image (the paper uses 100).</summary>
     public int GridCellThreshold { get; set; } = 100;
 
+    /// <summary>
+    /// Maps with more points than this are drawn by the WebGL canvas (points fetched as binary columns, hover and
+    /// lasso answered by a server-side index) instead of Plotly, which receives every point as JSON.
+    /// </summary>
+    public int LargeMapPoints { get; set; } = 50_000;
+
     /// <summary>The "CPU quick" preset (minutes on a laptop CPU); tests shrink it further.</summary>
     public PresetSettings CpuQuick { get; set; } = new();
 

@@ -39,6 +39,7 @@ public static class MedvisServiceExtensions
             .Validate(o => o.MaxConcurrentRuns is >= 1 and <= 64, "Medvis:MaxConcurrentRuns must be between 1 and 64")
             .Validate(o => o.MaxRunAttempts is >= 1 and <= 100, "Medvis:MaxRunAttempts must be between 1 and 100")
             .Validate(o => o.GridCellThreshold >= 1, "Medvis:GridCellThreshold must be at least 1")
+            .Validate(o => o.LargeMapPoints >= 0, "Medvis:LargeMapPoints must not be negative")
             .Validate(o => o.CpuQuick.EpochsPerStage is null or { Length: 3 }, "Medvis:CpuQuick:EpochsPerStage must list three stages")
             .Validate(o => o.SignInAttemptsPerMinute is >= 1 and <= 10_000, "Medvis:SignInAttemptsPerMinute must be between 1 and 10000")
             .Validate(o => o.ReverseProxy.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "Medvis:ReverseProxy:KnownProxies must list IP addresses")
@@ -64,6 +65,8 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton<RunResults>();
         builder.Services.AddSingleton<RunQuality>();
         builder.Services.AddSingleton<RunComparisons>();
+        builder.Services.AddSingleton<LargeMaps>();
+        builder.Services.AddSingleton<MapImportService>();
         builder.Services.AddSingleton(sp => new RunPresetCatalog(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.CpuQuick.ToOverrides()));
         builder.Services.AddSingleton<OutOfSampleService>();
 

@@ -44,6 +44,8 @@ public partial class ClassScatter
     [Parameter] public bool ShowLegend { get; set; } = true;
     /// <summary>Make the plot as tall as it is wide, whatever its column's width, instead of <see cref="Height"/> pixels tall.</summary>
     [Parameter] public bool Square { get; set; }
+    /// <summary>Fill the window's height below the page's header (CSS class medvis-map-height) instead of <see cref="Height"/> pixels.</summary>
+    [Parameter] public bool FillHeight { get; set; }
     /// <summary>Selected point indices (as reported): the others are drawn grey behind them for context. Null: none.</summary>
     [Parameter] public IReadOnlySet<int>? Selection { get; set; }
     /// <summary>Per drawn point a value in [0, 1] that colours it on <see cref="ColorScaleName"/> instead of its class colour.</summary>
@@ -60,9 +62,18 @@ public partial class ClassScatter
         _layout = new PlotLayout
         {
             Title = Title is null ? null : new Title { Text = Title },
-            Margin = new Margin { L = 30, R = 10, T = Title is null ? 10 : 40, B = 30 },
+            // The top margin holds Plotly's toolbar, so it never covers the legend, which starts at the plot's top.
+            Margin = new Margin { L = 30, R = 10, T = Title is null ? (ShowLegend ? 36 : 10) : 40, B = 30 },
             DragMode = Selectable ? DragModeEnum.Lasso : DragModeEnum.Zoom,
             ShowLegend = ShowLegend,
+            // Legend markers at a readable constant size, whatever the (tiny) marker size of a large map.
+            Legend = [new Plotly.Blazor.LayoutLib.Legend
+            {
+                ItemSizing = Plotly.Blazor.LayoutLib.LegendLib.ItemSizingEnum.Constant,
+                Y = 1,
+                YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Top,
+                Font = new Plotly.Blazor.LayoutLib.LegendLib.Font { Size = 13 },
+            }],
             HoverMode = HoverModeEnum.Closest,
             XAxis = [new XAxis { ShowGrid = false, ZeroLine = false }],
             YAxis = [new YAxis { ShowGrid = false, ZeroLine = false, ScaleAnchor = "x" }],
@@ -160,7 +171,8 @@ public partial class ClassScatter
         });
     }
 
-    private string PlotStyle => Square ? "width: 100%; aspect-ratio: 1 / 1" : $"height: {Height}px";
+    private string PlotStyle => Square ? "width: 100%; aspect-ratio: 1 / 1"
+        : FillHeight ? "height: calc(100vh - var(--medvis-map-offset, 300px)); min-height: 340px" : $"height: {Height}px";
 
     private void SubscribeEvents()
     {

@@ -11,6 +11,7 @@ public partial class RunMapView
 
     [Inject] private RunResults Results { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
+    [Inject] private Microsoft.Extensions.Options.IOptions<MedvisOptions> Options { get; set; } = default!;
 
     [Parameter, EditorRequired] public RunResult Result { get; set; } = default!;
 
@@ -24,9 +25,20 @@ public partial class RunMapView
     private string? _tagError;
     private IReadOnlyList<AnnotationRecord> _tags = [];
 
+    private bool _hasImages;
+
     private string PlotId => $"run-map-{Result.RunId}";
 
-    protected override void OnParametersSet() => _tags = Results.Tags(Result.RunId);
+    /// <summary>Drawn by the WebGL canvas (binary columns, server-side hover and lasso) rather than Plotly.</summary>
+    private bool IsLarge => Result.Count > Options.Value.LargeMapPoints;
+
+    protected override void OnParametersSet()
+    {
+        _tags = Results.Tags(Result.RunId);
+        _hasImages = Results.Run(Result.RunId)?.HasImages() == true;
+        // A large map's images are read once, in the background, so that the first hover shows its thumbnail at once.
+        if (IsLarge && _hasImages) _ = Task.Run(() => Results.WarmImages(Result.RunId));
+    }
 
     private void OnHovered(int point)
     {
