@@ -65,6 +65,9 @@ public sealed class LargeMaps(RunResults results, IMemoryCache cache)
         return index.InPolygon(Enumerable.Range(0, xs.Count).Select(i => new PlanePoint(xs[i], ys[i])).ToArray());
     }
 
+    /// <summary>Builds the run's index ahead of the first hover (a second or so for a million points).</summary>
+    public void Prepare(int runId) => Index(runId);
+
     private PointGrid? Index(int runId)
     {
         if (cache.TryGetValue(("point-grid", runId), out PointGrid? cached)) return cached;

@@ -129,6 +129,8 @@ class LargeMap {
         }
         this.overlay.style.cursor = "crosshair";
         this.overlay.dataset.testid = "large-map-surface";
+        // The view hangs on its element (not on window), for the browser tests' coordinate conversions.
+        host.medvisMap = this;
         const gl = this.canvas.getContext("webgl2", { antialias: false, preserveDrawingBuffer: true });
         if (!gl) throw new Error("this browser has no WebGL2");
         this.gl = gl;
@@ -141,9 +143,12 @@ class LargeMap {
     }
 
     async load(url) {
+        // Where the time to the first picture goes, on the element for whoever measures it.
+        this.host.dataset.fetchStartMs = Math.round(performance.now()).toString();
         const response = await fetch(url, { credentials: "same-origin" });
         if (!response.ok) throw new Error(`points: HTTP ${response.status}`);
         const points = parseColumns(await response.arrayBuffer());
+        this.host.dataset.fetchedMs = Math.round(performance.now()).toString();
         this.points = points;
         let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
         for (let i = 0; i < points.n; i++) {

@@ -31,6 +31,8 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     private bool _densityRamp;
     private string? _error;
 
+    protected override void OnInitialized() => _ = Task.Run(() => Maps.Prepare(RunId));
+
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender) return;
