@@ -145,7 +145,8 @@ class LargeMap {
     async load(url) {
         // Where the time to the first picture goes, on the element for whoever measures it.
         this.host.dataset.fetchStartMs = Math.round(performance.now()).toString();
-        const response = await fetch(url, { credentials: "same-origin" });
+        // The same request as the page's preload link (cors mode, same-origin credentials), so it is served from it.
+        const response = await fetch(url, { mode: "cors", credentials: "same-origin" });
         if (!response.ok) throw new Error(`points: HTTP ${response.status}`);
         const points = parseColumns(await response.arrayBuffer());
         this.host.dataset.fetchedMs = Math.round(performance.now()).toString();
@@ -173,6 +174,7 @@ class LargeMap {
         upload(1, points.y, l => gl.vertexAttribPointer(l, 1, gl.FLOAT, false, 0, 0));
         upload(2, points.labels, l => gl.vertexAttribIPointer(l, 1, points.labelBytes === 1 ? gl.UNSIGNED_BYTE : gl.UNSIGNED_INT, 0, 0));
         gl.bindVertexArray(null);
+        this.host.dataset.uploadedMs = Math.round(performance.now()).toString();
         this.paletteTexture = gl.createTexture();
         this.updatePalette();
         this.resize();

@@ -57,6 +57,7 @@ public sealed class AccessTests : IAsyncLifetime
         "/api/runs/{run}/coordinates.csv",
         "/api/runs/{run}/tags.csv",
         "/api/runs/{run}/run.json",
+        "/api/runs/{run}/points.bin",
     ];
 
     public static TheoryData<string> Endpoints => new(EndpointTemplates);
@@ -134,7 +135,7 @@ public sealed class AccessTests : IAsyncLifetime
             ["cancel own run"] = UserRole.Member, ["delete own run"] = UserRole.Member,
             ["cancel another's run"] = UserRole.Admin, ["delete another's run"] = UserRole.Admin,
             ["tag"] = UserRole.Member, ["place images"] = UserRole.Member, ["share"] = UserRole.Member, ["invite user"] = UserRole.Admin,
-            ["compact database"] = UserRole.Admin, ["upload dataset"] = UserRole.Member,
+            ["compact database"] = UserRole.Admin, ["upload dataset"] = UserRole.Member, ["import map"] = UserRole.Member,
         };
         foreach (var (action, minimum) in allowedFrom)
         foreach (var role in Enum.GetValues<UserRole>())
@@ -182,6 +183,8 @@ public sealed class AccessTests : IAsyncLifetime
             "invite user" => () => services.GetRequiredService<AccountService>().Invite(caller, $"new-{role}", UserRole.Viewer),
             "upload dataset" => () => services.GetRequiredService<DatasetUploads>().UploadAsync(caller, "x.npz", new MemoryStream([1])).GetAwaiter().GetResult(),
             "compact database" => () => services.GetRequiredService<DatabaseMaintenance>().Compact(caller),
+            "import map" => () => Assert.NotNull(services.GetRequiredService<MapImportService>()
+                .ImportAsync(caller, new MemoryStream("0,1,2\n1,3,4\n"u8.ToArray()), "m.csv", null, null, DatasetSplit.Train).GetAwaiter().GetResult().Run),
             _ => throw new ArgumentException(action),
         };
 
@@ -258,6 +261,36 @@ public sealed class AccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ImportingAMapNeedsAMemberAndItsPointsArriveAsBinaryColumns()
+    {
+        using var anonymous = _app.CreateClient(new() { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/maps/import", new StringContent("0,1,2\n"))).StatusCode);
+        using var viewer = _app.CreateClientAs(UserRole.Viewer);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync("/api/maps/import", new StringContent("0,1,2\n"))).StatusCode);
+
+        using var member = _app.CreateClientAs(UserRole.Member);
+        var refused = await member.PostAsync($"/api/maps/import?datasetId={_dataset}&fileName=bad.csv", new StringContent("index,x,y\n0,1,nan\n"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("bad.csv:2: 'nan' in column 'y' is not a finite number", await refused.Content.ReadAsStringAsync());
+
+        var imported = await member.PostAsync($"/api/maps/import?datasetId={_dataset}&split=Train&name=tsimcne", new StringContent("index,x,y\n7,1.5,-2\n3,0.25,4\n"));
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        var runId = System.Text.Json.JsonDocument.Parse(await imported.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt32();
+
+        using var reader = _app.CreateClientAs(UserRole.Viewer);
+        var bytes = await reader.GetByteArrayAsync($"/api/runs/{runId}/points.bin");
+        Assert.Equal("MVP1", System.Text.Encoding.ASCII.GetString(bytes, 0, 4));
+        Assert.Equal(2, BitConverter.ToInt32(bytes, 4));
+        Assert.Equal(1, BitConverter.ToInt32(bytes, 8));
+        Assert.Equal([1.5f, 0.25f], new[] { BitConverter.ToSingle(bytes, 16), BitConverter.ToSingle(bytes, 20) });
+        Assert.Equal([-2f, 4f], new[] { BitConverter.ToSingle(bytes, 24), BitConverter.ToSingle(bytes, 28) });
+        // The demo's labels of images 7 and 3, as uint8.
+        var demo = _app.Services.GetRequiredService<DatasetService>().Load(_app.Services.GetRequiredService<DatasetService>().Get(_dataset)!, DatasetSplit.Train);
+        Assert.Equal([(byte)demo.Labels[7], (byte)demo.Labels[3]], bytes[32..34]);
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/api/runs/{runId}/images/0.png")).StatusCode);
+    }
+
+    [Fact]
     public async Task AShareLinkShowsItsRunAndNothingElseUntilRevoked()
     {
         var shares = _app.Services.GetRequiredService<ShareLinks>();
@@ -272,6 +305,9 @@ public sealed class AccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(Url("/api/runs/{run}/coordinates.csv"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(Url("/api/runs/{run}/images/0.png"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await visitor.GetAsync(Url("/api/runs/{run}/coordinates.csv", _otherRun))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(Url("/api/runs/{run}/points.bin"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.GetAsync(Url("/api/runs/{run}/points.bin", _otherRun))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.PostAsync("/api/maps/import", new StringContent("0,1,2\n"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await visitor.GetAsync(Url("/api/datasets/{dataset}/images/0.png"))).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await visitor.GetAsync("/runs")).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await visitor.GetAsync("/datasets")).StatusCode);

@@ -22,6 +22,8 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     [Parameter] public EventCallback<int> PointHovered { get; set; }
     [Parameter] public EventCallback<int[]> PointsSelected { get; set; }
 
+    private string PointsUrl => $"api/runs/{RunId}/points.bin";
+
     private ElementReference _host;
     private IJSObjectReference? _module;
     private IJSObjectReference? _view;
@@ -41,7 +43,7 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
         {
             _module = await Js.InvokeAsync<IJSObjectReference>("import", "./largemap.js");
             var palette = Enumerable.Range(0, Math.Max(1, ClassNames.Count)).Select(ClassPalette.Of).ToArray();
-            _view = await _module.InvokeAsync<IJSObjectReference>("create", _host, $"api/runs/{RunId}/points.bin", _self, new { palette });
+            _view = await _module.InvokeAsync<IJSObjectReference>("create", _host, PointsUrl, _self, new { palette });
         }
         catch (JSException e)
         {
