@@ -33,4 +33,34 @@ public sealed class RunMapViewTests : DatabasePageTestContext
         Assert.Equal(4, shown.Count(img => img.GetAttribute("title") == FinishedMaps.ClassNames[0]));
         Assert.Contains("Showing 200 of 2,003 selected images: a random sample stratified by class", cut.Find("[data-testid=selection-how]").TextContent);
     }
+
+    [Fact]
+    public async Task ALargeMapIsDrawnByTheCanvasAndItsHoverAndLassoAreAnsweredByTheServersIndex()
+    {
+        Services.Configure<Medvis.Web.Extensions.MedvisOptions>(o => o.LargeMapPoints = 100);
+        Services.AddSingleton<LargeMaps>();
+        // 400 points on a 20×20 lattice, labels by column; images of the demo (whose first 400 exist).
+        var demo = Services.GetRequiredService<Medvis.Web.Datasets.DatasetService>().Register(Auth.Caller.System, "demo").Dataset!;
+        var x = Enumerable.Range(0, 400).Select(i => (float)(i % 20)).ToArray();
+        var y = Enumerable.Range(0, 400).Select(i => (float)(i / 20)).ToArray();
+        var labels = Enumerable.Range(0, 400).Select(i => i % 20 < 10 ? 0 : 1).ToArray();
+        var run = Database.Runs.Add(new RunRecord { Name = "big", Status = RunStatus.Done, DatasetId = demo.Id, DatasetSpec = demo.Spec, DatasetName = demo.Name, ImageSize = demo.ImageSize });
+        var result = new RunResult(run.Id, x, y, labels, Enumerable.Range(0, 400).ToArray(), FinishedMaps.ClassNames);
+        Database.Artifacts.SaveResult(result);
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
+        var cut = Render<RunMapView>(p => p.Add(v => v.Result, result).Add(v => v.Caller, Caller));
+
+        Assert.Empty(cut.FindComponents<ClassScatter>());
+        var canvas = cut.FindComponent<LargeMapCanvas>();
+        var hovered = await cut.InvokeAsync(() => canvas.Instance.OnHover(12.2, 3.9, 0.5));
+        Assert.Equal(4 * 20 + 12, hovered!.Point);
+        Assert.Null(await cut.InvokeAsync(() => canvas.Instance.OnHover(50, 50, 0.5)));
+        Assert.Equal((4 * 20 + 12).ToString(System.Globalization.CultureInfo.InvariantCulture), cut.Find("[data-testid=hover-image]").GetAttribute("data-point"));
+
+        // A lasso around columns 5..14 of rows 0..9: 100 points, half of each class.
+        await cut.InvokeAsync(() => canvas.Instance.OnLasso([4.5, 14.5, 14.5, 4.5], [-0.5, -0.5, 9.5, 9.5]));
+        Assert.Contains("Selection: 100 point(s)", cut.Markup);
+        Assert.Equal(100, cut.FindAll("[data-testid=selection-grid] img").Count);
+        Assert.Equal(50, cut.FindAll("[data-testid=selection-grid] img").Count(img => img.GetAttribute("title") == FinishedMaps.ClassNames[0]));
+    }
 }

@@ -78,6 +78,9 @@ public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDi
             var timings = await map.EvaluateAsync<double[]>(
                 "el => [performance.getEntriesByType('navigation')[0].responseEnd, Number(el.dataset.fetchStartMs), Number(el.dataset.fetchedMs), Number(el.dataset.uploadedMs)]");
             output.WriteLine($"first picture: {firstPicture:F0} ms after navigation (page received {timings[0]:F0} ms, circuit up and points asked for {timings[1]:F0} ms, points received {timings[2]:F0} ms, on the GPU {timings[3]:F0} ms)");
+            var redraw = await map.EvaluateAsync<double>(
+                "el => { const m = el.medvisMap, t = performance.now(); m.drawNow(); m.gl.readPixels(0, 0, 1, 1, m.gl.RGBA, m.gl.UNSIGNED_BYTE, new Uint8Array(4)); return performance.now() - t; }");
+            output.WriteLine($"a redraw of all {Points:N0} points: {redraw:F0} ms");
             await page.ScreenshotAsync(new() { Path = Shot("million-map") });
             // The picture shows the map: most of the plot is not background.
             await Assertions.Expect(page.GetByTestId("circuit-interactive")).ToBeAttachedAsync();

@@ -80,6 +80,7 @@ public abstract class DatabasePageTestContext : MudTestContext
         Services.AddSingleton<IRunDispatcher, InProcessRunDispatcher>();
         Services.AddSingleton<TrainingNotifier>();
         Services.AddSingleton<RunPlanner>();
+        Services.AddSingleton<MapImportService>();
     }
 
     /// <summary>MudBlazor's dialogs, menus and selects need a popover provider on the page.</summary>

@@ -35,7 +35,8 @@ public partial class RunMapView
     protected override void OnParametersSet()
     {
         _tags = Results.Tags(Result.RunId);
-        _hasImages = Results.Run(Result.RunId)?.HasImages() == true;
+        // A map whose run record is gone keeps its image links (they answer 404), as before imports existed.
+        _hasImages = Results.Run(Result.RunId)?.HasImages() != false;
         // A large map's images are read once, in the background, so that the first hover shows its thumbnail at once.
         if (IsLarge && _hasImages) _ = Task.Run(() => Results.WarmImages(Result.RunId));
     }
