@@ -6,6 +6,8 @@
 // Drawing: every point is a sprite added into an offscreen accumulation texture (colour sum and count per pixel);
 // a second pass shades each pixel by its class colour mix and by density on a log scale. Zoomed out, where
 // thousands of points share a pixel, that shows density; zoomed in, where points are apart, each shows in full colour.
+// Without a GPU (a software WebGL such as SwiftShader, as in headless Chromium) rasterising a million sprites takes
+// seconds, so there the sums are added up in JavaScript (tens of milliseconds) and only the shading runs in WebGL.
 
 const POINTS_VS = `#version 300 es
 layout(location = 0) in float x;
@@ -135,6 +137,10 @@ class LargeMap {
         if (!gl) throw new Error("this browser has no WebGL2");
         this.gl = gl;
         this.floatTarget = !!gl.getExtension("EXT_color_buffer_float");
+        const info = gl.getExtension("WEBGL_debug_renderer_info");
+        const renderer = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "";
+        this.cpuSums = options.accumulation === "cpu" || (options.accumulation !== "gpu" && /swiftshader|llvmpipe|software/i.test(renderer));
+        host.dataset.accumulation = this.cpuSums ? "cpu" : "gpu";
         this.pointsProgram = compile(gl, POINTS_VS, POINTS_FS);
         this.shadeProgram = compile(gl, SHADE_VS, SHADE_FS);
         this.resizeObserver = new ResizeObserver(() => this.resize());
@@ -191,9 +197,12 @@ class LargeMap {
     updatePalette() {
         const gl = this.gl, classes = Math.max(1, this.points.classes);
         const texels = new Uint8Array(classes * 4);
+        // Labels past the class count (a damaged file) stay hidden, as the shader's texelFetch outside the palette does.
+        this.paletteFloats = new Float32Array(Math.max(classes, this.points.labelBytes === 1 ? 256 : classes) * 4);
         for (let c = 0; c < classes; c++) {
             const [r, g, b] = hexToRgb(this.options.palette[c % this.options.palette.length]);
             texels.set([r, g, b, this.hidden.has(c) ? 0 : 255], c * 4);
+            this.paletteFloats.set([r / 255, g / 255, b / 255, this.hidden.has(c) ? 0 : 1], c * 4);
         }
         gl.bindTexture(gl.TEXTURE_2D, this.paletteTexture);
         gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, classes, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, texels);
@@ -212,8 +221,10 @@ class LargeMap {
         if (this.target) { gl.deleteTexture(this.target.texture); gl.deleteFramebuffer(this.target.framebuffer); }
         const texture = gl.createTexture();
         gl.bindTexture(gl.TEXTURE_2D, texture);
+        this.sums = this.cpuSums ? new Float32Array(width * height * 4) : null;
+        if (this.cpuSums) gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA32F, width, height, 0, gl.RGBA, gl.FLOAT, null);
         // Half floats blend wherever EXT_color_buffer_float exists (32-bit floats would also need EXT_float_blend).
-        if (this.floatTarget) gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA16F, width, height, 0, gl.RGBA, gl.HALF_FLOAT, null);
+        else if (this.floatTarget) gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA16F, width, height, 0, gl.RGBA, gl.HALF_FLOAT, null);
         else gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
         gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
         gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
@@ -257,6 +268,43 @@ class LargeMap {
     drawNow() {
         if (!this.points || !this.view) return;
         const gl = this.gl, w = this.canvas.width, h = this.canvas.height, v = this.view, size = this.pointSize();
+        if (this.cpuSums) this.accumulateOnCpu(w, h, v, size);
+        else this.accumulateOnGpu(w, h, v, size);
+        this.shade(w, h, v, size);
+        this.drawOverlay();
+    }
+
+    // Adds every visible point's colour and a count of 1 into the pixels its disc covers, as the sprites would.
+    accumulateOnCpu(w, h, v, size) {
+        const gl = this.gl, sums = this.sums, points = this.points, n = points.n, xs = points.x, ys = points.y, labels = points.labels;
+        sums.fill(0);
+        const colours = this.paletteFloats;
+        const ppu = v.pixelsPerUnit, ox = w / 2 - v.cx * ppu, oy = h / 2 - v.cy * ppu;
+        const side = Math.max(1, Math.round(size)), radius = side / 2, r2 = radius * radius;
+        const offsets = [];
+        for (let dy = 0; dy < side; dy++)
+            for (let dx = 0; dx < side; dx++)
+                if ((dx + 0.5 - radius) ** 2 + (dy + 0.5 - radius) ** 2 <= r2 || side <= 2) offsets.push(dx, dy);
+        for (let i = 0; i < n; i++) {
+            const c = labels[i] * 4;
+            if (!(colours[c + 3] > 0)) continue;
+            // Rows counted from the bottom, as gl_FragCoord counts them in the shading pass.
+            const px = Math.floor(xs[i] * ppu + ox - radius + 0.5), py = Math.floor(ys[i] * ppu + oy - radius + 0.5);
+            if (px < -side || py < -side || px >= w || py >= h) continue;
+            const r = colours[c], g = colours[c + 1], b = colours[c + 2];
+            for (let k = 0; k < offsets.length; k += 2) {
+                const x = px + offsets[k], y = py + offsets[k + 1];
+                if (x < 0 || y < 0 || x >= w || y >= h) continue;
+                const at = (y * w + x) * 4;
+                sums[at] += r; sums[at + 1] += g; sums[at + 2] += b; sums[at + 3] += 1;
+            }
+        }
+        gl.bindTexture(gl.TEXTURE_2D, this.target.texture);
+        gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA32F, w, h, 0, gl.RGBA, gl.FLOAT, sums);
+    }
+
+    accumulateOnGpu(w, h, v, size) {
+        const gl = this.gl;
         gl.bindFramebuffer(gl.FRAMEBUFFER, this.target.framebuffer);
         gl.viewport(0, 0, w, h);
         gl.clearColor(0, 0, 0, 0);
@@ -274,7 +322,10 @@ class LargeMap {
         gl.drawArrays(gl.POINTS, 0, this.points.n);
         gl.bindVertexArray(null);
         gl.disable(gl.BLEND);
+    }
 
+    shade(w, h, v, size) {
+        const gl = this.gl;
         gl.bindFramebuffer(gl.FRAMEBUFFER, null);
         gl.viewport(0, 0, w, h);
         gl.useProgram(this.shadeProgram);
@@ -283,11 +334,10 @@ class LargeMap {
         // The densest pixel of this view: the densest region's points per unit², times a pixel's area, times the
         // pixels one sprite covers.
         const perPixel = this.peak / (v.pixelsPerUnit * v.pixelsPerUnit) * (size * size * 0.785);
-        const maxCount = this.floatTarget ? Math.max(1.5, perPixel) : 1.5;
+        const maxCount = this.floatTarget || this.cpuSums ? Math.max(1.5, perPixel) : 1.5;
         gl.uniform1f(gl.getUniformLocation(this.shadeProgram, "maxCount"), maxCount);
         gl.uniform1i(gl.getUniformLocation(this.shadeProgram, "densityRamp"), this.densityRamp);
         gl.drawArrays(gl.TRIANGLES, 0, 3);
-        this.drawOverlay();
     }
 
     drawOverlay() {
