@@ -56,13 +56,18 @@ public sealed class LargeMaps(RunResults results, IMemoryCache cache)
         return point < 0 ? null : new HoveredPoint(point, map.X[point], map.Y[point]);
     }
 
-    /// <summary>The points inside the lasso whose vertices are (<paramref name="xs"/>[i], <paramref name="ys"/>[i]), ascending.</summary>
-    public int[] InLasso(int runId, IReadOnlyList<double> xs, IReadOnlyList<double> ys)
+    /// <summary>
+    /// The points inside the lasso whose vertices are (<paramref name="xs"/>[i], <paramref name="ys"/>[i]), ascending,
+    /// leaving out those of <paramref name="hiddenClasses"/> (hidden from the picture, so not selected either).
+    /// </summary>
+    public int[] InLasso(int runId, IReadOnlyList<double> xs, IReadOnlyList<double> ys, IReadOnlySet<int>? hiddenClasses = null)
     {
         ArgumentNullException.ThrowIfNull(xs);
         ArgumentNullException.ThrowIfNull(ys);
         if (xs.Count != ys.Count || xs.Count < 3 || xs.Count > MaxLassoVertices || Index(runId) is not { } index) return [];
-        return index.InPolygon(Enumerable.Range(0, xs.Count).Select(i => new PlanePoint(xs[i], ys[i])).ToArray());
+        var inside = index.InPolygon(Enumerable.Range(0, xs.Count).Select(i => new PlanePoint(xs[i], ys[i])).ToArray());
+        if (hiddenClasses is not { Count: > 0 } || results.Result(runId) is not { } map) return inside;
+        return inside.Where(p => !hiddenClasses.Contains(map.Labels[p])).ToArray();
     }
 
     /// <summary>Builds the run's index ahead of the first hover (a second or so for a million points).</summary>

@@ -13,13 +13,17 @@ const POINTS_VS = `#version 300 es
 layout(location = 0) in float x;
 layout(location = 1) in float y;
 layout(location = 2) in uint label;
+layout(location = 3) in uint selected;
 uniform vec2 center;
+uniform int hasSelection;
 uniform vec2 scale;      // clip units per data unit
 uniform float pointSize;
 uniform sampler2D palette; // one texel per class; alpha 0 hides the class
 flat out vec4 color;
 void main() {
     color = texelFetch(palette, ivec2(int(label), 0), 0);
+    // Outside a lasso: grey and a quarter of the weight, context behind the selection.
+    if (hasSelection == 1 && selected == 0u) color = vec4(0.78, 0.78, 0.78, color.a > 0.0 ? 0.25 : 0.0);
     gl_Position = vec4((vec2(x, y) - center) * scale, 0.0, 1.0);
     gl_PointSize = color.a > 0.0 ? pointSize : 0.0;
 }`;
@@ -31,7 +35,7 @@ out vec4 sum;
 void main() {
     vec2 d = gl_PointCoord - 0.5;
     if (dot(d, d) > 0.25) discard;
-    sum = vec4(color.rgb, 1.0);
+    sum = vec4(color.rgb, 1.0) * color.a;
 }`;
 
 const SHADE_VS = `#version 300 es
@@ -55,7 +59,7 @@ vec3 ramp(float t) { // viridis, five stops
 }
 void main() {
     vec4 s = texelFetch(sums, ivec2(gl_FragCoord.xy), 0);
-    if (s.a < 0.5) { outColor = vec4(1.0); return; }
+    if (s.a < 0.01) { outColor = vec4(1.0); return; }
     float density = clamp(log(1.0 + s.a) / log(1.0 + maxCount), 0.0, 1.0);
     if (densityRamp == 1) { outColor = vec4(ramp(density), 1.0); return; }
     vec3 mean = s.rgb / s.a;
@@ -116,6 +120,7 @@ class LargeMap {
         this.densityRamp = 0;
         this.hidden = new Set();
         this.lasso = null;      // polygon in data units, kept drawn after a lasso
+        this.selected = null;   // per point 1 inside the lasso, 0 outside; null without a lasso
         this.hovered = null;    // {x, y} of the hovered point
         this.hoverPending = null;
         this.hoverBusy = false;
@@ -179,6 +184,11 @@ class LargeMap {
         upload(0, points.x, l => gl.vertexAttribPointer(l, 1, gl.FLOAT, false, 0, 0));
         upload(1, points.y, l => gl.vertexAttribPointer(l, 1, gl.FLOAT, false, 0, 0));
         upload(2, points.labels, l => gl.vertexAttribIPointer(l, 1, points.labelBytes === 1 ? gl.UNSIGNED_BYTE : gl.UNSIGNED_INT, 0, 0));
+        this.selectionBuffer = gl.createBuffer();
+        gl.bindBuffer(gl.ARRAY_BUFFER, this.selectionBuffer);
+        gl.bufferData(gl.ARRAY_BUFFER, points.n, gl.DYNAMIC_DRAW);
+        gl.enableVertexAttribArray(3);
+        gl.vertexAttribIPointer(3, 1, gl.UNSIGNED_BYTE, 0, 0);
         gl.bindVertexArray(null);
         this.host.dataset.uploadedMs = Math.round(performance.now()).toString();
         this.paletteTexture = gl.createTexture();
@@ -278,7 +288,7 @@ class LargeMap {
     accumulateOnCpu(w, h, v, size) {
         const gl = this.gl, sums = this.sums, points = this.points, n = points.n, xs = points.x, ys = points.y, labels = points.labels;
         sums.fill(0);
-        const colours = this.paletteFloats;
+        const colours = this.paletteFloats, selected = this.selected;
         const ppu = v.pixelsPerUnit, ox = w / 2 - v.cx * ppu, oy = h / 2 - v.cy * ppu;
         const side = Math.max(1, Math.round(size)), radius = side / 2, r2 = radius * radius;
         const offsets = [];
@@ -291,12 +301,14 @@ class LargeMap {
             // Rows counted from the bottom, as gl_FragCoord counts them in the shading pass.
             const px = Math.floor(xs[i] * ppu + ox - radius + 0.5), py = Math.floor(ys[i] * ppu + oy - radius + 0.5);
             if (px < -side || py < -side || px >= w || py >= h) continue;
-            const r = colours[c], g = colours[c + 1], b = colours[c + 2];
+            // Outside a lasso: grey and a quarter of the weight, as in the sprite shader.
+            const outside = selected !== null && selected[i] === 0, weight = outside ? 0.25 : 1;
+            const r = (outside ? 0.78 : colours[c]) * weight, g = (outside ? 0.78 : colours[c + 1]) * weight, b = (outside ? 0.78 : colours[c + 2]) * weight;
             for (let k = 0; k < offsets.length; k += 2) {
                 const x = px + offsets[k], y = py + offsets[k + 1];
                 if (x < 0 || y < 0 || x >= w || y >= h) continue;
                 const at = (y * w + x) * 4;
-                sums[at] += r; sums[at + 1] += g; sums[at + 2] += b; sums[at + 3] += 1;
+                sums[at] += r; sums[at + 1] += g; sums[at + 2] += b; sums[at + 3] += weight;
             }
         }
         gl.bindTexture(gl.TEXTURE_2D, this.target.texture);
@@ -315,6 +327,7 @@ class LargeMap {
         gl.uniform2f(gl.getUniformLocation(this.pointsProgram, "center"), v.cx, v.cy);
         gl.uniform2f(gl.getUniformLocation(this.pointsProgram, "scale"), 2 * v.pixelsPerUnit / w, 2 * v.pixelsPerUnit / h);
         gl.uniform1f(gl.getUniformLocation(this.pointsProgram, "pointSize"), size);
+        gl.uniform1i(gl.getUniformLocation(this.pointsProgram, "hasSelection"), this.selected ? 1 : 0);
         gl.activeTexture(gl.TEXTURE0);
         gl.bindTexture(gl.TEXTURE_2D, this.paletteTexture);
         gl.uniform1i(gl.getUniformLocation(this.pointsProgram, "palette"), 0);
@@ -415,6 +428,7 @@ class LargeMap {
                 if (path.length >= 3) {
                     this.lasso = path.map(([x, y]) => this.toData(x, y));
                     this.component.invokeMethodAsync("OnLasso", this.lasso.map(p => p[0]), this.lasso.map(p => p[1]));
+                    this.markSelection(this.lasso);
                 }
                 this.drawOverlay();
             }
@@ -448,13 +462,37 @@ class LargeMap {
         if (this.hoverPending) this.askHover();
     }
 
+    // Which points the lasso holds, for drawing the others grey: the server's rule (even-odd, ray to +x), here only
+    // for the picture; the selection itself comes from the server's index.
+    markSelection(polygon) {
+        const points = this.points, n = points.n, flags = new Uint8Array(n);
+        let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+        for (const [x, y] of polygon) { minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y); }
+        const count = polygon.length;
+        for (let i = 0; i < n; i++) {
+            const x = points.x[i], y = points.y[i];
+            if (x < minX || x > maxX || y < minY || y > maxY || this.hidden.has(points.labels[i])) continue;
+            let inside = false;
+            for (let a = 0, b = count - 1; a < count; b = a++) {
+                const [ax, ay] = polygon[a], [bx, by] = polygon[b];
+                if ((ay > y) !== (by > y) && x < (bx - ax) * (y - ay) / (by - ay) + ax) inside = !inside;
+            }
+            if (inside) flags[i] = 1;
+        }
+        this.selected = flags;
+        const gl = this.gl;
+        gl.bindBuffer(gl.ARRAY_BUFFER, this.selectionBuffer);
+        gl.bufferSubData(gl.ARRAY_BUFFER, 0, flags);
+        this.requestDraw();
+    }
+
     setMode(mode) { this.mode = mode; this.overlay.style.cursor = mode === "lasso" ? "crosshair" : "grab"; }
 
     setDensityRamp(on) { this.densityRamp = on ? 1 : 0; this.requestDraw(); }
 
     setHidden(classes) { this.hidden = new Set(classes); this.updatePalette(); this.requestDraw(); }
 
-    clearLasso() { this.lasso = null; this.drawOverlay(); }
+    clearLasso() { this.lasso = null; this.selected = null; this.requestDraw(); }
 
     png() { this.drawNow(); return this.canvas.toDataURL("image/png"); }
 

@@ -69,7 +69,8 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     [JSInvokable]
     public async Task OnLasso(double[] xs, double[] ys)
     {
-        var selected = await Task.Run(() => Maps.InLasso(RunId, xs, ys));
+        var hidden = _hidden.ToHashSet();
+        var selected = await Task.Run(() => Maps.InLasso(RunId, xs, ys, hidden));
         await PointsSelected.InvokeAsync(selected);
     }
 
