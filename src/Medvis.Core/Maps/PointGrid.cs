@@ -85,9 +85,9 @@ public sealed class PointGrid
     /// <summary>
     /// The point nearest to (<paramref name="x"/>, <paramref name="y"/>) no farther than <paramref name="maxDistance"/>
     /// (any distance: <see cref="double.PositiveInfinity"/>), or -1 when there is none. Of equally near points, the
-    /// lowest index.
+    /// lowest index. <paramref name="accept"/>, when given, leaves out the points it refuses (hidden classes).
     /// </summary>
-    public int Nearest(double x, double y, double maxDistance = double.PositiveInfinity)
+    public int Nearest(double x, double y, double maxDistance = double.PositiveInfinity, Func<int, bool>? accept = null)
     {
         if (Count == 0 || double.IsNaN(x) || double.IsNaN(y) || !(maxDistance >= 0)) return -1;
         var centerColumn = Math.Clamp(ColumnOf(x), 0, _columns - 1);
@@ -109,7 +109,7 @@ public sealed class PointGrid
                     {
                         double dx = _xs[k] - x, dy = _ys[k] - y;
                         var squared = dx * dx + dy * dy;
-                        if (squared < bestSquared || (squared == bestSquared && (best < 0 || _order[k] < best)))
+                        if ((squared < bestSquared || (squared == bestSquared && (best < 0 || _order[k] < best))) && (accept is null || accept(_order[k])))
                         {
                             bestSquared = squared;
                             best = _order[k];

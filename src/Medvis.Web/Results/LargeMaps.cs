@@ -48,11 +48,14 @@ public sealed class LargeMaps(RunResults results, IMemoryCache cache)
         return bytes;
     }
 
-    /// <summary>The point nearest to (<paramref name="x"/>, <paramref name="y"/>) within <paramref name="radius"/>, or null.</summary>
-    public HoveredPoint? Nearest(int runId, double x, double y, double radius)
+    /// <summary>
+    /// The point nearest to (<paramref name="x"/>, <paramref name="y"/>) within <paramref name="radius"/>, or null;
+    /// points of <paramref name="hiddenClasses"/> are not drawn, so not found either.
+    /// </summary>
+    public HoveredPoint? Nearest(int runId, double x, double y, double radius, IReadOnlySet<int>? hiddenClasses = null)
     {
         if (Index(runId) is not { } index || results.Result(runId) is not { } map) return null;
-        var point = index.Nearest(x, y, radius);
+        var point = hiddenClasses is { Count: > 0 } ? index.Nearest(x, y, radius, p => !hiddenClasses.Contains(map.Labels[p])) : index.Nearest(x, y, radius);
         return point < 0 ? null : new HoveredPoint(point, map.X[point], map.Y[point]);
     }
 

@@ -59,6 +59,22 @@ public sealed class PointGridTests
     }
 
     [Fact]
+    public void NearestSkipsThePointsTheCallerRefuses()
+    {
+        var (x, y) = Map(20_000, 8);
+        var grid = PointGrid.Build(x, y);
+        var random = new Random(8);
+        for (var q = 0; q < 200; q++)
+        {
+            var (qx, qy) = (random.NextDouble() * 160 - 40, random.NextDouble() * 80 - 50);
+            // Only every third point counts: the brute force over those alone must agree.
+            var kept = Enumerable.Range(0, x.Length).Where(i => i % 3 == 0).ToArray();
+            var brute = BruteNearest(kept.Select(i => x[i]).ToArray(), kept.Select(i => y[i]).ToArray(), qx, qy, double.PositiveInfinity);
+            Assert.Equal(kept[brute], grid.Nearest(qx, qy, double.PositiveInfinity, i => i % 3 == 0));
+        }
+    }
+
+    [Fact]
     public void AMapOfOnePlaceOrOfALineStillAnswers()
     {
         var same = PointGrid.Build([2f, 2f, 2f], [5f, 5f, 5f]);

@@ -60,7 +60,7 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     [JSInvokable]
     public async Task<HoveredPoint?> OnHover(double x, double y, double radius)
     {
-        var found = Maps.Nearest(RunId, x, y, radius);
+        var found = Maps.Nearest(RunId, x, y, radius, _hidden.Count == 0 ? null : _hidden.ToHashSet());
         if (found is not null) await PointHovered.InvokeAsync(found.Point);
         return found;
     }
