@@ -23,4 +23,11 @@ public sealed class DatasetRepository(ILiteDatabase db) : IDatasetRepository
     public IReadOnlyList<DatasetRecord> All() => Items.FindAll().OrderBy(d => d.Id).ToList();
 
     public bool Delete(int id) => Items.Delete(id);
+
+    public bool Rename(int id, string name)
+    {
+        if (Items.FindById(id) is not { } dataset) return false;
+        dataset.Name = name;
+        return Items.Update(dataset);
+    }
 }
