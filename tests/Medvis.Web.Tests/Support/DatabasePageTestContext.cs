@@ -29,6 +29,7 @@ public abstract class DatabasePageTestContext : MudTestContext
         Services.AddSingleton<CallerResolver>();
         Services.AddScoped<CurrentCaller>();
         Services.AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
+        Services.AddSingleton<LiveSessions>();
         Services.AddSingleton<ShareLinks>();
         Services.AddSingleton(new DataRoots([System.IO.Path.GetTempPath(), SharedData.Folder ?? System.IO.Path.GetTempPath()], Folder.Path));
         _authorization = AddAuthorization();
