@@ -53,6 +53,11 @@ public sealed class RunMapLayoutBrowserTests : IDisposable
             Assert.True(large.Plot.Y + large.Plot.Height <= 1000, "at 1400×1000 the plot ends below the screen");
             // The old chart was 640 px tall whatever the window: a plot area of 600 px inside its margins.
             Assert.True(large.Plot.Height > 600, $"at 1400×1000 the plot area is {large.Plot.Height:F0} px tall, no more than the old fixed chart's 600");
+
+            // The run list offers members the import of a map computed elsewhere.
+            await page.GotoAsync("runs");
+            await Assertions.Expect(page.GetByTestId("map-import")).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Shot("runs-import-panel") });
         }
         catch
         {
