@@ -32,6 +32,12 @@ public sealed class MedvisOptions
     /// <summary>Points a 10×10 grid cell needs before it shows an image (the paper uses 100).</summary>
     public int GridCellThreshold { get; set; } = 100;
 
+    /// <summary>
+    /// Runs whose backbone features (for neighbours in feature space) stay in memory, the least recently used dropped
+    /// first; each holds points × feature size floats (about 35 MB for 17k points and a ResNet18).
+    /// </summary>
+    public int FeatureCacheRuns { get; set; } = 3;
+
     /// <summary>The "CPU quick" preset (minutes on a laptop CPU); tests shrink it further.</summary>
     public PresetSettings CpuQuick { get; set; } = new();
 

@@ -187,6 +187,47 @@ public sealed class TrainingServiceTests : IDisposable
         Assert.Equal(RunStatus.Failed, app.Services.GetRequiredService<Core.Storage.IMedvisStore>().Runs.Get(runId)!.Status);
     }
 
+    [Fact]
+    public async Task ACancelledRunKeepsItsCheckpointAndResumesFromIt()
+    {
+        await using var app = new MedvisAppFactory(DatabasePath);
+        var dataset = app.Services.GetRequiredService<DatasetService>().Register(Caller.System, "demo").Dataset!;
+        var planner = app.Services.GetRequiredService<RunPlanner>();
+        var database = app.Services.GetRequiredService<Core.Storage.IMedvisStore>();
+        var member = app.CallerOf(UserRole.Member);
+        var run = planner.Queue(member, new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions([50, 1, 1]) with { Backbone = "tiny", BatchSize = 32 }, MaxImages: 96)).Runs[0];
+        Assert.Contains("only a cancelled run can be resumed", planner.Resume(member, run.Id));
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while ((database.CheckpointsFor(run.Id).LoadLatest()?.GlobalEpoch ?? 0) < 2 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(planner.Cancel(member, run.Id));
+        await WaitForStatusAsync(app, run.Id, RunStatus.Cancelled);
+
+        var kept = database.CheckpointsFor(run.Id).LoadLatest();
+        Assert.NotNull(kept);
+        Assert.True(kept.GlobalEpoch >= 2, $"checkpoint after epoch {kept.GlobalEpoch}");
+        // Start-up and compaction clean-ups leave it alone.
+        app.Services.GetRequiredService<DatabaseMaintenance>().RemoveCheckpointsOfEndedRuns();
+        Assert.NotNull(database.CheckpointsFor(run.Id).LoadLatest());
+        Assert.Throws<AccessDeniedException>(() => planner.Resume(app.CallerOf(UserRole.Viewer), run.Id));
+        Assert.Throws<AccessDeniedException>(() => planner.Resume(app.CallerOf(UserRole.Member, "someone-else"), run.Id));
+
+        Assert.Null(planner.Resume(member, run.Id));
+        await WaitForStatusAsync(app, run.Id, RunStatus.Running);
+        deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while ((database.CheckpointsFor(run.Id).LoadLatest()?.GlobalEpoch ?? 0) <= kept.GlobalEpoch && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var resumed = database.Runs.Get(run.Id)!;
+        Assert.Contains(resumed.Messages, m => m.Contains($"continues after epoch {kept.GlobalEpoch}", StringComparison.Ordinal));
+        // Training went on from the checkpoint: no epoch before it was trained a second time.
+        var epochs = resumed.History.Select(e => e.GlobalEpoch).ToList();
+        Assert.Equal(epochs.Distinct().Count(), epochs.Count);
+        Assert.Contains(database.Audit.Latest(10), a => a.Action == "resumed run" && a.UserName == member.Name);
+
+        Assert.True(planner.Cancel(member, run.Id));
+        await WaitForStatusAsync(app, run.Id, RunStatus.Cancelled);
+        Assert.Null(planner.Delete(member, run.Id));
+        Assert.Null(database.CheckpointsFor(run.Id).LoadLatest());
+    }
+
     [SkippableFact]
     public async Task CancellingAQueuedRunKeepsItFromTraining()
     {

@@ -16,6 +16,7 @@ public partial class RunDetail : IDisposable
     [Inject] private DatasetService Datasets { get; set; } = default!;
     [Inject] private IOptions<MedvisOptions> Options { get; set; } = default!;
     [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
+    [Inject] private MudBlazor.IDialogService Dialogs { get; set; } = default!;
 
     private Caller _caller = Caller.Anonymous;
 
@@ -30,6 +31,7 @@ public partial class RunDetail : IDisposable
     private IDisposable? _subscription;
     private int _gridThreshold;
     private int _activeTab;
+    private string? _resumeProblem;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -64,8 +66,21 @@ public partial class RunDetail : IDisposable
         _card = Results.Card(RunId);
     }
 
+    private async Task Resume()
+    {
+        try
+        {
+            _resumeProblem = Planner.Resume(await CurrentCaller.GetAsync(), RunId);
+        }
+        catch (AccessDeniedException e)
+        {
+            _resumeProblem = e.Message;
+        }
+    }
+
     private async Task Cancel()
     {
+        if (await Shared.RunConfirmations.ConfirmCancelAsync(Dialogs, RunId) != true) return;
         try
         {
             Planner.Cancel(await CurrentCaller.GetAsync(), RunId);
