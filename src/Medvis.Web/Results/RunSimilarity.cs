@@ -20,11 +20,16 @@ public sealed class RunSimilarity(RunResults results, DatasetService datasets, I
 {
     private readonly BoundedCache<int, Task<float[,]>> _features = new(() => options.Value.FeatureCacheRuns);
 
+    /// <summary>The nearest map neighbours of point <paramref name="point"/> (fast: the map is 2-D); null when there is no such point.</summary>
+    public IReadOnlyList<Neighbour>? OnMap(int runId, int point, int k = NeighbourSearch.DefaultK) =>
+        results.Result(runId) is { Count: >= 2 } map && point >= 0 && point < map.Count
+            ? NeighbourSearch.OfPoint(MapPoints.FromColumns(map.X, map.Y), point, k)
+            : null;
+
     /// <summary>The neighbours of map point <paramref name="point"/> of run <paramref name="runId"/>; null when there is no such point.</summary>
     public async Task<PointNeighbours?> NeighboursAsync(int runId, int point, int k = NeighbourSearch.DefaultK)
     {
-        if (results.Result(runId) is not { } map || point < 0 || point >= map.Count || map.Count < 2) return null;
-        var onMap = NeighbourSearch.OfPoint(MapPoints.FromColumns(map.X, map.Y), point, k);
+        if (results.Result(runId) is not { } map || OnMap(runId, point, k) is not { } onMap) return null;
         try
         {
             var features = await FeaturesAsync(runId, map);

@@ -11,6 +11,7 @@ public partial class RunMapView
 
     [Inject] private RunResults Results { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
+    [Inject] private DatasetMetadataService Metadata { get; set; } = default!;
 
     [Parameter, EditorRequired] public RunResult Result { get; set; } = default!;
 
@@ -24,9 +25,52 @@ public partial class RunMapView
     private string? _tagError;
     private IReadOnlyList<AnnotationRecord> _tags = [];
 
+    private Core.Data.Metadata.DatasetMetadata? _metadata;
+    private MapMetadataChoice _choice = new(null, null);
+    private MapColouring _colouring = new([], [], null, 0, 1, null, null, "");
+    private IReadOnlyList<MarkedPoints> _marked = [];
+    private int? _clicked;
+    private int _drawn;
+
     private string PlotId => $"run-map-{Result.RunId}";
 
-    protected override void OnParametersSet() => _tags = Results.Tags(Result.RunId);
+    /// <summary>Changes whenever what the map draws changes (colouring, filter, rings).</summary>
+    private string Revision => $"{Result.RunId}/{_drawn}";
+
+    protected override void OnParametersSet()
+    {
+        _tags = Results.Tags(Result.RunId);
+        // A parent's re-render must not redraw the map (it would lose the zoom): only a new map recolours.
+        if (ReferenceEquals(_colouredResult, Result)) return;
+        _colouredResult = Result;
+        _metadata = Results.Run(Result.RunId) is { } run ? Metadata.ForRun(run) : null;
+        Recolour();
+    }
+
+    private RunResult? _colouredResult;
+
+    private void OnMetadataChoiceChanged(MapMetadataChoice choice)
+    {
+        _choice = choice;
+        Recolour();
+    }
+
+    private void Recolour()
+    {
+        _colouring = MetadataColouring.For(Result, _metadata, _choice.ColourBy, _choice.Filter);
+        _drawn++;
+    }
+
+    private void OnMarkedChanged(IReadOnlyList<MarkedPoints> marked)
+    {
+        _marked = marked;
+        _drawn++;
+    }
+
+    private void OnClicked(int point)
+    {
+        if (point >= 0 && point < Result.Count) _clicked = point;
+    }
 
     private void OnHovered(int point)
     {
