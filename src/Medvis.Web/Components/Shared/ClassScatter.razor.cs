@@ -182,7 +182,8 @@ public partial class ClassScatter
         _pointsOfTrace.Add(members.Select(PointIndexOf).ToArray());
         _data.Add(new ScatterGl
         {
-            Name = "value",
+            Name = ColorBarTitle ?? "value",
+            ShowLegend = ColorBarTitle is null,
             Mode = ModeFlag.Markers,
             X = members.Select(i => (object)X[i]).ToList(),
             Y = members.Select(i => (object)Y[i]).ToList(),
@@ -193,10 +194,15 @@ public partial class ClassScatter
                 CMin = (decimal)ColorMin,
                 CMax = (decimal)ColorMax,
                 ShowScale = ColorBarTitle is not null,
+                // Below the plot, so it never sits under the legend.
                 ColorBar = ColorBarTitle is null ? null : new Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBar
                 {
                     Title = new Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.Title { Text = Escape(ColorBarTitle) },
-                    Thickness = 14,
+                    Orientation = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.OrientationEnum.H,
+                    Y = -0.08m,
+                    YAnchor = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.YAnchorEnum.Top,
+                    Len = 0.7m,
+                    Thickness = 12,
                 },
                 Size = markerSize,
                 Opacity = 0.85m,
