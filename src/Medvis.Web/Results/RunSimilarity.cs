@@ -43,6 +43,13 @@ public sealed class RunSimilarity(RunResults results, DatasetService datasets, I
             _features.Remove(runId);
             return new PointNeighbours(point, onMap, null, null, UserErrors.Describe(e));
         }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // A native error from the model must not end the page: the map neighbours still stand.
+            _features.Remove(runId);
+            logger.LogError(e, "Backbone features of run {RunId} could not be computed", runId);
+            return new PointNeighbours(point, onMap, null, null, $"The backbone features could not be computed ({e.GetType().Name}); see the server log.");
+        }
     }
 
     /// <summary>Whether the run's features are computed already (the page says "computing…" otherwise).</summary>

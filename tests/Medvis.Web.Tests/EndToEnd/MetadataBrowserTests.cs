@@ -130,22 +130,23 @@ public sealed class MetadataBrowserTests : IDisposable
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SeedDemoDataset"] = "true" });
         var database = app.Services.GetRequiredService<IMedvisStore>();
         var demo = database.Datasets.FindBySpec(DatasetService.DemoSpec)!;
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        page.SetDefaultTimeout(90_000);
+        Assertions.SetDefaultExpectTimeout(60_000);
+        // Signed in before the run starts, so no sign-in write races its every-epoch checkpoints.
+        await page.GotoAsync($"account/setup?token={app.Services.GetRequiredService<AdminSetup>().Token}");
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
+
         var options = new TrainingOptions { Backbone = "tiny", BatchSize = 64, EpochsPerStage = [200, 1, 1], Device = "cpu", Seed = 3 };
-        var run = app.Services.GetRequiredService<RunPlanner>().Queue(Caller.System, new RunRequest(demo.Id, DatasetSplit.Train, options, MaxImages: 128)).Runs[0];
+        var run = app.Services.GetRequiredService<RunPlanner>().Queue(Caller.System, new RunRequest(demo.Id, DatasetSplit.Train, options, MaxImages: 640)).Runs[0];
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while ((database.CheckpointsFor(run.Id).LoadLatest()?.GlobalEpoch ?? 0) < 1)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("no checkpoint within 3 minutes");
             await Task.Delay(200);
         }
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
-        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(90_000);
-        Assertions.SetDefaultExpectTimeout(60_000);
-        await page.GotoAsync($"account/setup?token={app.Services.GetRequiredService<AdminSetup>().Token}");
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
         try
         {
             await GotoInteractiveAsync(page, "runs");
