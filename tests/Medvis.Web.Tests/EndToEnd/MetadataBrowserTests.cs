@@ -85,7 +85,10 @@ public sealed class MetadataBrowserTests : IDisposable
             var (x, y) = await PixelOfFirstPointAsync(map);
             await page.Mouse.MoveAsync(x, y);
             await Assertions.Expect(page.GetByTestId("hover-metadata")).ToContainTextAsync("localization: ");
-            // Plotly reports no clicks while the map is in lasso mode: the hover panel's button asks for the neighbours.
+            // A click on the point (the map is in lasso mode) asks for its neighbours; so does the hover panel's button.
+            await page.Mouse.ClickAsync(x, y);
+            var clicked = await page.GetByTestId("hover-point").TextContentAsync();
+            await Assertions.Expect(page.GetByTestId("neighbours-title")).ToContainTextAsync($"Neighbours of point {clicked!.Split(' ')[1]} ");
             await page.GetByTestId("show-neighbours").ClickAsync();
             await Assertions.Expect(page.Locator("[data-testid=neighbours-map] img")).ToHaveCountAsync(15);
             await Assertions.Expect(page.Locator("[data-testid=neighbours-features] img")).ToHaveCountAsync(15);

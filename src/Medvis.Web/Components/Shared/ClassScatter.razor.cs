@@ -1,3 +1,4 @@
+using Microsoft.JSInterop;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
@@ -23,6 +24,8 @@ public partial class ClassScatter
     private PlotlyChart? _chart;
     private object? _drawnRevision;
     private bool _rendered;
+
+    [Inject] private IJSRuntime Js { get; set; } = default!;
 
     [Parameter] public string? Id { get; set; }
     [Parameter, EditorRequired] public float[] X { get; set; } = [];
@@ -219,7 +222,11 @@ public partial class ClassScatter
         _ = InvokeAsync(async () =>
         {
             await _chart.SubscribeHoverEvent();
-            if (PointClicked.HasDelegate) await _chart.SubscribeClickEvent();
+            if (PointClicked.HasDelegate)
+            {
+                await _chart.SubscribeClickEvent();
+                if (Selectable && Id is not null) await Js.InvokeVoidAsync("medvis.clicksInSelectModes", Id);
+            }
             if (Selectable) await _chart.SubscribeSelectedEvent();
         });
     }
