@@ -29,4 +29,11 @@ public sealed class DatasetRepository(ILiteDatabase db) : IDatasetRepository
         db.FileStorage.Delete($"metadata/{id}");
         return Items.Delete(id);
     }
+
+    public bool Rename(int id, string name)
+    {
+        if (Items.FindById(id) is not { } dataset) return false;
+        dataset.Name = name;
+        return Items.Update(dataset);
+    }
 }

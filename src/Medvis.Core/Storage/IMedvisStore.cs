@@ -64,6 +64,8 @@ public interface IDatasetRepository
     IReadOnlyList<DatasetRecord> All();
     /// <summary>Removes a dataset; false when there is none.</summary>
     bool Delete(int id);
+    /// <summary>Gives a dataset a new display name; false when there is none.</summary>
+    bool Rename(int id, string name);
 }
 
 /// <summary>The metadata table of each dataset (at most one; a new upload replaces it).</summary>

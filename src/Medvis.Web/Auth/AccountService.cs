@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Medvis.Web.Auth;
 
 /// <summary>Passwords, invitations and user management; every change is checked against the caller and audited.</summary>
-public sealed class AccountService(IMedvisStore database, IDataProtectionProvider protection, TimeProvider clock)
+public sealed class AccountService(IMedvisStore database, IDataProtectionProvider protection, TimeProvider clock, LiveSessions sessions)
 {
     /// <summary>Shortest password accepted.</summary>
     public const int MinPasswordLength = 8;
@@ -88,14 +88,15 @@ public sealed class AccountService(IMedvisStore database, IDataProtectionProvide
         database.Audit.Add(caller.Name, "changed role", $"{user.Name}: {user.Role} → {role}");
     }
 
-    /// <summary>Disables or re-enables a user; open sessions of a disabled user end at their next request.</summary>
-    public void SetDisabled(Caller caller, int userId, bool disabled)
+    /// <summary>Disables or re-enables a user; a disabled user's open hub connections and pages end at once.</summary>
+    public async Task SetDisabledAsync(Caller caller, int userId, bool disabled)
     {
         AccessDeniedException.ThrowUnless(AccessRules.CanAdminister(caller), caller, "disable users");
         if (userId == caller.UserId) throw new ArgumentException("You cannot disable yourself.");
         var user = database.Users.Get(userId) ?? throw new ArgumentException($"User {userId} does not exist.");
         database.Users.Update(userId, u => u.Disabled = disabled);
         database.Audit.Add(caller.Name, disabled ? "disabled user" : "enabled user", user.Name);
+        if (disabled) await sessions.EndInvalidAsync();
     }
 
     private string NewSetPasswordToken(int userId)

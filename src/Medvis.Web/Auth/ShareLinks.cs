@@ -8,7 +8,7 @@ namespace Medvis.Web.Auth;
 /// Read-only share links. The token is the link's id signed (and encrypted) with ASP.NET Core Data Protection, so
 /// it cannot be guessed or altered; the stored record says whether it was revoked or expired.
 /// </summary>
-public sealed class ShareLinks(IMedvisStore database, IDataProtectionProvider protection, TimeProvider clock)
+public sealed class ShareLinks(IMedvisStore database, IDataProtectionProvider protection, TimeProvider clock, LiveSessions sessions)
 {
     private readonly IDataProtector _protector = protection.CreateProtector("Medvis.ShareLinks");
 
@@ -45,13 +45,14 @@ public sealed class ShareLinks(IMedvisStore database, IDataProtectionProvider pr
     /// <summary>The links that show a run, for its page.</summary>
     public IReadOnlyList<ShareLinkRecord> ForRun(int runId) => database.ShareLinks.ForRun(runId);
 
-    /// <summary>Stops a link from opening; visitors holding it lose access at their next request.</summary>
-    public void Revoke(Caller caller, int linkId)
+    /// <summary>Stops a link from opening; visitors holding it lose access at once, open hub connections and pages included.</summary>
+    public async Task RevokeAsync(Caller caller, int linkId)
     {
         var link = database.ShareLinks.Get(linkId) ?? throw new ArgumentException($"Share link {linkId} does not exist.");
         AccessDeniedException.ThrowUnless(AccessRules.CanRevoke(caller, link), caller, "revoke this link");
         database.ShareLinks.Revoke(linkId);
         database.Audit.Add(caller.Name, "revoked share link", linkId.ToString(CultureInfo.InvariantCulture));
+        await sessions.EndInvalidAsync();
     }
 
     /// <summary>Where a link's visitor lands: the run page or the comparison.</summary>

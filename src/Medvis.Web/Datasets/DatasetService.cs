@@ -35,11 +35,62 @@ public sealed class DatasetService(
     /// a path must lie below a data root (<see cref="DataRoots"/>) and is stored in its canonical form.
     /// </summary>
     /// <exception cref="AccessDeniedException">The caller is not an admin.</exception>
-    public RegistrationResult Register(Caller caller, string spec, int imageSize = 28)
+    public RegistrationResult Register(Caller caller, string spec, int imageSize = 28, string? name = null)
     {
         AccessDeniedException.ThrowUnless(AccessRules.CanRegisterDatasets(caller), caller, "register datasets");
-        return RegisterChecked(caller, spec, imageSize, "registered dataset");
+        return RegisterChecked(caller, spec, imageSize, "registered dataset", name);
     }
+
+    /// <summary>Gives a dataset a new display name (admins only); returns the problem, or null when renamed.</summary>
+    /// <exception cref="AccessDeniedException">The caller is not an admin.</exception>
+    public string? Rename(Caller caller, int id, string name)
+    {
+        AccessDeniedException.ThrowUnless(AccessRules.CanRegisterDatasets(caller), caller, "rename datasets");
+        if (NameProblem(name) is { } problem) return problem;
+        if (database.Datasets.Get(id) is not { } dataset) return $"Dataset {id} does not exist.";
+        database.Datasets.Rename(id, name.Trim());
+        database.Audit.Add(caller.Name, "renamed dataset", $"{id} \"{dataset.Name}\" → \"{name.Trim()}\"");
+        return null;
+    }
+
+    /// <summary>
+    /// Removes a dataset's registration (admins only; the files stay where they are). Refused while runs use it,
+    /// as their maps show its images. Returns the problem, or null when deleted.
+    /// </summary>
+    /// <exception cref="AccessDeniedException">The caller is not an admin.</exception>
+    public string? Delete(Caller caller, int id)
+    {
+        AccessDeniedException.ThrowUnless(AccessRules.CanRegisterDatasets(caller), caller, "delete datasets");
+        if (database.Datasets.Get(id) is not { } dataset) return $"Dataset {id} does not exist.";
+        var runs = database.Runs.All().Count(r => r.DatasetId == id);
+        if (runs > 0) return $"\"{dataset.Name}\" is used by {runs} run(s): delete them first.";
+        database.Datasets.Delete(id);
+        database.Audit.Add(caller.Name, "deleted dataset", $"{id} \"{dataset.Name}\" from {dataset.Spec}");
+        return null;
+    }
+
+    /// <summary>Display names: 1–120 characters, not blank, no control characters.</summary>
+    public static string? NameProblem(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? "Give the dataset a name."
+        : name.Trim().Length > 120 ? "A dataset name may have at most 120 characters."
+        : name.Any(char.IsControl) ? "A dataset name may not contain control characters."
+        : null;
+
+    /// <summary>
+    /// The name a dataset gets when none is given: the file or folder name, with the parent folder when the last
+    /// part alone says little ("train", "images", "folder", …).
+    /// </summary>
+    public static string DefaultName(string spec, string describedName)
+    {
+        if (IsBuiltIn(spec)) return describedName;
+        var parts = spec.TrimEnd('/', '\\').Split('/', '\\', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length >= 2 && GenericFolderNames.Contains(parts[^1]) ? $"{parts[^2]}/{parts[^1]}" : describedName;
+    }
+
+    private static readonly HashSet<string> GenericFolderNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "folder", "images", "image", "imgs", "data", "dataset", "train", "test", "val", "all", "jpeg", "jpegs", "jpg", "png", "tiff", "original", "originals",
+    };
 
     /// <summary>Registers a dataset a member uploaded (<see cref="DatasetUploads"/>); the path must lie in the upload folder.</summary>
     /// <exception cref="AccessDeniedException">The caller may not upload datasets.</exception>
@@ -49,14 +100,15 @@ public sealed class DatasetService(
         if (options.Value.UploadFolderPath.Length == 0) return new(null, DataRoots.OutsideRootsMessage);
         var uploads = DataRoots.Canonical(options.Value.UploadFolderPath);
         if (!DataRoots.IsWithin(DataRoots.Canonical(path), uploads) || IsBuiltIn(path)) return new(null, DataRoots.OutsideRootsMessage);
-        return RegisterChecked(caller, path, imageSize, "uploaded dataset");
+        return RegisterChecked(caller, path, imageSize, "uploaded dataset", name: null);
     }
 
-    private RegistrationResult RegisterChecked(Caller caller, string spec, int imageSize, string auditAction)
+    private RegistrationResult RegisterChecked(Caller caller, string spec, int imageSize, string auditAction, string? name)
     {
         spec = spec.Trim();
         if (spec.Length == 0) return new(null, "Give a path to an .npz file or an image folder, or pick the demo.");
         if (imageSize is < 8 or > 512) return new(null, $"Image size {imageSize} must be between 8 and 512 pixels.");
+        if (name is not null && NameProblem(name) is { } nameProblem) return new(null, nameProblem);
         if (!IsBuiltIn(spec))
         {
             // Checked before anything touches the file, with one message for every refusal: the answer must not
@@ -64,7 +116,12 @@ public sealed class DatasetService(
             if (roots.Resolve(spec) is not { } canonical) return new(null, DataRoots.OutsideRootsMessage);
             spec = canonical;
         }
-        if (database.Datasets.FindBySpec(spec) is { } existing) return new(existing, null);
+        if (database.Datasets.FindBySpec(spec) is { } existing)
+            // Folders are resized on load, so another size is another dataset; one registration per path keeps
+            // the runs of a path comparable, and a silent "already there" would hide that the size was not taken.
+            return existing.ImageSize == imageSize || existing.Kind != "folder"
+                ? new(existing, null)
+                : new(null, $"{spec} is already registered as \"{existing.Name}\" at {existing.ImageSize} px; delete that registration first to use {imageSize} px.");
         try
         {
             var summary = opener.Open(spec, imageSize).Describe();
@@ -72,7 +129,7 @@ public sealed class DatasetService(
                 return new(null, $"{spec}: the dataset holds no images.");
             var record = database.Datasets.Add(new DatasetRecord
             {
-                Name = summary.Name, Spec = spec, ImageSize = imageSize, Kind = summary.Kind,
+                Name = name?.Trim() ?? DefaultName(spec, summary.Name), Spec = spec, ImageSize = imageSize, Kind = summary.Kind,
                 Channels = summary.Channels, Height = summary.Height, Width = summary.Width,
                 ClassNames = summary.ClassNames.ToList(),
                 CountsPerSplit = summary.CountsPerSplit.ToDictionary(p => p.Key.ToString(), p => p.Value.ToArray()),

@@ -12,6 +12,16 @@ public sealed record GridCell(int Row, int Column, int Count, int? PointIndex, i
 /// </summary>
 public static class ThumbnailGrid
 {
+    /// <summary>Map size at which the paper's threshold applies: BloodMNIST's training split, about 12,000 points.</summary>
+    public const int PaperMapSize = 12_000;
+
+    /// <summary>
+    /// The default threshold for a map of <paramref name="points"/>: the paper's threshold (100 on about 12,000
+    /// points) scaled to the map's size, so a cell needs the same share of the map on a small map as on a large one.
+    /// </summary>
+    public static int DefaultThreshold(int points, int paperThreshold = 100) =>
+        Math.Max(1, (int)Math.Round((double)points * paperThreshold / PaperMapSize));
+
     /// <summary>All size×size cells, row by row from the top.</summary>
     public static IReadOnlyList<GridCell> Build(float[] x, float[] y, int[] labels, int size = 10, int threshold = 100)
     {

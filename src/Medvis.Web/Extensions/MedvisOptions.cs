@@ -29,7 +29,10 @@ public sealed class MedvisOptions
     /// </summary>
     public int MaxRunAttempts { get; set; } = 3;
 
-    /// <summary>Points a 10×10 grid cell needs before it shows an image (the paper uses 100).</summary>
+    /// <summary>
+    /// Points a 10×10 grid cell needs before it shows an image on a map of the paper's size (100 on about 12,000
+    /// points); the Grid tab scales it to each map's size.
+    /// </summary>
     public int GridCellThreshold { get; set; } = 100;
 
     /// <summary>
@@ -58,6 +61,12 @@ public sealed class MedvisOptions
 
     /// <summary>Sign-in attempts (and set-up or share-link openings) allowed per client address and minute.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Seconds between rechecks of open hub connections and pages, which end those of expired share links (revoking a
+    /// link or disabling a user ends them at once).
+    /// </summary>
+    public int LiveSessionRecheckSeconds { get; set; } = 15;
 
     /// <summary>How the app sits behind a reverse proxy that terminates HTTPS.</summary>
     public ReverseProxySettings ReverseProxy { get; set; } = new();

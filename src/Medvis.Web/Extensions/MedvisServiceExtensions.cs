@@ -42,6 +42,7 @@ public static class MedvisServiceExtensions
             .Validate(o => o.FeatureCacheRuns is >= 1 and <= 100, "Medvis:FeatureCacheRuns must be between 1 and 100")
             .Validate(o => o.CpuQuick.EpochsPerStage is null or { Length: 3 }, "Medvis:CpuQuick:EpochsPerStage must list three stages")
             .Validate(o => o.SignInAttemptsPerMinute is >= 1 and <= 10_000, "Medvis:SignInAttemptsPerMinute must be between 1 and 10000")
+            .Validate(o => o.LiveSessionRecheckSeconds is >= 1 and <= 3600, "Medvis:LiveSessionRecheckSeconds must be between 1 and 3600")
             .Validate(o => o.ReverseProxy.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "Medvis:ReverseProxy:KnownProxies must list IP addresses")
             .Validate(o => o.DataRoots.All(r => !string.IsNullOrWhiteSpace(r)), "Medvis:DataRoots must not hold empty entries")
             .ValidateOnStart();
@@ -184,6 +185,8 @@ public static class MedvisServiceExtensions
         services.AddScoped<CurrentCaller>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<ShareLinks>();
+        services.AddSingleton<LiveSessions>();
+        services.AddHostedService<LiveSessionRecheck>();
         services.AddSingleton<AdminSetup>();
         services.AddHostedService<AdminSetupAnnouncer>();
         return services;

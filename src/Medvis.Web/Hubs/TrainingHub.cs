@@ -20,12 +20,33 @@ public interface ITrainingClient
 /// watch every run; a share-link visitor only the runs of the link.
 /// </summary>
 [Authorize(Policy = MedvisClaims.ReaderPolicy)]
-public sealed class TrainingHub(TrainingNotifier notifier, CallerResolver callers) : Hub<ITrainingClient>
+public sealed class TrainingHub(TrainingNotifier notifier, CallerResolver callers, LiveSessions sessions) : Hub<ITrainingClient>
 {
     /// <summary>Group that receives status changes of every run.</summary>
     public const string AllRunsGroup = "runs";
 
     public static string GroupOf(int runId) => $"run-{runId}";
+
+    /// <summary>
+    /// Registers the connection, so that revoking its share link or disabling its user closes it: group messages
+    /// reach a connection without any new request, where cookie checks would stop them.
+    /// </summary>
+    public override Task OnConnectedAsync()
+    {
+        var connection = Context;
+        Context.Items[typeof(LiveSessions)] = sessions.Register(Context.User!, () =>
+        {
+            connection.Abort();
+            return Task.CompletedTask;
+        });
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        (Context.Items[typeof(LiveSessions)] as IDisposable)?.Dispose();
+        return base.OnDisconnectedAsync(exception);
+    }
 
     /// <summary>Starts streaming a run's updates to the caller and returns its history so far (null for an unknown run).</summary>
     /// <exception cref="HubException">The caller may not read the run.</exception>

@@ -25,6 +25,21 @@ public sealed class RunForm
     public int EpochsStage3 { get; set; } = 15;
     /// <summary>Null: 0.03·batch/256 as in the reference.</summary>
     public double? LearningRate { get; set; }
+    /// <summary>
+    /// What an empty learning-rate field means for the current batch size, worded for whether the field is empty
+    /// (a preset may have filled it in).
+    /// </summary>
+    public string LearningRateHint
+    {
+        get
+        {
+            var reference = new TrainingOptions { BatchSize = BatchSize, LearningRate = null }.EffectiveLearningRate;
+            return LearningRate is null
+                ? $"Empty: the reference rule 0.03·batch/256 = {reference:G3} for batch {BatchSize}"
+                : $"Clear it for the reference rule 0.03·batch/256 = {reference:G3} for batch {BatchSize}";
+        }
+    }
+
     /// <summary>Stage 3 (fine-tuning) rate; null: automatic, see <see cref="TrainingOptions.FineTuneLearningRate"/>.</summary>
     public double? FineTuneLearningRate { get; set; }
     public int Seed { get; set; }

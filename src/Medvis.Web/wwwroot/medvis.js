@@ -26,7 +26,11 @@ window.medvis = {
         element.medvisClicks = true;
         let down = null;
         element.addEventListener("mousedown", function (e) {
-            down = { x: e.clientX, y: e.clientY, points: element._hoverdata };
+            down = { x: e.clientX, y: e.clientY, points: element._hoverdata, moved: false };
+        }, true);
+        // A lasso ends where it began: any movement on the way makes the press a drag, not a click.
+        document.addEventListener("mousemove", function (e) {
+            if (down && (Math.abs(e.clientX - down.x) > 3 || Math.abs(e.clientY - down.y) > 3)) down.moved = true;
         }, true);
         // Plotly lays a cover over the page while the button is down, so the release lands outside the element.
         document.addEventListener("mouseup", function (e) {
@@ -34,7 +38,7 @@ window.medvis = {
             down = null;
             const mode = element._fullLayout && element._fullLayout.dragmode;
             if (!start || (mode !== "lasso" && mode !== "select") || !start.points || start.points.length === 0) return;
-            if (Math.abs(e.clientX - start.x) > 3 || Math.abs(e.clientY - start.y) > 3) return;
+            if (start.moved || Math.abs(e.clientX - start.x) > 3 || Math.abs(e.clientY - start.y) > 3) return;
             element.emit("plotly_click", { points: start.points, event: e });
         }, true);
     },

@@ -218,6 +218,24 @@ public abstract class MedvisStoreContract : IDisposable
     }
 
     [SkippableFact]
+    public void DatasetsAreRenamedAndDeletedByIdAlone()
+    {
+        using var db = Open();
+        var kept = db.Datasets.Add(new DatasetRecord { Name = "folder", Spec = "/data/a/folder", ClassNames = ["a"] });
+        var other = db.Datasets.Add(new DatasetRecord { Name = "other", Spec = "/data/b", ClassNames = ["a"] });
+
+        Assert.True(db.Datasets.Rename(kept.Id, "blood cells (JPEG)"));
+        Assert.False(db.Datasets.Rename(9999, "x"));
+        Assert.Equal("blood cells (JPEG)", db.Datasets.Get(kept.Id)!.Name);
+        Assert.Equal("/data/a/folder", db.Datasets.Get(kept.Id)!.Spec);
+        Assert.Equal("other", db.Datasets.Get(other.Id)!.Name);
+
+        Assert.True(db.Datasets.Delete(other.Id));
+        Assert.False(db.Datasets.Delete(other.Id));
+        Assert.Equal([kept.Id], db.Datasets.All().Select(d => d.Id));
+    }
+
+    [SkippableFact]
     public void TagsNeedALabelAndPoints()
     {
         using var db = Open();

@@ -68,6 +68,7 @@ public sealed class BrowserJourneyTests : IDisposable
         try
         {
             await SetUpAsync(adminPage, app);
+            await RenameDatasetAsync(adminPage);
             var member = await memberContext.NewPageAsync();
             member.SetDefaultTimeout(InteractiveTimeoutMs);
             await InviteMemberAsync(adminPage, member);
@@ -94,6 +95,23 @@ public sealed class BrowserJourneyTests : IDisposable
         Assert.True(setupToken is not null, "no set-up link on a first start");
         await admin.GotoAsync($"account/setup?token={setupToken}");
         await Assertions.Expect(admin.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
+        await Assertions.Expect(admin.GetByTestId("home-heading")).ToHaveTextAsync("Maps of medical image datasets");
+        var favicon = await admin.Locator("link[rel=icon]").GetAttributeAsync("href");
+        Assert.Equal(200, (await admin.APIRequest.GetAsync(favicon!)).Status);
+    }
+
+    /// <summary>The admin renames the demo on the Datasets page; deleting asks first, and "Keep" keeps it.</summary>
+    private static async Task RenameDatasetAsync(IPage admin)
+    {
+        await admin.GotoAsync("datasets");
+        await Assertions.Expect(admin.GetByTestId("circuit-interactive")).ToBeAttachedAsync(new() { Timeout = InteractiveTimeoutMs });
+        await admin.Locator("input[data-testid=dataset-rename-name], [data-testid=dataset-rename-name] input").First.FillAsync("Demo cells");
+        await admin.GetByTestId("dataset-rename").ClickAsync();
+        await Assertions.Expect(admin.Locator(".mud-list-item", new() { HasTextString = "Demo cells" })).ToBeVisibleAsync();
+        await admin.GetByTestId("dataset-delete").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("dataset-delete-confirm")).ToBeVisibleAsync();
+        await admin.GetByText("Keep", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("dataset-delete")).ToBeVisibleAsync();
     }
 
     /// <summary>The admin invites "alice" (a member by default) under Users; she opens the link in her own browser and sets a password.</summary>
@@ -128,6 +146,7 @@ public sealed class BrowserJourneyTests : IDisposable
         await page.ScreenshotAsync(new() { Path = Shot("1-datasets"), FullPage = true });
 
         await page.GotoAsync("runs/new");
+        await Assertions.Expect(page.GetByText(new Regex(@"the reference rule 0\.03·batch/256 = [0-9.]+ for batch \d+"))).ToBeVisibleAsync();
         await ClickWhenInteractiveAsync(page, page.GetByTestId("preset-cpu-quick"), () => page.GetByTestId("queue-run").ClickAsync(), new Regex(@"/runs/\d+$"));
         var runId = int.Parse(page.Url.TrimEnd('/').Split('/')[^1]);
 
@@ -158,6 +177,10 @@ public sealed class BrowserJourneyTests : IDisposable
 
         await page.Locator(".mud-tab", new() { HasTextString = "Grid" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("thumbnail-grid")).ToBeVisibleAsync();
+        // The default threshold follows the map's size, and the class colours have a legend on this tab too.
+        var points = app.Services.GetRequiredService<IMedvisStore>().Artifacts.LoadResult(runId)!.X.Length;
+        await Assertions.Expect(page.Locator("input[data-testid=grid-threshold], [data-testid=grid-threshold] input").First).ToHaveValueAsync(ThumbnailGrid.DefaultThreshold(points, 5).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.GetByTestId("grid-legend-item")).ToHaveCountAsync(demo.ClassNames.Count);
         Assert.True(await page.GetByTestId("grid-image").CountAsync() > 0, "no grid cell reached the threshold");
         await page.ScreenshotAsync(new() { Path = Shot("4-grid"), FullPage = true });
 
@@ -173,6 +196,12 @@ public sealed class BrowserJourneyTests : IDisposable
         var lossPoints = await page.Locator("#loss-chart .scatterlayer .point").CountAsync();
         Assert.True(lossPoints >= 4, $"the loss chart of a finished 4-epoch run shows {lossPoints} points");
         await page.ScreenshotAsync(new() { Path = Shot("6-training"), FullPage = true });
+
+        // The open tab is in the URL: a copied link opens the same tab.
+        await page.WaitForURLAsync(new Regex(@"\?tab=training$"));
+        await page.GotoAsync($"runs/{runId}?tab=metrics");
+        await Assertions.Expect(page.GetByTestId("metric-knn")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".mud-tab.mud-tab-active")).ToHaveTextAsync("Metrics");
 
         var stored = app.Services.GetRequiredService<IMedvisStore>().Runs.Get(runId)!;
         Assert.Equal(RunStatus.Done, stored.Status);
@@ -215,7 +244,8 @@ public sealed class BrowserJourneyTests : IDisposable
         var database = app.Services.GetRequiredService<IMedvisStore>();
         var run = database.Runs.All().First(r => r.Status == RunStatus.Done);
         var admin = Caller.For(database.Users.FindByName(AdminSetup.DefaultAdminName)!);
-        var (_, token) = app.Services.GetRequiredService<ShareLinks>().Create(admin, ShareKind.Run, [run.Id], TimeSpan.FromHours(1));
+        var shares = app.Services.GetRequiredService<ShareLinks>();
+        var (link, token) = shares.Create(admin, ShareKind.Run, [run.Id], TimeSpan.FromHours(1));
 
         await using var context = await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
         var visitor = await context.NewPageAsync();
@@ -234,6 +264,12 @@ public sealed class BrowserJourneyTests : IDisposable
         Assert.NotEqual(200, runs.Status);
         var images = await visitor.APIRequest.GetAsync($"api/datasets/{run.DatasetId}/images/0.png");
         Assert.Equal(403, images.Status);
+
+        // Revoked while the page is open: the live page ends at once, without the visitor doing anything.
+        await Assertions.Expect(visitor.GetByTestId("circuit-interactive")).ToBeAttachedAsync(new() { Timeout = InteractiveTimeoutMs });
+        await shares.RevokeAsync(admin, link.Id);
+        await Assertions.Expect(visitor.GetByTestId("access-denied")).ToContainTextAsync("Your access ended");
+        Assert.Equal(0, await visitor.Locator($"#run-map-{run.Id}").CountAsync());
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public sealed class AccessTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _app = new MedvisAppFactory(_dir.File("medvis.db"), services: WithoutWorker);
+        _app = new MedvisAppFactory(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:LiveSessionRecheckSeconds"] = "1" }, WithoutWorker);
         var database = _app.Services.GetRequiredService<IMedvisStore>();
         _dataset = _app.Services.GetRequiredService<DatasetService>().Register(Caller.System, "demo").Dataset!.Id;
         _doneRun = StoreFinishedRun(database, "first");
@@ -142,6 +142,7 @@ public sealed class AccessTests : IAsyncLifetime
             ["compact database"] = UserRole.Admin, ["upload dataset"] = UserRole.Member,
             ["attach metadata"] = UserRole.Member, ["remove metadata"] = UserRole.Member,
             ["resume own run"] = UserRole.Member, ["resume another's run"] = UserRole.Admin,
+            ["rename dataset"] = UserRole.Admin, ["delete dataset"] = UserRole.Admin,
         };
         foreach (var (action, minimum) in allowedFrom)
         foreach (var role in Enum.GetValues<UserRole>())
@@ -193,6 +194,9 @@ public sealed class AccessTests : IAsyncLifetime
             "remove metadata" => () => services.GetRequiredService<DatasetMetadataService>().Remove(caller, _dataset),
             "resume own run" => () => { var id = EndedRunOf(caller); Assert.Null(planner.Resume(caller, id)); },
             "resume another's run" => () => { var id = EndedRunOf(someoneElse); Assert.Null(planner.Resume(caller, id)); },
+            "rename dataset" => () => Assert.Null(services.GetRequiredService<DatasetService>().Rename(caller, _dataset, $"demo by {role}")),
+            "delete dataset" => () => Assert.Null(services.GetRequiredService<DatasetService>().Delete(caller,
+                services.GetRequiredService<DatasetService>().Register(Caller.System, $"demo:{16 + (int)role}").Dataset!.Id)),
             _ => throw new ArgumentException(action),
         };
 
@@ -341,7 +345,7 @@ public sealed class AccessTests : IAsyncLifetime
         var forged = await visitor.GetAsync($"/share/{token[..^4]}AAAA");
         Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
 
-        shares.Revoke(member, link.Id);
+        await shares.RevokeAsync(member, link.Id);
         Assert.Equal(HttpStatusCode.Unauthorized, (await visitor.GetAsync(Url("/api/runs/{run}/coordinates.csv"))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"/share/{token}")).StatusCode);
     }
@@ -360,6 +364,68 @@ public sealed class AccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RevokingAShareLinkClosesItsOpenHubConnectionsAndNoOtherOnes()
+    {
+        var shares = _app.Services.GetRequiredService<ShareLinks>();
+        var member = _app.CallerOf(UserRole.Member);
+        var (link, token) = shares.Create(member, ShareKind.Run, [_doneRun], null);
+        await using var visitor = await ConnectShareVisitorAsync(token);
+        await using var user = await _app.ConnectHubAsync(UserRole.Viewer);
+        Assert.NotNull(await visitor.Connection.InvokeAsync<RunHistory?>(nameof(TrainingHub.JoinRun), _doneRun));
+        Assert.NotNull(await user.InvokeAsync<RunHistory?>(nameof(TrainingHub.JoinRun), _doneRun));
+
+        await shares.RevokeAsync(member, link.Id);
+
+        await visitor.Closed.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(HubConnectionState.Disconnected, visitor.Connection.State);
+        Assert.Equal(HubConnectionState.Connected, user.State);
+        Assert.NotNull(await user.InvokeAsync<RunHistory?>(nameof(TrainingHub.JoinRun), _doneRun));
+    }
+
+    [Fact]
+    public async Task AnExpiredShareLinkClosesItsOpenHubConnectionsOnTheRecheck()
+    {
+        var (_, token) = _app.Services.GetRequiredService<ShareLinks>().Create(_app.CallerOf(UserRole.Member), ShareKind.Run, [_doneRun], TimeSpan.FromSeconds(3));
+        await using var visitor = await ConnectShareVisitorAsync(token);
+        Assert.NotNull(await visitor.Connection.InvokeAsync<RunHistory?>(nameof(TrainingHub.JoinRun), _doneRun));
+        Assert.Equal(HubConnectionState.Connected, visitor.Connection.State);
+
+        await visitor.Closed.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task DisablingAUserClosesTheirOpenHubConnections()
+    {
+        var admin = _app.CallerOf(UserRole.Admin);
+        var viewer = _app.UserOf(UserRole.Viewer, "soon-disabled");
+        var closed = new TaskCompletionSource();
+        await using var hub = await _app.ConnectHubAsync(null, o => o.Headers[TestAuthHandler.Header] = viewer.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        Assert.NotNull(await hub.InvokeAsync<RunHistory?>(nameof(TrainingHub.JoinRun), _doneRun));
+
+        await _app.Services.GetRequiredService<AccountService>().SetDisabledAsync(admin, viewer.Id, true);
+
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>A hub connection opened with the cookie a share link sets, and a task that ends when the server closes it.</summary>
+    private async Task<ShareVisitor> ConnectShareVisitorAsync(string token)
+    {
+        using var browser = _app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        var opened = await browser.GetAsync($"/share/{token}");
+        var cookie = opened.Headers.GetValues("Set-Cookie").First().Split(';')[0];
+        var connection = await _app.ConnectHubAsync(null, o => o.Headers["Cookie"] = cookie);
+        var closed = new TaskCompletionSource();
+        connection.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        return new ShareVisitor(connection, closed.Task);
+    }
+
+    private sealed record ShareVisitor(HubConnection Connection, Task Closed) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Connection.DisposeAsync();
+    }
+
+    [Fact]
     public async Task DisabledUsersAndChangedRolesCountAtTheNextRequest()
     {
         var accounts = _app.Services.GetRequiredService<AccountService>();
@@ -368,9 +434,8 @@ public sealed class AccessTests : IAsyncLifetime
         accounts.ChangeRole(admin, member.Id, UserRole.Viewer);
         Assert.Throws<AccessDeniedException>(() => _app.Services.GetRequiredService<RunPlanner>()
             .Queue(_app.Services.GetRequiredService<CallerResolver>().Resolve(Auth.MedvisClaims.ForUser(member, "x")), new RunRequest(_dataset, DatasetSplit.Train, new TrainingOptions())));
-        accounts.SetDisabled(admin, member.Id, true);
+        await accounts.SetDisabledAsync(admin, member.Id, true);
         Assert.Equal(Caller.Anonymous, _app.Services.GetRequiredService<CallerResolver>().Resolve(Auth.MedvisClaims.ForUser(member, "x")));
-        await Task.CompletedTask;
     }
 
     public async Task DisposeAsync()

@@ -94,6 +94,16 @@ public sealed class RunFormTests
     }
 
     [Fact]
+    public void TheLearningRateHintFollowsTheBatchSizeAndSaysWhatClearingTheFieldDoes()
+    {
+        var form = new RunForm { BatchSize = 512, LearningRate = null };
+        Assert.Equal("Empty: the reference rule 0.03·batch/256 = 0.06 for batch 512", form.LearningRateHint);
+        form.LearningRate = 0.1;
+        form.BatchSize = 128;
+        Assert.Equal("Clear it for the reference rule 0.03·batch/256 = 0.015 for batch 128", form.LearningRateHint);
+    }
+
+    [Fact]
     public void AnExplicitStageThreeRateSurvivesTheFormAndAnEmptyOneMeansAutomatic()
     {
         var form = new RunForm { DatasetId = 1, FineTuneLearningRate = 0.004 };

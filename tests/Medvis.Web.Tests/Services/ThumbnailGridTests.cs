@@ -7,6 +7,16 @@ namespace Medvis.Web.Tests.Services;
 
 public sealed class ThumbnailGridTests
 {
+    [Theory]
+    [InlineData(12_000, 100, 100)]
+    [InlineData(256, 100, 2)]
+    [InlineData(3_000, 100, 25)]
+    [InlineData(1_000_000, 100, 8_333)]
+    [InlineData(0, 100, 1)]
+    [InlineData(600, 5, 1)]
+    public void TheDefaultThresholdIsThePapersShareOfTheMap(int points, int paperThreshold, int expected) =>
+        Assert.Equal(expected, ThumbnailGrid.DefaultThreshold(points, paperThreshold));
+
     [Fact]
     public void PointsLandInTheCellOfTheirBoundingBoxPositionWithRowZeroAtTheTop()
     {

@@ -23,4 +23,6 @@ internal sealed class PostgresDatasetRepository(PostgresDocuments documents) : I
     public IReadOnlyList<DatasetRecord> All() => documents.Query("SELECT id, doc FROM datasets ORDER BY id", SetId);
 
     public bool Delete(int id) => documents.Execute("DELETE FROM datasets WHERE id = @id", Parameter("id", id)) > 0;
+
+    public bool Rename(int id, string name) => documents.Update<DatasetRecord>("datasets", id, d => d.Name = name, SetId) is not null;
 }

@@ -22,10 +22,51 @@ public partial class Datasets
     private string? _uploadError;
     private bool _busy;
 
+    private string? _name;
+    private string _newName = "";
+    private bool _confirmDelete;
+    private string? _manageError;
+
     private DatasetRecord? Selected
     {
         get => _selected;
-        set => _selected = value;
+        set => Select(value);
+    }
+
+    private void Select(DatasetRecord? dataset)
+    {
+        _selected = dataset;
+        _newName = dataset?.Name ?? "";
+        _confirmDelete = false;
+        _manageError = null;
+    }
+
+    private async Task RenameAsync()
+    {
+        if (_selected is null) return;
+        _manageError = await ManageAsync(caller => DatasetService.Rename(caller, _selected.Id, _newName));
+        if (_manageError is null) Reload(_selected.Id);
+    }
+
+    private async Task DeleteAsync()
+    {
+        if (_selected is null) return;
+        _manageError = await ManageAsync(caller => DatasetService.Delete(caller, _selected.Id));
+        _confirmDelete = false;
+        if (_manageError is null) Reload(selectId: null);
+    }
+
+    /// <summary>One admin change as the current caller; a refusal becomes the message like any other problem.</summary>
+    private async Task<string?> ManageAsync(Func<Caller, string?> change)
+    {
+        try
+        {
+            return change(await CurrentCaller.GetAsync());
+        }
+        catch (AccessDeniedException e)
+        {
+            return e.Message;
+        }
     }
 
     protected override async Task OnInitializedAsync()
@@ -47,7 +88,8 @@ public partial class Datasets
         RegistrationResult result;
         try
         {
-            result = await Task.Run(() => DatasetService.Register(caller, spec, _imageSize));
+            var name = string.IsNullOrWhiteSpace(_name) || spec == DatasetService.DemoSpec ? null : _name;
+            result = await Task.Run(() => DatasetService.Register(caller, spec, _imageSize, name));
         }
         catch (AccessDeniedException e)
         {
@@ -55,6 +97,7 @@ public partial class Datasets
         }
         _busy = false;
         if (!result.Succeeded) { _error = result.Error; return; }
+        _name = null;
         Reload(result.Dataset!.Id);
     }
 
@@ -84,6 +127,6 @@ public partial class Datasets
     private void Reload(int? selectId)
     {
         _datasets = DatasetService.All();
-        _selected = _datasets.FirstOrDefault(d => d.Id == selectId) ?? _datasets.FirstOrDefault();
+        Select(_datasets.FirstOrDefault(d => d.Id == selectId) ?? _datasets.FirstOrDefault());
     }
 }

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Components;
 
 namespace Medvis.Web.Components.Pages;
 
-/// <summary>Landing page: says the app is up and links to the main tasks.</summary>
+/// <summary>Landing page: what Medvis does, how many datasets and runs there are, and links to the main tasks.</summary>
 public partial class Home
 {
     [Inject] private DatasetService Datasets { get; set; } = default!;

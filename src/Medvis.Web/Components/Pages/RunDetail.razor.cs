@@ -1,5 +1,6 @@
 using Medvis.Web.Auth;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using Microsoft.Extensions.Options;
 
 namespace Medvis.Web.Components.Pages;
@@ -32,12 +33,22 @@ public partial class RunDetail : IDisposable
     private int _gridThreshold;
     private int _activeTab;
     private string? _resumeProblem;
+    private MudTabs? _tabs;
+    private bool _tabFromUrlShown;
+    private int? _loadedRunId;
+
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    /// <summary>The tab to open ("map", "grid", "metrics", …), kept in the URL so a link opens the same view.</summary>
+    [SupplyParameterFromQuery(Name = "tab")] public string? Tab { get; set; }
 
     protected override async Task OnParametersSetAsync()
     {
+        // A changed query (the tab in the URL) sets parameters again: only another run reloads.
+        if (RunId == _loadedRunId) return;
+        _loadedRunId = RunId;
         _subscription?.Dispose();
         _caller = await CurrentCaller.GetAsync();
-        _gridThreshold = Options.Value.GridCellThreshold;
         _run = Results.Run(RunId);
         if (_run is null || !AccessRules.CanRead(_caller, RunId)) return;
         _classNames = Datasets.Get(_run.DatasetId)?.ClassNames ?? [];
@@ -62,6 +73,7 @@ public partial class RunDetail : IDisposable
     {
         if (_live.Status != RunStatus.Done || _result is not null) return;
         _result = Results.Result(RunId);
+        if (_result is not null) _gridThreshold = ThumbnailGrid.DefaultThreshold(_result.X.Length, Options.Value.GridCellThreshold);
         _metrics = Results.Metrics(RunId);
         _card = Results.Card(RunId);
     }
@@ -89,6 +101,22 @@ public partial class RunDetail : IDisposable
         {
             // The button is hidden for callers who may not cancel; a forced click changes nothing.
         }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        // The tabs exist once the run is done and rendered; the URL's tab is opened once, then the user's choice counts.
+        if (_tabFromUrlShown || _tabs is null) return;
+        _tabFromUrlShown = true;
+        if (!string.IsNullOrEmpty(Tab) && _tabs.Panels.Any(p => Equals(p.ID, Tab))) await _tabs.ActivatePanelAsync(Tab);
+    }
+
+    private void OnTabChanged(int index)
+    {
+        _activeTab = index;
+        if (_tabs is null || index < 0 || index >= _tabs.Panels.Count || _tabs.Panels[index].ID is not string id) return;
+        if (id == (Tab ?? "map")) return;
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("tab", id == "map" ? null : id), replace: true);
     }
 
     public void Dispose() => _subscription?.Dispose();

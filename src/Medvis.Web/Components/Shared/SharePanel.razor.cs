@@ -44,7 +44,7 @@ public partial class SharePanel
     {
         try
         {
-            Shares.Revoke(await CurrentCaller.GetAsync(), linkId);
+            await Shares.RevokeAsync(await CurrentCaller.GetAsync(), linkId);
         }
         catch (Exception e) when (e is ArgumentException or AccessDeniedException)
         {

@@ -7,6 +7,7 @@ public partial class ThumbnailGridView
 {
     private IReadOnlyList<GridCell> _cells = [];
     private int _shown;
+    private int[] _shownPerClass = [];
 
     [Parameter, EditorRequired] public RunResult Result { get; set; } = default!;
     [Parameter] public int GridSize { get; set; } = 10;
@@ -29,6 +30,9 @@ public partial class ThumbnailGridView
     {
         _cells = ThumbnailGrid.Build(Result.X, Result.Y, Result.Labels, GridSize, Math.Max(1, Threshold));
         _shown = _cells.Count(c => c.ShowsImage);
+        _shownPerClass = new int[ClassNames.Count];
+        foreach (var cell in _cells)
+            if (cell.Label is { } label && label < _shownPerClass.Length) _shownPerClass[label]++;
     }
 
     private string ImageUrl(int point) => $"api/runs/{Result.RunId}/images/{point}.png?scale=2";

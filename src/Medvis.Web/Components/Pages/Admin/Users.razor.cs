@@ -36,15 +36,21 @@ public partial class Users
 
     private Task ChangeRoleAsync(UserRecord user, UserRole role) => ActAsync(caller => Accounts.ChangeRole(caller, user.Id, role));
 
-    private Task ToggleDisabledAsync(UserRecord user) => ActAsync(caller => Accounts.SetDisabled(caller, user.Id, !user.Disabled));
+    private Task ToggleDisabledAsync(UserRecord user) => ActAwaitingAsync(caller => Accounts.SetDisabledAsync(caller, user.Id, !user.Disabled));
 
     /// <summary>Runs one change as the current caller; a refusal or bad input becomes the page's message.</summary>
-    private async Task ActAsync(Action<Caller> change)
+    private Task ActAsync(Action<Caller> change) => ActAwaitingAsync(caller =>
+    {
+        change(caller);
+        return Task.CompletedTask;
+    });
+
+    private async Task ActAwaitingAsync(Func<Caller, Task> change)
     {
         _error = null;
         try
         {
-            change(await CurrentCaller.GetAsync());
+            await change(await CurrentCaller.GetAsync());
         }
         catch (Exception e) when (e is ArgumentException or AccessDeniedException)
         {
