@@ -104,6 +104,9 @@ public sealed class MetadataBrowserTests : IDisposable
                 Buffer = ImageEncoding.EncodePng(app.Services.GetRequiredService<DatasetService>().Load(demo, DatasetSplit.Train), i),
             }).ToArray();
             await page.Locator(".mud-tab", new() { HasTextString = "Out-of-sample" }).ClickAsync();
+            // The tab goes into the URL first (the page re-renders then): upload after that.
+            await page.WaitForURLAsync(url => url.Contains("tab=", StringComparison.Ordinal));
+            await Assertions.Expect(page.GetByTestId("oos-upload")).ToBeVisibleAsync();
             await page.GetByTestId("oos-upload").SetInputFilesAsync(files);
             await Assertions.Expect(page.Locator("[data-testid=oos-table] tbody tr")).ToHaveCountAsync(2);
             await Assertions.Expect(page.GetByTestId("oos-table")).ToContainTextAsync("upload-5.png");
