@@ -42,6 +42,7 @@ public sealed class MedvisDatabase : IMedvisStore
         Users = new UserRepository(_db);
         Audit = new AuditLog(_db);
         ShareLinks = new ShareLinkRepository(_db);
+        Metadata = new DatasetMetadataStore(_db);
     }
 
     /// <summary>Absolute path of the database file.</summary>
@@ -62,6 +63,8 @@ public sealed class MedvisDatabase : IMedvisStore
     public IAuditLog Audit { get; }
     /// <inheritdoc />
     public IShareLinkRepository ShareLinks { get; }
+    /// <inheritdoc />
+    public IDatasetMetadataStore Metadata { get; }
 
     /// <inheritdoc />
     public ICheckpointStore CheckpointsFor(int runId) => new LiteDbCheckpointStore(_db, runId);

@@ -28,6 +28,9 @@ public static class AccessRules
 
     public static bool CanTag(Caller caller) => caller.IsAtLeast(UserRole.Member);
 
+    /// <summary>Attach or remove a dataset's metadata table: members and admins.</summary>
+    public static bool CanAttachMetadata(Caller caller) => caller.IsAtLeast(UserRole.Member);
+
     /// <summary>Out-of-sample uploads.</summary>
     public static bool CanPlaceImages(Caller caller) => caller.IsAtLeast(UserRole.Member);
 

@@ -70,6 +70,8 @@ public abstract class DatabasePageTestContext : MudTestContext
         Services.AddSingleton<DatasetService>();
         Services.TryAddSingleton(InputLimits.Default);
         Services.AddSingleton<DatasetUploads>();
+        Services.TryAddSingleton(Core.Data.Metadata.MetadataLimits.Default);
+        Services.AddSingleton<DatasetMetadataService>();
     }
 
     /// <summary>Queueing, cancelling and deleting runs, without a worker: queued runs stay queued.</summary>

@@ -29,6 +29,10 @@ public static class PostgresMigrations
         CREATE TABLE audit (id serial PRIMARY KEY, doc jsonb NOT NULL);
         CREATE TABLE share_links (id serial PRIMARY KEY, run_ids integer[] NOT NULL, doc jsonb NOT NULL);
         """,
+        // 2: a metadata table per dataset (JSON as bytea: one can pass jsonb's comfortable size), gone with its dataset.
+        """
+        CREATE TABLE dataset_metadata (dataset_id integer PRIMARY KEY REFERENCES datasets (id) ON DELETE CASCADE, data bytea NOT NULL);
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

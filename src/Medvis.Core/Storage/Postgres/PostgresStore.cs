@@ -41,6 +41,7 @@ public sealed class PostgresStore : IMedvisStore
         Users = new PostgresUserRepository(_documents);
         Audit = new PostgresAuditLog(_documents);
         ShareLinks = new PostgresShareLinkRepository(_documents);
+        Metadata = new PostgresDatasetMetadataStore(_documents);
     }
 
     /// <summary>The pooled connections of this store, for the queue and progress channels that share the database.</summary>
@@ -62,6 +63,8 @@ public sealed class PostgresStore : IMedvisStore
     public IAuditLog Audit { get; }
     /// <inheritdoc />
     public IShareLinkRepository ShareLinks { get; }
+    /// <inheritdoc />
+    public IDatasetMetadataStore Metadata { get; }
 
     /// <inheritdoc />
     public ICheckpointStore CheckpointsFor(int runId) => new PostgresCheckpointStore(_documents, runId);
