@@ -25,6 +25,7 @@ public static class CliApp
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());
         root.Subcommands.Add(QueueCommand.Create());
+        root.Subcommands.Add(ImportMapCommand.Create());
         return root;
     }
 

@@ -78,6 +78,24 @@ public class CliAppTests : IDisposable
     }
 
     [Fact]
+    public void DatasetsMetadataWritesAnExampleTableChecksItAndRefusesDuplicateKeysInOneLine()
+    {
+        var path = _temp.File("ham.csv");
+        var (code, output, error) = Run("datasets", "metadata", "demo", path, "--example");
+        Assert.True(code == 0, error);
+        Assert.Contains("2100 of 2100 images described", output);
+        Assert.Contains("localization", output);
+        Assert.Contains("categorical", output);
+        Assert.StartsWith("image_index,age,sex,localization,dx_type\n", File.ReadAllText(path));
+
+        var bad = _temp.File("bad.csv");
+        File.WriteAllText(bad, "image_index,age\n3,40\n5000,41\n");
+        (code, output, error) = Run("datasets", "metadata", "demo", bad);
+        Assert.Equal(CliApp.ErrorExitCode, code);
+        Assert.Equal($"error: {bad}: line 3: unknown key 5000: the dataset's image indices run from 0 to 2099", error.TrimEnd());
+    }
+
+    [Fact]
     public void UnknownVerbOrMissingArgumentIsAParseError()
     {
         Assert.NotEqual(0, Run("frobnicate").ExitCode);

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Medvis.Cli.Commands;
 
 /// <summary>
-/// <c>medvis datasets info &lt;source&gt;</c>: classes, counts per split, image size and channels. Files are read
+/// <c>medvis datasets info &lt;source&gt;</c> and <c>medvis datasets metadata &lt;source&gt; &lt;csv&gt;</c>: classes, counts per split, image size and channels. Files are read
 /// under the input limits, each overridable by its environment variable (<c>Medvis__InputLimits__MaxClasses</c> …).
 /// </summary>
 public static class DatasetsCommand
@@ -30,7 +30,58 @@ public static class DatasetsCommand
             Print(summary, CliConsole.For(parse.InvocationConfiguration.Output));
             return 0;
         }));
-        return new Command("datasets", "Inspect datasets.") { info };
+        return new Command("datasets", "Inspect datasets.") { info, CreateMetadata() };
+    }
+
+    /// <summary>
+    /// <c>datasets metadata &lt;source&gt; &lt;file.csv&gt;</c>: checks a metadata CSV against a dataset as the web app does
+    /// before attaching it and prints its columns; <c>--example</c> writes a made-up HAM10000-style table instead.
+    /// </summary>
+    private static Command CreateMetadata()
+    {
+        var source = new Argument<string>("source") { Description = DatasetCatalog.SpecHelp };
+        var csv = new Argument<string>("csv") { Description = "The metadata CSV: a key column (image index, or file name for folders) and value columns" };
+        var imageSize = new Option<int>("--image-size") { Description = "Image side in pixels for folders and the demo", DefaultValueFactory = _ => 28 };
+        var example = new Option<bool>("--example") { Description = "Write a made-up HAM10000-style table (age, sex, localization, dx_type) for the dataset's train split to <csv> first" };
+        var command = new Command("metadata", "Check a metadata CSV against a dataset (what the web app's metadata upload accepts) and show its columns.")
+        {
+            source, csv, imageSize, example,
+        };
+        command.SetAction(parse => CommandErrors.Guard(parse, () =>
+        {
+            var limits = InputLimits.FromEnvironment(Environment.GetEnvironmentVariable);
+            var dataset = DatasetCatalog.Open(parse.GetValue(source)!, parse.GetValue(imageSize), limits);
+            var names = dataset is ImageFolderDatasetSource folder ? folder.FileNames() : null;
+            var path = parse.GetValue(csv)!;
+            if (parse.GetValue(example))
+            {
+                var labels = dataset.Load(DatasetSplit.Train).Labels;
+                File.WriteAllText(path, Core.Data.Metadata.SyntheticMetadata.HamStyleCsv(labels, seed: 0, keys: names));
+            }
+            var count = names?.Count ?? dataset.Describe().CountsPerSplit.GetValueOrDefault(DatasetSplit.Train)?.Sum() ?? 0;
+            var metadata = Core.Data.Metadata.MetadataCsv.Parse(File.ReadAllBytes(path), path, new Core.Data.Metadata.MetadataKeys(count, names));
+            PrintMetadata(metadata, CliConsole.For(parse.InvocationConfiguration.Output));
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>One line for the table, then a row per column: its kind, values and missing count.</summary>
+    internal static void PrintMetadata(Core.Data.Metadata.DatasetMetadata metadata, IAnsiConsole console)
+    {
+        console.MarkupLineInterpolated($"[bold]{metadata.FileName}[/]: {metadata.RowCount} of {metadata.ImageCount} images described, keys by {metadata.KeyKind} (column \"{metadata.KeyColumn}\")");
+        var table = new Table().AddColumn("column").AddColumn("kind").AddColumn("values").AddColumn(new TableColumn("missing").RightAligned());
+        foreach (var column in metadata.Columns)
+        {
+            var categorical = column.Kind == Core.Data.Metadata.MetadataColumnKind.Categorical;
+            var (min, max) = categorical ? (0, 0) : column.Range();
+            var values = categorical
+                ? string.Join(", ", column.Categories.Take(8)) + (column.Categories.Count > 8 ? $", … ({column.Categories.Count})" : "")
+                : FormattableString.Invariant($"{min:G6} – {max:G6}");
+            var missing = Enumerable.Range(0, metadata.ImageCount).Count(i => !column.HasValue(i));
+            table.AddRow(Markup.Escape(column.Name), categorical ? "categorical" : "continuous", Markup.Escape(values), missing.ToString());
+        }
+        console.Write(table);
     }
 
     /// <summary>The header line and the class × split table.</summary>

@@ -73,7 +73,8 @@ public static class QueueCommand
         return 0;
     }
 
-    private static DatasetRecord Register(IMedvisStore store, DatasetSelection selection)
+    /// <summary>Registers the dataset of <paramref name="selection"/> in <paramref name="store"/> as the web app would (also for <c>medvis import-map</c>).</summary>
+    internal static DatasetRecord Register(IMedvisStore store, DatasetSelection selection)
     {
         var summary = DatasetCatalog.Open(selection.Spec, selection.ImageSize).Describe();
         return store.Datasets.Add(new DatasetRecord

@@ -44,6 +44,13 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
             new Dictionary<DatasetSplit, int[]> { [DatasetSplit.Train] = counts });
     }
 
+    /// <summary>
+    /// Each image's path below <see cref="Root"/> ("class/name.png", forward slashes), in image index order: what
+    /// metadata rows may name instead of an index.
+    /// </summary>
+    public IReadOnlyList<string> FileNames() =>
+        ListClasses().SelectMany(c => c.Files).Select(f => Path.GetRelativePath(Root, f).Replace(Path.DirectorySeparatorChar, '/')).ToList();
+
     /// <inheritdoc />
     public ImageDataset Load(DatasetSplit split)
     {

@@ -47,6 +47,9 @@ public sealed record InputLimits
     /// <summary>Most bytes all files of one upload may total.</summary>
     public long MaxUploadBytes { get; init; } = 256L << 20;
 
+    /// <summary>Most points an imported map (a CSV of index, x, y) may hold.</summary>
+    public int MaxMapPoints { get; init; } = 5_000_000;
+
     /// <summary>Throws a one-line <see cref="ArgumentException"/> naming the first setting out of its range.</summary>
     public InputLimits Validate()
     {
@@ -60,6 +63,7 @@ public sealed record InputLimits
         RequireRange(nameof(CompressionRatioFreeBytes), CompressionRatioFreeBytes, 0, long.MaxValue);
         RequireRange(nameof(MaxTiffDirectoryEntries), MaxTiffDirectoryEntries, 1, ushort.MaxValue);
         RequireRange(nameof(MaxUploadBytes), MaxUploadBytes, 1, long.MaxValue);
+        RequireRange(nameof(MaxMapPoints), MaxMapPoints, 1, Array.MaxLength);
         return this;
     }
 

@@ -39,7 +39,8 @@ public sealed record RunStartRule(bool TakeOverLostRuns, int MaxAttempts, string
 /// <summary>
 /// Runs one stored run through the <see cref="MapRunPipeline"/> on the calling thread and records the outcome:
 /// done with map, metrics, card and model; cancelled; failed with the error; or queued again when the host shuts
-/// down mid-run (it resumes from its checkpoint). A run that ends drops its checkpoint, and an I/O error while saving
+/// down mid-run (it resumes from its checkpoint). A run that ends drops its checkpoint (a cancelled one keeps it, to be
+/// resumed), and an I/O error while saving
 /// ends it as a storage failure naming what was being saved. The same for the web app's worker and <c>medvis worker</c>.
 /// </summary>
 /// <param name="database">The store of runs.</param>
@@ -149,7 +150,8 @@ public sealed class StoredRunExecutor(
     }
 
     /// <summary>
-    /// Records the outcome and drops the checkpoint. When the record cannot be written (the disk that failed the run
+    /// Records the outcome and drops the checkpoint, except a cancelled run's: it can be resumed from it
+    /// (<see cref="RunResumption"/>) until it is deleted. When the record cannot be written (the disk that failed the run
     /// is still full), the checkpoint goes first to free space and the write is tried once more; viewers hear the
     /// outcome either way, and a record left "running" is failed by its attempt count on a later start.
     /// </summary>
@@ -166,7 +168,7 @@ public sealed class StoredRunExecutor(
         try
         {
             Record();
-            database.ClearCheckpoints(runId);
+            if (status != RunStatus.Cancelled) database.ClearCheckpoints(runId);
         }
         catch (IOException first)
         {

@@ -22,7 +22,13 @@ public sealed class DatasetRepository(ILiteDatabase db) : IDatasetRepository
 
     public IReadOnlyList<DatasetRecord> All() => Items.FindAll().OrderBy(d => d.Id).ToList();
 
-    public bool Delete(int id) => Items.Delete(id);
+    /// <summary>Removes a dataset and its metadata; false when there is none.</summary>
+    public bool Delete(int id)
+    {
+        // PostgreSQL drops the metadata by its foreign key; here the file goes by hand.
+        db.FileStorage.Delete($"metadata/{id}");
+        return Items.Delete(id);
+    }
 
     public bool Rename(int id, string name)
     {

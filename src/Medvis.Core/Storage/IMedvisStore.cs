@@ -1,3 +1,4 @@
+using Medvis.Core.Data.Metadata;
 using Medvis.Core.Training;
 
 namespace Medvis.Core.Storage;
@@ -25,6 +26,8 @@ public interface IMedvisStore : IDisposable
     IAuditLog Audit { get; }
     /// <summary>Read-only links to runs and comparisons.</summary>
     IShareLinkRepository ShareLinks { get; }
+    /// <summary>Metadata tables attached to datasets.</summary>
+    IDatasetMetadataStore Metadata { get; }
     /// <summary>The 2-D snapshots of each run's training, bounded, for the replay.</summary>
     ISnapshotRepository Snapshots { get; }
 
@@ -65,6 +68,17 @@ public interface IDatasetRepository
     bool Delete(int id);
     /// <summary>Gives a dataset a new display name; false when there is none.</summary>
     bool Rename(int id, string name);
+}
+
+/// <summary>The metadata table of each dataset (at most one; a new upload replaces it).</summary>
+public interface IDatasetMetadataStore
+{
+    /// <summary>Stores (replaces) the metadata of dataset <see cref="DatasetMetadata.DatasetId"/>.</summary>
+    void Save(DatasetMetadata metadata);
+    /// <summary>The metadata of a dataset, or null when none is attached.</summary>
+    DatasetMetadata? Load(int datasetId);
+    /// <summary>Removes a dataset's metadata; false when it had none.</summary>
+    bool Delete(int datasetId);
 }
 
 /// <summary>

@@ -44,6 +44,7 @@ public sealed class MedvisDatabase : IMedvisStore
         Users = new UserRepository(_db);
         Audit = new AuditLog(_db);
         ShareLinks = new ShareLinkRepository(_db);
+        Metadata = new DatasetMetadataStore(_db);
         _snapshots = new SnapshotRepository(_db);
     }
 
@@ -65,6 +66,8 @@ public sealed class MedvisDatabase : IMedvisStore
     public IAuditLog Audit { get; }
     /// <inheritdoc />
     public IShareLinkRepository ShareLinks { get; }
+    /// <inheritdoc />
+    public IDatasetMetadataStore Metadata { get; }
     /// <inheritdoc />
     public ISnapshotRepository Snapshots => _snapshots;
 

@@ -30,6 +30,15 @@ public sealed class DatasetRecord
 /// <summary>Where a run stands.</summary>
 public enum RunStatus { Queued, Running, Done, Failed, Cancelled }
 
+/// <summary>Where a run's map comes from.</summary>
+public enum RunKind
+{
+    /// <summary>Trained by Medvis (the web app's worker or <c>medvis worker</c>).</summary>
+    Trained,
+    /// <summary>Computed elsewhere and imported as a CSV of index, x, y (<see cref="MapImports"/>); no model, metrics or history.</summary>
+    Imported,
+}
+
 /// <summary>One training run: its configuration, its state and its training history.</summary>
 public sealed class RunRecord
 {
@@ -81,6 +90,11 @@ public sealed class RunRecord
     public bool CancelRequested { get; set; }
     /// <summary>The worker that last started the run (host name and process id).</summary>
     public string? Worker { get; set; }
+    /// <summary>Trained here or imported; runs stored before imports existed read as trained.</summary>
+    public RunKind Kind { get; set; } = RunKind.Trained;
+
+    /// <summary>Whether the map's points show images of a dataset (an imported map may stand alone, without images).</summary>
+    public bool HasImages() => !string.IsNullOrEmpty(DatasetSpec);
 
     /// <summary>
     /// Time spent training as of <paramref name="nowUtc"/>: the ended attempts plus, while running, the current one

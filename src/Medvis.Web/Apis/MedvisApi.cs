@@ -22,7 +22,13 @@ public static class MedvisApi
         api.MapGet("/runs/{runId:int}/coordinates.csv", Coordinates);
         api.MapGet("/runs/{runId:int}/tags.csv", Tags);
         api.MapGet("/runs/{runId:int}/run.json", Card);
+        api.MapGet("/runs/{runId:int}/points.bin", PointColumns);
         api.MapPost("/datasets/upload", UploadDataset).RequireAuthorization(MedvisClaims.MemberPolicy);
+        api.MapPost("/maps/import", ImportMap).RequireAuthorization(MedvisClaims.MemberPolicy);
+        api.MapGet("/datasets/{datasetId:int}/metadata.json", MetadataSummary);
+        api.MapPost("/datasets/{datasetId:int}/metadata", AttachMetadata).RequireAuthorization(MedvisClaims.MemberPolicy);
+        api.MapDelete("/datasets/{datasetId:int}/metadata", RemoveMetadata).RequireAuthorization(MedvisClaims.MemberPolicy);
+        api.MapGet("/runs/{runId:int}/neighbours/{point:int}.json", Neighbours);
         return app;
     }
 
@@ -63,6 +69,32 @@ public static class MedvisApi
         results.Card(runId) is { } card
             ? TypedResults.File(Encoding.UTF8.GetBytes(card.ToJson()), "application/json", $"run-{runId}-run.json")
             : TypedResults.NotFound();
+
+    /// <summary>
+    /// The map's coordinates and labels as binary columns (see <see cref="LargeMaps.PointColumns"/>), what the WebGL
+    /// view of large maps fetches instead of per-point JSON.
+    /// </summary>
+    public static Results<FileContentHttpResult, NotFound> PointColumns(int runId, LargeMaps maps) =>
+        maps.PointColumns(runId) is { } bytes ? TypedResults.File(bytes, "application/octet-stream") : TypedResults.NotFound();
+
+    /// <summary>
+    /// A member's import of a map computed elsewhere: the body is a CSV of index,x,y (see <c>ImportedMapCsv</c>),
+    /// attached to dataset <paramref name="datasetId"/>'s <paramref name="split"/> or, without a dataset, standing
+    /// alone. 200 with the new run, or 400 with one line.
+    /// </summary>
+    public static async Task<Results<Ok<RunRecord>, BadRequest<string>, ForbidHttpResult>> ImportMap(
+        MapImportService imports, InputLimits limits, CallerResolver callers, HttpContext context,
+        string? name = null, int? datasetId = null, DatasetSplit split = DatasetSplit.Train, string fileName = "map.csv")
+    {
+        var caller = callers.Resolve(context.User);
+        if (!AccessRules.CanImportMaps(caller)) return TypedResults.Forbid();
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limits.MaxUploadBytes + 1;
+        if (context.Request.ContentLength > limits.MaxUploadBytes)
+            return TypedResults.BadRequest($"{fileName}: the upload of {context.Request.ContentLength} bytes is over the limit of {limits.MaxUploadBytes} bytes ({InputLimits.HowToRaise(nameof(InputLimits.MaxUploadBytes))})");
+        var result = await imports.ImportAsync(caller, context.Request.Body, fileName, name, datasetId, split, context.RequestAborted);
+        return result.Run is { } run ? TypedResults.Ok(run) : TypedResults.BadRequest(result.Error ?? "The import was refused.");
+    }
 
     /// <summary>tag,point,dataset_index for every tagged point of a run.</summary>
     public static Results<FileContentHttpResult, NotFound> Tags(int runId, RunResults results)
@@ -115,5 +147,66 @@ public static class MedvisApi
         return result.Dataset is { } dataset ? TypedResults.Ok(dataset) : TypedResults.BadRequest(result.Error ?? "The upload was refused.");
     }
 
+    /// <summary>What a dataset's metadata holds: the file, rows, and each column with its kind and values (no per-image data).</summary>
+    public static Results<Ok<MetadataSummaryJson>, NotFound, ForbidHttpResult> MetadataSummary(
+        int datasetId, DatasetMetadataService metadata, CallerResolver callers, HttpContext context)
+    {
+        if (!AccessRules.CanBrowse(callers.Resolve(context.User))) return TypedResults.Forbid();
+        return metadata.Get(datasetId) is { } table ? TypedResults.Ok(MetadataSummaryJson.Of(table)) : TypedResults.NotFound();
+    }
+
+    /// <summary>
+    /// A member attaches a metadata CSV to a dataset: the request body is the file, <paramref name="name"/> its name.
+    /// 400 with one line when refused.
+    /// </summary>
+    public static async Task<Results<Ok<MetadataSummaryJson>, BadRequest<string>, ForbidHttpResult>> AttachMetadata(
+        int datasetId, DatasetMetadataService metadata, CallerResolver callers, HttpContext context, string name = "metadata.csv")
+    {
+        var caller = callers.Resolve(context.User);
+        if (!AccessRules.CanAttachMetadata(caller)) return TypedResults.Forbid();
+        var limit = metadata.Limits.MaxBytes;
+        if (context.Request.ContentLength > limit)
+            return TypedResults.BadRequest($"{name}: a file of {context.Request.ContentLength} bytes is over the limit of {limit} bytes ({Core.Data.Metadata.MetadataLimits.HowToRaise(nameof(Core.Data.Metadata.MetadataLimits.MaxBytes))})");
+        using var body = new MemoryStream();
+        // Read at most one byte past the limit: the parser then refuses it with the setting's name.
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0 && body.Length <= limit)
+            body.Write(buffer, 0, (int)Math.Min(read, limit + 1 - body.Length));
+        var result = metadata.Attach(caller, datasetId, name, body.ToArray());
+        return result.Metadata is { } table ? TypedResults.Ok(MetadataSummaryJson.Of(table)) : TypedResults.BadRequest(result.Error ?? "The metadata was refused.");
+    }
+
+    /// <summary>A member removes a dataset's metadata.</summary>
+    public static Results<NoContent, NotFound, ForbidHttpResult> RemoveMetadata(
+        int datasetId, DatasetMetadataService metadata, CallerResolver callers, HttpContext context)
+    {
+        var caller = callers.Resolve(context.User);
+        if (!AccessRules.CanAttachMetadata(caller)) return TypedResults.Forbid();
+        return metadata.Remove(caller, datasetId) ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    /// <summary>The 15 nearest neighbours of a map point on the map and in backbone features, with their overlap.</summary>
+    public static async Task<Results<Ok<PointNeighbours>, NotFound>> Neighbours(int runId, int point, RunSimilarity similarity) =>
+        await similarity.NeighboursAsync(runId, point) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();
+
     private static FileContentHttpResult Png(byte[] bytes) => TypedResults.File(bytes, "image/png");
+}
+
+/// <summary>A metadata column as the API describes it.</summary>
+public sealed record MetadataColumnJson(string Name, string Kind, IReadOnlyList<string> Categories, double? Min, double? Max, int Missing);
+
+/// <summary>A dataset's metadata as the API describes it (no per-image values).</summary>
+public sealed record MetadataSummaryJson(int DatasetId, string FileName, string KeyColumn, string KeyKind, int Rows, int Images,
+    string UploadedBy, DateTime UploadedAtUtc, IReadOnlyList<MetadataColumnJson> Columns)
+{
+    /// <summary>Summarises a stored table.</summary>
+    public static MetadataSummaryJson Of(Core.Data.Metadata.DatasetMetadata table) => new(
+        table.DatasetId, table.FileName, table.KeyColumn, table.KeyKind, table.RowCount, table.ImageCount, table.UploadedBy, table.UploadedAtUtc,
+        table.Columns.Select(c =>
+        {
+            var (min, max) = c.Kind == Core.Data.Metadata.MetadataColumnKind.Continuous ? c.Range() : (double.NaN, double.NaN);
+            return new MetadataColumnJson(c.Name, c.Kind.ToString().ToLowerInvariant(), c.Categories,
+                double.IsNaN(min) ? null : min, double.IsNaN(max) ? null : max, Enumerable.Range(0, table.ImageCount).Count(i => !c.HasValue(i)));
+        }).ToList());
 }

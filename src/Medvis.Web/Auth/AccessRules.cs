@@ -19,11 +19,17 @@ public static class AccessRules
 
     public static bool CanQueueRuns(Caller caller) => caller.IsAtLeast(UserRole.Member);
 
+    /// <summary>Import a map computed elsewhere (a CSV of index, x, y) as a finished run.</summary>
+    public static bool CanImportMaps(Caller caller) => caller.IsAtLeast(UserRole.Member);
+
     /// <summary>Cancel or delete: admins any run, members their own.</summary>
     public static bool CanManageRun(Caller caller, RunRecord run) =>
         caller.IsAtLeast(UserRole.Admin) || (caller.IsAtLeast(UserRole.Member) && caller.UserId != 0 && run.OwnerId == caller.UserId);
 
     public static bool CanTag(Caller caller) => caller.IsAtLeast(UserRole.Member);
+
+    /// <summary>Attach or remove a dataset's metadata table: members and admins.</summary>
+    public static bool CanAttachMetadata(Caller caller) => caller.IsAtLeast(UserRole.Member);
 
     /// <summary>Out-of-sample uploads.</summary>
     public static bool CanPlaceImages(Caller caller) => caller.IsAtLeast(UserRole.Member);

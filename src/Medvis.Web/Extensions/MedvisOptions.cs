@@ -41,6 +41,18 @@ public sealed class MedvisOptions
     /// </summary>
     public int ReplaySnapshots { get; set; } = ReplaySettings.DefaultMaxSnapshots;
 
+    /// <summary>
+    /// Maps with more points than this are drawn by the WebGL canvas (points fetched as binary columns, hover and
+    /// lasso answered by a server-side index) instead of Plotly, which receives every point as JSON.
+    /// </summary>
+    public int LargeMapPoints { get; set; } = 50_000;
+
+    /// <summary>
+    /// Runs whose backbone features (for neighbours in feature space) stay in memory, the least recently used dropped
+    /// first; each holds points × feature size floats (about 35 MB for 17k points and a ResNet18).
+    /// </summary>
+    public int FeatureCacheRuns { get; set; } = 3;
+
     /// <summary>The "CPU quick" preset (minutes on a laptop CPU); tests shrink it further.</summary>
     public PresetSettings CpuQuick { get; set; } = new();
 

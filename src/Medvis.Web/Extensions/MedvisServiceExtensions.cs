@@ -41,6 +41,8 @@ public static class MedvisServiceExtensions
             .Validate(o => o.GridCellThreshold >= 1, "Medvis:GridCellThreshold must be at least 1")
             .Validate(o => new ReplaySettings(o.ReplaySnapshots).Problem() is null,
                 $"Medvis:ReplaySnapshots must be between {ReplaySettings.MinMaxSnapshots} and {ReplaySettings.MaxMaxSnapshots}")
+            .Validate(o => o.LargeMapPoints >= 0, "Medvis:LargeMapPoints must not be negative")
+            .Validate(o => o.FeatureCacheRuns is >= 1 and <= 100, "Medvis:FeatureCacheRuns must be between 1 and 100")
             .Validate(o => o.CpuQuick.EpochsPerStage is null or { Length: 3 }, "Medvis:CpuQuick:EpochsPerStage must list three stages")
             .Validate(o => o.SignInAttemptsPerMinute is >= 1 and <= 10_000, "Medvis:SignInAttemptsPerMinute must be between 1 and 10000")
             .Validate(o => o.LiveSessionRecheckSeconds is >= 1 and <= 3600, "Medvis:LiveSessionRecheckSeconds must be between 1 and 3600")
@@ -59,6 +61,9 @@ public static class MedvisServiceExtensions
         builder.Services.AddOptions<InputLimits>().BindConfiguration(InputLimits.ConfigurationSection)
             .Validate(limits => limits.Validate() is not null).ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<InputLimits>>().Value);
+        builder.Services.AddOptions<Core.Data.Metadata.MetadataLimits>().BindConfiguration(Core.Data.Metadata.MetadataLimits.ConfigurationSection)
+            .Validate(limits => limits.Validate() is not null).ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<Core.Data.Metadata.MetadataLimits>>().Value);
         builder.Services.AddMemoryCache();
         builder.Services.AddCoreAdapters();
         builder.Services.AddSingleton<DatasetService>();
@@ -67,9 +72,13 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton<RunResults>();
         builder.Services.AddSingleton<RunQuality>();
         builder.Services.AddSingleton<RunComparisons>();
+        builder.Services.AddSingleton<LargeMaps>();
+        builder.Services.AddSingleton<MapImportService>();
         builder.Services.AddSingleton(sp => new RunPresetCatalog(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.CpuQuick.ToOverrides()));
         builder.Services.AddSingleton<OutOfSampleService>();
         builder.Services.AddSingleton(sp => new ReplaySettings(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.ReplaySnapshots));
+        builder.Services.AddSingleton<DatasetMetadataService>();
+        builder.Services.AddSingleton<RunSimilarity>();
 
         builder.Services.AddSingleton<TrainingNotifier>();
         builder.Services.AddSingleton<IDatasetLoader>(sp => sp.GetRequiredService<DatasetService>());

@@ -1,12 +1,22 @@
 using Medvis.Core.Data;
+using Medvis.Core.Similarity;
 using Medvis.Core.Storage;
 using Medvis.Core.Training;
 using Medvis.Web.Auth;
 
 namespace Medvis.Web.Results;
 
-/// <summary>New images placed on an existing map.</summary>
-public sealed record PlacedImages(ImageDataset Images, float[] X, float[] Y);
+/// <summary>
+/// New images placed on an existing map, each with its name, its nearest training images on the map (map point
+/// indices, nearest first) and the class those neighbours vote for.
+/// </summary>
+public sealed record PlacedImages(ImageDataset Images, float[] X, float[] Y, IReadOnlyList<string> Names,
+    IReadOnlyList<Neighbour>[] Neighbours, ClassVote[] Votes, IReadOnlyList<string> ClassNames)
+{
+    /// <summary>"name → class (80% of 15 neighbours)", what hovering over an uploaded image says.</summary>
+    public string Describe(int i) =>
+        $"{Names[i]} → {ClassNames[Votes[i].Label]} ({Votes[i].Confidence:P0} of {Neighbours[i].Count} neighbours)";
+}
 
 /// <summary>Places uploaded images (PNG/JPEG/TIFF files or one .npz) onto a finished run's map with its saved model.</summary>
 public sealed class OutOfSampleService(IMedvisStore database, IUploadDecoder decoder, IDatasetOpener opener)
@@ -31,8 +41,16 @@ public sealed class OutOfSampleService(IMedvisStore database, IUploadDecoder dec
         var x = new float[images.Count];
         var y = new float[images.Count];
         for (var i = 0; i < images.Count; i++) { x[i] = coordinates[i, 0]; y[i] = coordinates[i, 1]; }
-        return new PlacedImages(images, x, y);
+        var map = database.Artifacts.LoadResult(runId) ?? throw new InvalidOperationException($"Run {runId} has no map yet.");
+        var neighbours = NeighbourSearch.Nearest(Core.Evaluation.MapPoints.FromColumns(map.X, map.Y), coordinates);
+        var votes = neighbours.Select(n => ClassVote.Of(n.Select(p => map.Labels[p.Point]).ToArray(), map.ClassNames.Count)).ToArray();
+        return new PlacedImages(images, x, y, NamesOf(files, images.Count), neighbours, votes, map.ClassNames);
     }
+
+    /// <summary>The uploaded file names, or "upload.npz #3" for the images of one npz.</summary>
+    private static List<string> NamesOf(IReadOnlyList<UploadedFile> files, int count) =>
+        files.Count == count ? files.Select(f => f.Name).ToList()
+            : Enumerable.Range(0, count).Select(i => $"{files[0].Name} #{i}").ToList();
 
     private ImageDataset Decode(IReadOnlyList<UploadedFile> files, TSimCneModel model)
     {

@@ -39,8 +39,21 @@ public sealed class RunResults(IMedvisStore database, DatasetService datasets, I
     {
         var run = Run(runId);
         var result = Result(runId);
-        if (run is null || result is null || pointIndex < 0 || pointIndex >= result.Count) return null;
+        if (run is null || !run.HasImages() || result is null || pointIndex < 0 || pointIndex >= result.Count) return null;
         return (datasets.Load(run.DatasetSpec, run.ImageSize, run.Split), result.DatasetIndices[pointIndex]);
+    }
+
+    /// <summary>Loads the images behind a run's map into the dataset cache (for large maps, before the first hover); errors show later, on hover.</summary>
+    public void WarmImages(int runId)
+    {
+        try
+        {
+            ImageOfPoint(runId, 0);
+        }
+        catch (Exception e) when (Core.Runs.UserErrors.IsUserError(e))
+        {
+            // The thumbnail endpoint reports the same problem when a point is hovered.
+        }
     }
 
     public IReadOnlyList<AnnotationRecord> Tags(int runId) => database.Annotations.ForRun(runId);

@@ -45,13 +45,16 @@ public sealed class DatabaseMaintenance(IMedvisStore database, ILogger<DatabaseM
         }
     }
 
-    /// <summary>Removes the checkpoints of runs that are neither queued nor training (or are gone); returns how many.</summary>
+    /// <summary>
+    /// Removes the checkpoints of runs that are neither queued nor training (or are gone); returns how many. A
+    /// cancelled run keeps its checkpoint until it is resumed or deleted.
+    /// </summary>
     public int RemoveCheckpointsOfEndedRuns()
     {
         var removed = 0;
         foreach (var runId in database.RunsWithCheckpoints())
         {
-            if (database.Runs.Get(runId) is { Status: RunStatus.Queued or RunStatus.Running }) continue;
+            if (database.Runs.Get(runId) is { } run && Core.Lab.RunResumption.KeepsCheckpoint(run.Status)) continue;
             database.ClearCheckpoints(runId);
             removed++;
         }

@@ -88,6 +88,22 @@ public sealed class RunPlanner(IMedvisStore database, IRunDispatcher dispatcher,
         return true;
     }
 
+    /// <summary>
+    /// Queues a cancelled run again; it continues from the checkpoint it kept when cancelled.
+    /// </summary>
+    /// <returns>Null when queued, else why not (it is not cancelled, or gone).</returns>
+    /// <exception cref="AccessDeniedException">The caller may not manage the run (admins: any run, members: their own).</exception>
+    public string? Resume(Caller caller, int runId)
+    {
+        if (database.Runs.Get(runId) is not { } run) return $"Run {runId} does not exist.";
+        AccessDeniedException.ThrowUnless(AccessRules.CanManageRun(caller, run), caller, $"resume run {runId}");
+        if (Core.Lab.RunResumption.Requeue(database, runId, caller.Name, out var refusal) is not { } queued) return refusal;
+        database.Audit.Add(caller.Name, "resumed run", Describe(queued));
+        notifier.Publish(new RunStatusUpdate(runId, RunStatus.Queued, null));
+        dispatcher.Enqueue(queued);
+        return null;
+    }
+
     private RunRecord Store(Caller caller, RunRequest request)
     {
         var dataset = database.Datasets.Get(request.DatasetId)!;

@@ -23,6 +23,30 @@ window.medvis = {
         window.Plotly.downloadImage(element, { format: format, filename: fileName, width: 1200, height: 1000 });
         return true;
     },
+    // Plotly reports no clicks while a map is in lasso or box-select mode: a press and release that did not move is
+    // reported as a click on the point under the pointer (the one hovered when the button went down). Once per element.
+    clicksInSelectModes: function (elementId) {
+        const element = document.getElementById(elementId);
+        if (!element || element.medvisClicks) return;
+        element.medvisClicks = true;
+        let down = null;
+        element.addEventListener("mousedown", function (e) {
+            down = { x: e.clientX, y: e.clientY, points: element._hoverdata, moved: false };
+        }, true);
+        // A lasso ends where it began: any movement on the way makes the press a drag, not a click.
+        document.addEventListener("mousemove", function (e) {
+            if (down && (Math.abs(e.clientX - down.x) > 3 || Math.abs(e.clientY - down.y) > 3)) down.moved = true;
+        }, true);
+        // Plotly lays a cover over the page while the button is down, so the release lands outside the element.
+        document.addEventListener("mouseup", function (e) {
+            const start = down;
+            down = null;
+            const mode = element._fullLayout && element._fullLayout.dragmode;
+            if (!start || (mode !== "lasso" && mode !== "select") || !start.points || start.points.length === 0) return;
+            if (start.moved || Math.abs(e.clientX - start.x) > 3 || Math.abs(e.clientY - start.y) > 3) return;
+            element.emit("plotly_click", { points: start.points, event: e });
+        }, true);
+    },
     // Points at one map position in each of several charts (linked hover): an arrow annotation, so no trace data is resent.
     markPoints: function (elementIds, xs, ys) {
         if (!window.Plotly) return;

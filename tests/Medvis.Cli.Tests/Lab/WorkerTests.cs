@@ -86,6 +86,34 @@ public sealed class WorkerTests
     }
 
     [SkippableFact]
+    public void ACancelledRunKeepsItsCheckpointAndAWorkerResumesItFromThereToTheEnd()
+    {
+        using var lab = new LabCluster(heartbeatTimeout: TimeSpan.FromSeconds(30));
+        lab.StartWorker();
+        var run = lab.Queue(LabCluster.QuickOptions([12, 1, 1]));
+        lab.WaitForCheckpoint(run.Id, 2, Generous);
+        lab.Store.Runs.Update(run.Id, r => r.CancelRequested = true);
+        lab.WaitFor(run.Id, r => r.Status == RunStatus.Cancelled, TimeSpan.FromSeconds(60), "cancelled");
+        var kept = lab.Store.CheckpointsFor(run.Id).LoadLatest();
+        Assert.NotNull(kept);
+
+        var queued = Core.Lab.RunResumption.Requeue(lab.Store, run.Id, "tester", out var refusal);
+        Assert.Null(refusal);
+        Assert.False(queued!.CancelRequested);
+        Core.Lab.LabRunJob.Enqueue(lab.Jobs, queued);
+        var done = lab.WaitFor(run.Id, r => r.Status is RunStatus.Done or RunStatus.Failed, Generous, "done");
+
+        Assert.Equal(RunStatus.Done, done.Status);
+        Assert.Contains(done.Messages, m => m.Contains($"continues after epoch {kept.GlobalEpoch}", StringComparison.Ordinal));
+        Assert.Equal(14, done.History.Count);
+        Assert.Equal(Enumerable.Range(1, 14), done.History.Select(e => e.GlobalEpoch));
+        Assert.Null(lab.Store.CheckpointsFor(run.Id).LoadLatest());
+        Assert.NotNull(lab.Store.Artifacts.LoadResult(run.Id));
+        Assert.Null(Core.Lab.RunResumption.Requeue(lab.Store, run.Id, "tester", out var again));
+        Assert.Contains("only a cancelled run", again);
+    }
+
+    [SkippableFact]
     public void ACudaRunIsNotTakenByACpuWorkerWhileCpuRunsAre()
     {
         using var lab = new LabCluster(heartbeatTimeout: TimeSpan.FromSeconds(30));

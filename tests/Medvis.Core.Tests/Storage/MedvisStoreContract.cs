@@ -228,6 +228,37 @@ public abstract class MedvisStoreContract : IDisposable
     }
 
     [SkippableFact]
+    public void DatasetMetadataIsReplacedSurvivesReopeningAndGoesWithItsDataset()
+    {
+        int id;
+        var labels = Enumerable.Range(0, 300).Select(i => i % 4).ToArray();
+        using (var db = Open())
+        {
+            id = db.Datasets.Add(new DatasetRecord { Name = "m", Spec = "demo:meta" }).Id;
+            Assert.Null(db.Metadata.Load(id));
+            var first = Medvis.Core.Data.Metadata.MetadataCsv.Parse("index,age\n0,1\n"u8.ToArray(), "a.csv", new(300));
+            first.DatasetId = id;
+            db.Metadata.Save(first);
+            var second = Medvis.Core.Data.Metadata.MetadataCsv.Parse(System.Text.Encoding.UTF8.GetBytes(Medvis.Core.Data.Metadata.SyntheticMetadata.HamStyleCsv(labels)), "ham.csv", new(300));
+            second.DatasetId = id;
+            second.UploadedBy = "member";
+            db.Metadata.Save(second);
+        }
+        using (var db = Open())
+        {
+            var stored = db.Metadata.Load(id)!;
+            Assert.Equal("ham.csv", stored.FileName);
+            Assert.Equal("member", stored.UploadedBy);
+            Assert.Equal(["age", "sex", "localization", "dx_type"], stored.Columns.Select(c => c.Name));
+            Assert.Equal(300, stored.Column("sex")!.Codes.Length);
+            Assert.Contains(stored.Column("age")!.Values, double.IsNaN);
+            Assert.True(db.Datasets.Delete(id));
+            Assert.Null(db.Metadata.Load(id));
+            Assert.False(db.Metadata.Delete(id));
+        }
+    }
+
+    [SkippableFact]
     public void DatasetsAreRenamedAndDeletedByIdAlone()
     {
         using var db = Open();

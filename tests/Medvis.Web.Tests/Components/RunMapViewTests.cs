@@ -7,13 +7,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Medvis.Web.Tests.Components;
 
-/// <summary>The finished map's selection preview.</summary>
+/// <summary>The finished map's selection preview, metadata colouring and filter, and the neighbours of a clicked point.</summary>
 public sealed class RunMapViewTests : DatabasePageTestContext
 {
     public RunMapViewTests()
     {
         AddDatasetServices();
         Services.AddSingleton<RunResults>();
+        Services.AddSingleton<RunSimilarity>();
     }
 
     [Fact]
@@ -32,5 +33,92 @@ public sealed class RunMapViewTests : DatabasePageTestContext
         Assert.Equal(200, shown.Count);
         Assert.Equal(4, shown.Count(img => img.GetAttribute("title") == FinishedMaps.ClassNames[0]));
         Assert.Contains("Showing 200 of 2,003 selected images: a random sample stratified by class", cut.Find("[data-testid=selection-how]").TextContent);
+    }
+
+    [Fact]
+    public async Task ALargeMapIsDrawnByTheCanvasAndItsHoverAndLassoAreAnsweredByTheServersIndex()
+    {
+        Services.Configure<Medvis.Web.Extensions.MedvisOptions>(o => o.LargeMapPoints = 100);
+        Services.AddSingleton<LargeMaps>();
+        // 400 points on a 20×20 lattice, labels by column; images of the demo (whose first 400 exist).
+        var demo = Services.GetRequiredService<Medvis.Web.Datasets.DatasetService>().Register(Auth.Caller.System, "demo").Dataset!;
+        var x = Enumerable.Range(0, 400).Select(i => (float)(i % 20)).ToArray();
+        var y = Enumerable.Range(0, 400).Select(i => (float)(i / 20)).ToArray();
+        var labels = Enumerable.Range(0, 400).Select(i => i % 20 < 10 ? 0 : 1).ToArray();
+        var run = Database.Runs.Add(new RunRecord { Name = "big", Status = RunStatus.Done, DatasetId = demo.Id, DatasetSpec = demo.Spec, DatasetName = demo.Name, ImageSize = demo.ImageSize });
+        var result = new RunResult(run.Id, x, y, labels, Enumerable.Range(0, 400).ToArray(), FinishedMaps.ClassNames);
+        Database.Artifacts.SaveResult(result);
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
+        var cut = Render<RunMapView>(p => p.Add(v => v.Result, result).Add(v => v.Caller, Caller));
+
+        Assert.Empty(cut.FindComponents<ClassScatter>());
+        var canvas = cut.FindComponent<LargeMapCanvas>();
+        var hovered = await cut.InvokeAsync(() => canvas.Instance.OnHover(12.2, 3.9, 0.5));
+        Assert.Equal(4 * 20 + 12, hovered!.Point);
+        Assert.Null(await cut.InvokeAsync(() => canvas.Instance.OnHover(50, 50, 0.5)));
+        Assert.Equal((4 * 20 + 12).ToString(System.Globalization.CultureInfo.InvariantCulture), cut.Find("[data-testid=hover-image]").GetAttribute("data-point"));
+
+        // A lasso around columns 5..14 of rows 0..9: 100 points, half of each class.
+        await cut.InvokeAsync(() => canvas.Instance.OnLasso([4.5, 14.5, 14.5, 4.5], [-0.5, -0.5, 9.5, 9.5]));
+        Assert.Contains("Selection: 100 point(s)", cut.Markup);
+        Assert.Equal(100, cut.FindAll("[data-testid=selection-grid] img").Count);
+        Assert.Equal(50, cut.FindAll("[data-testid=selection-grid] img").Count(img => img.GetAttribute("title") == FinishedMaps.ClassNames[0]));
+    }
+
+    /// <summary>A done run over the first 40 demo images with the demo registered; its map is a line, x = dataset index.</summary>
+    private RunResult StoreDemoRun()
+    {
+        var dataset = Services.GetRequiredService<Medvis.Web.Datasets.DatasetService>().Register(Medvis.Web.Auth.Caller.System, "demo").Dataset!;
+        var run = Database.Runs.Add(new RunRecord { Name = "m", DatasetId = dataset.Id, DatasetSpec = dataset.Spec, ImageSize = dataset.ImageSize, Status = RunStatus.Done });
+        var x = Enumerable.Range(0, 40).Select(i => (float)i).ToArray();
+        var result = new RunResult(run.Id, x, new float[40], Enumerable.Range(0, 40).Select(i => i % 2).ToArray(), Enumerable.Range(0, 40).ToArray(), ["a", "b"]);
+        Database.Artifacts.SaveResult(result);
+        var metadata = Core.Data.Metadata.MetadataCsv.Parse(
+            System.Text.Encoding.UTF8.GetBytes("image_index,site,age\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},{(i < 10 ? "back" : "face")},{i}\n"))),
+            "m.csv", new(dataset.CountOf(Core.Data.DatasetSplit.Train)));
+        metadata.DatasetId = dataset.Id;
+        Database.Metadata.Save(metadata);
+        return result;
+    }
+
+    [Fact]
+    public async Task MetadataColoursTheMapByAColumnAndTheFilterGreysTheRest()
+    {
+        var result = StoreDemoRun();
+        var cut = Render<RunMapView>(p => p.Add(v => v.Result, result).Add(v => v.Caller, Caller));
+        var controls = cut.FindComponent<MetadataMapControls>();
+
+        await cut.InvokeAsync(() => controls.Instance.Changed.InvokeAsync(new MapMetadataChoice("site", null)));
+        var scatter = cut.FindComponent<ClassScatter>().Instance;
+        Assert.Equal(["back", "face"], scatter.ClassNames);
+        Assert.Equal(10, scatter.Labels.Count(l => l == 0));
+
+        await cut.InvokeAsync(() => controls.Instance.Changed.InvokeAsync(new MapMetadataChoice("age", new MetadataFilter("site", new HashSet<string> { "back" }))));
+        scatter = cut.FindComponent<ClassScatter>().Instance;
+        Assert.Equal("age", scatter.ColorBarTitle);
+        Assert.Equal((0, 39), (scatter.ColorMin, scatter.ColorMax));
+        Assert.Equal(Enumerable.Range(0, 10), scatter.Selection!.Order());
+        Assert.Contains("10 of 40 points coloured by age", cut.Find("[data-testid=colouring-summary]").TextContent);
+    }
+
+    [Fact]
+    public async Task ClickingAPointListsItsMapNeighboursRingsThemAndSaysWhyFeatureNeighboursAreMissing()
+    {
+        var result = StoreDemoRun();
+        var cut = Render<RunMapView>(p => p.Add(v => v.Result, result).Add(v => v.Caller, Caller));
+        var scatter = cut.FindComponent<ClassScatter>();
+
+        await cut.InvokeAsync(() => scatter.Instance.PointClicked.InvokeAsync(20));
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=neighbours-problem]")));
+        var thumbnails = cut.FindAll("[data-testid=neighbours-map] img").Select(i => i.GetAttribute("src")).ToArray();
+        // On a line the 15 nearest of point 20 are 13…27 without 20 itself, and 28 or 12 (equal distance: the lower index).
+        Assert.Equal(15, thumbnails.Length);
+        Assert.Equal(new[] { 12 }.Concat(Enumerable.Range(13, 15).Where(i => i != 20)).Order(),
+            thumbnails.Select(src => int.Parse(src!.Split('/')[^1].Split('.')[0])).Order());
+        Assert.Contains("no saved model", cut.Find("[data-testid=neighbours-problem]").TextContent);
+        var marked = cut.FindComponent<ClassScatter>().Instance.Marked!;
+        Assert.Equal(["map neighbours", "clicked point"], marked.Select(m => m.Name));
+        Assert.Equal(15, marked[0].Points.Count);
     }
 }

@@ -93,4 +93,31 @@ public sealed class RunsPageTests : DatabasePageTestContext
         Assert.Throws<AccessDeniedException>(() => Services.GetRequiredService<RunPlanner>().Delete(Caller, done.Id));
         Assert.NotNull(Database.Runs.Get(done.Id));
     }
+
+    [Fact]
+    public void AMemberImportsAMapFromTheRunListAndLandsOnItsPage()
+    {
+        SignInAs(UserRole.Member);
+        var cut = Render<Runs>();
+        var panel = cut.FindComponent<Medvis.Web.Components.Shared.MapImportPanel>();
+        // No dataset is registered here: the map stands alone.
+        panel.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>()
+            .UploadFiles(InputFileContent.CreateFromText("index,x,y\n0,1,2\n1,3,nan\n", "bad.csv"));
+        cut.WaitForAssertion(() => Assert.Contains("bad.csv:3: 'nan' in column 'y' is not a finite number", cut.Find("[data-testid=map-import-error]").TextContent), Patience);
+        Assert.Empty(Database.Runs.All());
+
+        panel.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>()
+            .UploadFiles(InputFileContent.CreateFromText("index,x,y\n0,1,2\n1,3,4\n", "open tsne.csv"));
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        cut.WaitForAssertion(() => Assert.EndsWith($"runs/{Database.Runs.All().Single().Id}", navigation.Uri), Patience);
+        var run = Database.Runs.All().Single();
+        Assert.Equal((RunKind.Imported, "open tsne"), (run.Kind, run.Name));
+    }
+
+    [Fact]
+    public void ViewersSeeNoImportPanel()
+    {
+        SignInAs(UserRole.Viewer);
+        Assert.Empty(Render<Runs>().FindAll("[data-testid=map-import]"));
+    }
 }

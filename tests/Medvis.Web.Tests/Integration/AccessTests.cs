@@ -36,6 +36,9 @@ public sealed class AccessTests : IAsyncLifetime
         _dataset = _app.Services.GetRequiredService<DatasetService>().Register(Caller.System, "demo").Dataset!.Id;
         _doneRun = StoreFinishedRun(database, "first");
         _otherRun = StoreFinishedRun(database, "second");
+        var metadata = Core.Data.Metadata.MetadataCsv.Parse("image_index,age\n0,40\n"u8.ToArray(), "m.csv", new(database.Datasets.Get(_dataset)!.CountOf(DatasetSplit.Train)));
+        metadata.DatasetId = _dataset;
+        database.Metadata.Save(metadata);
         return Task.CompletedTask;
     }
 
@@ -57,6 +60,9 @@ public sealed class AccessTests : IAsyncLifetime
         "/api/runs/{run}/coordinates.csv",
         "/api/runs/{run}/tags.csv",
         "/api/runs/{run}/run.json",
+        "/api/runs/{run}/points.bin",
+        "/api/runs/{run}/neighbours/0.json",
+        "/api/datasets/{dataset}/metadata.json",
     ];
 
     public static TheoryData<string> Endpoints => new(EndpointTemplates);
@@ -136,7 +142,9 @@ public sealed class AccessTests : IAsyncLifetime
             ["cancel own run"] = UserRole.Member, ["delete own run"] = UserRole.Member,
             ["cancel another's run"] = UserRole.Admin, ["delete another's run"] = UserRole.Admin,
             ["tag"] = UserRole.Member, ["place images"] = UserRole.Member, ["share"] = UserRole.Member, ["invite user"] = UserRole.Admin,
-            ["compact database"] = UserRole.Admin, ["upload dataset"] = UserRole.Member,
+            ["compact database"] = UserRole.Admin, ["upload dataset"] = UserRole.Member, ["import map"] = UserRole.Member,
+            ["attach metadata"] = UserRole.Member, ["remove metadata"] = UserRole.Member,
+            ["resume own run"] = UserRole.Member, ["resume another's run"] = UserRole.Admin,
             ["rename dataset"] = UserRole.Admin, ["delete dataset"] = UserRole.Admin,
         };
         foreach (var (action, minimum) in allowedFrom)
@@ -185,6 +193,12 @@ public sealed class AccessTests : IAsyncLifetime
             "invite user" => () => services.GetRequiredService<AccountService>().Invite(caller, $"new-{role}", UserRole.Viewer),
             "upload dataset" => () => services.GetRequiredService<DatasetUploads>().UploadAsync(caller, "x.npz", new MemoryStream([1])).GetAwaiter().GetResult(),
             "compact database" => () => services.GetRequiredService<DatabaseMaintenance>().Compact(caller),
+            "import map" => () => Assert.NotNull(services.GetRequiredService<MapImportService>()
+                .ImportAsync(caller, new MemoryStream("0,1,2\n1,3,4\n"u8.ToArray()), "m.csv", null, null, DatasetSplit.Train).GetAwaiter().GetResult().Run),
+            "attach metadata" => () => Assert.Null(services.GetRequiredService<DatasetMetadataService>().Attach(caller, _dataset, "m.csv", "image_index,age\n1,50\n"u8.ToArray()).Error),
+            "remove metadata" => () => services.GetRequiredService<DatasetMetadataService>().Remove(caller, _dataset),
+            "resume own run" => () => { var id = EndedRunOf(caller); Assert.Null(planner.Resume(caller, id)); },
+            "resume another's run" => () => { var id = EndedRunOf(someoneElse); Assert.Null(planner.Resume(caller, id)); },
             "rename dataset" => () => Assert.Null(services.GetRequiredService<DatasetService>().Rename(caller, _dataset, $"demo by {role}")),
             "delete dataset" => () => Assert.Null(services.GetRequiredService<DatasetService>().Delete(caller,
                 services.GetRequiredService<DatasetService>().Register(Caller.System, $"demo:{16 + (int)role}").Dataset!.Id)),
@@ -198,6 +212,53 @@ public sealed class AccessTests : IAsyncLifetime
             Assert.True(thrown is null or InvalidOperationException, $"{role} may {action}, but: {thrown}");
         else
             Assert.IsType<AccessDeniedException>(thrown);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData(UserRole.Viewer, HttpStatusCode.Forbidden)]
+    [InlineData(UserRole.Member, HttpStatusCode.OK)]
+    [InlineData(UserRole.Admin, HttpStatusCode.OK)]
+    public async Task OnlyMembersAndAdminsAttachOrRemoveMetadataOverHttp(UserRole? role, HttpStatusCode expected)
+    {
+        using var client = role is { } r ? _app.CreateClientAs(r) : _app.CreateClient(new() { AllowAutoRedirect = false });
+        var posted = await client.PostAsync(Url("/api/datasets/{dataset}/metadata?name=ham.csv"), new StringContent("image_index,sex\n2,female\n5,male\n"));
+        Assert.Equal(expected, posted.StatusCode);
+        var removed = await client.DeleteAsync(Url("/api/datasets/{dataset}/metadata"));
+        Assert.Equal(expected == HttpStatusCode.OK ? HttpStatusCode.NoContent : expected, removed.StatusCode);
+        if (expected != HttpStatusCode.OK) return;
+        var entries = _app.Services.GetRequiredService<IMedvisStore>().Audit.Latest(5);
+        Assert.Contains(entries, e => e.Action == "attached metadata" && e.Subject.Contains("ham.csv", StringComparison.Ordinal) && e.Subject.Contains("sex", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.Action == "removed metadata");
+    }
+
+    [Fact]
+    public async Task ABadMetadataFileIsRefusedWithOneLineAndKeepsTheOldTable()
+    {
+        using var client = _app.CreateClientAs(UserRole.Member);
+        var refused = await client.PostAsync(Url("/api/datasets/{dataset}/metadata?name=bad.csv"), new StringContent("image_index,age\n1,2\n1,3\n"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var message = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("bad.csv: line 3: duplicate key", message);
+        Assert.DoesNotContain("\\n", message);
+        var summary = await client.GetStringAsync(Url("/api/datasets/{dataset}/metadata.json"));
+        Assert.Contains("\"fileName\":\"m.csv\"", summary);
+        var missing = await client.PostAsync("/api/datasets/999/metadata", new StringContent("a,b\n0,1\n"));
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("Dataset 999 does not exist", await missing.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task NeighboursOfAPointComeFromTheMapAndSayWhyFeaturesAreMissing()
+    {
+        using var client = _app.CreateClientAs(UserRole.Viewer);
+        var json = await client.GetStringAsync(Url("/api/runs/{run}/neighbours/1.json"));
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var onMap = document.RootElement.GetProperty("onMap").EnumerateArray().Select(n => n.GetProperty("point").GetInt32()).ToArray();
+        // Points 0, 1, 2 at (0,0), (1,1), (2,2): both others are at the same distance, the lower index first.
+        Assert.Equal([0, 2], onMap);
+        Assert.Contains("no saved model", document.RootElement.GetProperty("featureProblem").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Url("/api/runs/{run}/neighbours/7.json"))).StatusCode);
     }
 
     [Fact]
@@ -264,6 +325,36 @@ public sealed class AccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ImportingAMapNeedsAMemberAndItsPointsArriveAsBinaryColumns()
+    {
+        using var anonymous = _app.CreateClient(new() { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/maps/import", new StringContent("0,1,2\n"))).StatusCode);
+        using var viewer = _app.CreateClientAs(UserRole.Viewer);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync("/api/maps/import", new StringContent("0,1,2\n"))).StatusCode);
+
+        using var member = _app.CreateClientAs(UserRole.Member);
+        var refused = await member.PostAsync($"/api/maps/import?datasetId={_dataset}&fileName=bad.csv", new StringContent("index,x,y\n0,1,nan\n"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("bad.csv:2: 'nan' in column 'y' is not a finite number", await refused.Content.ReadAsStringAsync());
+
+        var imported = await member.PostAsync($"/api/maps/import?datasetId={_dataset}&split=Train&name=tsimcne", new StringContent("index,x,y\n7,1.5,-2\n3,0.25,4\n"));
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        var runId = System.Text.Json.JsonDocument.Parse(await imported.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt32();
+
+        using var reader = _app.CreateClientAs(UserRole.Viewer);
+        var bytes = await reader.GetByteArrayAsync($"/api/runs/{runId}/points.bin");
+        Assert.Equal("MVP1", System.Text.Encoding.ASCII.GetString(bytes, 0, 4));
+        Assert.Equal(2, BitConverter.ToInt32(bytes, 4));
+        Assert.Equal(1, BitConverter.ToInt32(bytes, 8));
+        Assert.Equal([1.5f, 0.25f], new[] { BitConverter.ToSingle(bytes, 16), BitConverter.ToSingle(bytes, 20) });
+        Assert.Equal([-2f, 4f], new[] { BitConverter.ToSingle(bytes, 24), BitConverter.ToSingle(bytes, 28) });
+        // The demo's labels of images 7 and 3, as uint8.
+        var demo = _app.Services.GetRequiredService<DatasetService>().Load(_app.Services.GetRequiredService<DatasetService>().Get(_dataset)!, DatasetSplit.Train);
+        Assert.Equal([(byte)demo.Labels[7], (byte)demo.Labels[3]], bytes[32..34]);
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/api/runs/{runId}/images/0.png")).StatusCode);
+    }
+
+    [Fact]
     public async Task AShareLinkShowsItsRunAndNothingElseUntilRevoked()
     {
         var shares = _app.Services.GetRequiredService<ShareLinks>();
@@ -279,7 +370,14 @@ public sealed class AccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(Url("/api/runs/{run}/coordinates.csv"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(Url("/api/runs/{run}/images/0.png"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await visitor.GetAsync(Url("/api/runs/{run}/coordinates.csv", _otherRun))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(Url("/api/runs/{run}/points.bin"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.GetAsync(Url("/api/runs/{run}/points.bin", _otherRun))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.PostAsync("/api/maps/import", new StringContent("0,1,2\n"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await visitor.GetAsync(Url("/api/datasets/{dataset}/images/0.png"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(Url("/api/runs/{run}/neighbours/0.json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.GetAsync(Url("/api/runs/{run}/neighbours/0.json", _otherRun))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.GetAsync(Url("/api/datasets/{dataset}/metadata.json"))).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await visitor.PostAsync(Url("/api/datasets/{dataset}/metadata?name=m.csv"), new StringContent("image_index,age\n0,1\n"))).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await visitor.GetAsync("/runs")).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await visitor.GetAsync("/datasets")).StatusCode);
 

@@ -114,8 +114,11 @@ public sealed class FailureModeTests : IDisposable
         var maintenance = app.Services.GetRequiredService<DatabaseMaintenance>();
         // The worker removes checkpoints of ended runs when it starts: let it finish first, so compaction finds this one.
         await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<TrainingWorker>().Single().Ready.WaitAsync(Timeout);
-        var ended = database.Runs.Add(StoredRun(RunStatus.Cancelled, attempts: 0)).Id;
+        var ended = database.Runs.Add(StoredRun(RunStatus.Failed, attempts: 0)).Id;
         database.CheckpointsFor(ended).Save(new TrainingCheckpoint(4, new byte[6 << 20], DateTime.UtcNow));
+        // A cancelled run keeps its checkpoint: it can be resumed from it.
+        var cancelled = database.Runs.Add(StoredRun(RunStatus.Cancelled, attempts: 0)).Id;
+        database.CheckpointsFor(cancelled).Save(new TrainingCheckpoint(2, [1, 2, 3], DateTime.UtcNow));
         var admin = app.CallerOf(UserRole.Admin);
         // LiteDB writes pages to its log file from a background queue: wait until the checkpoint is on disk.
         var deadline = DateTime.UtcNow + Timeout;
@@ -125,8 +128,8 @@ public sealed class FailureModeTests : IDisposable
 
         Assert.Equal(1, result.CheckpointsRemoved);
         Assert.True(result.BytesAfter < result.BytesBefore - (4 << 20), $"{result.BytesBefore} → {result.BytesAfter} bytes");
-        Assert.Empty(database.RunsWithCheckpoints());
-        Assert.Equal(RunStatus.Cancelled, database.Runs.Get(ended)!.Status);
+        Assert.Equal([cancelled], database.RunsWithCheckpoints());
+        Assert.Equal(RunStatus.Failed, database.Runs.Get(ended)!.Status);
         Assert.Contains(database.Audit.Latest(10), a => a.Action == "compacted the database" && a.UserName == admin.Name);
 
         database.Runs.Add(StoredRun(RunStatus.Queued, attempts: 0));

@@ -122,6 +122,36 @@ public sealed class TrainingServiceTests : IDisposable
                 Assert.Equal(result.X[point], placed.X[i], 0.01f);
                 Assert.Equal(result.Y[point], placed.Y[i], 0.01f);
             }
+            // Each comes with its file name, its 15 nearest training images on the map (itself first, at distance 0) and their class vote.
+            Assert.Equal(["point-0.png", "point-100.png", "point-255.png"], placed.Names);
+            foreach (var (point, i) in new[] { 0, 100, 255 }.Select((p, i) => (p, i)))
+            {
+                Assert.Equal(15, placed.Neighbours[i].Count);
+                Assert.True(placed.Neighbours[i][0].Distance < 0.05, $"nearest at {placed.Neighbours[i][0].Distance}");
+                var expected = Enumerable.Range(0, result.Count)
+                    .OrderBy(q => Math.Pow(result.X[q] - placed.X[i], 2) + Math.Pow(result.Y[q] - placed.Y[i], 2)).Take(15).ToHashSet();
+                Assert.True(placed.Neighbours[i].Count(n => expected.Contains(n.Point)) >= 14, "neighbours differ from a brute-force search");
+                var votes = placed.Neighbours[i].GroupBy(n => result.Labels[n.Point]).ToDictionary(g => g.Key, g => g.Count());
+                Assert.Equal(votes.Values.Max(), votes[placed.Votes[i].Label]);
+                Assert.Equal(votes.Values.Max() / 15.0, placed.Votes[i].Confidence, 10);
+                Assert.Contains($"point-{point}.png → {result.ClassNames[placed.Votes[i].Label]}", placed.Describe(i));
+            }
+
+            // Neighbours in the backbone's feature space: the saved model's features, searched exactly.
+            var similarity = restarted.Services.GetRequiredService<RunSimilarity>();
+            var found = (await similarity.NeighboursAsync(runId, 7))!;
+            Assert.Null(found.FeatureProblem);
+            Assert.True(similarity.HasFeatures(runId));
+            using (var model = TSimCneModel.FromBytes(database.Artifacts.LoadModel(runId)!, "cpu"))
+            {
+                var images = restarted.Services.GetRequiredService<DatasetService>().Load(database.Runs.Get(runId)!.DatasetSpec, 28, DatasetSplit.Train).Subset(result.DatasetIndices);
+                var features = model.Features(images);
+                double Distance(int q) => Enumerable.Range(0, features.GetLength(1)).Sum(d => Math.Pow(features[q, d] - features[7, d], 2));
+                var bruteForce = Enumerable.Range(0, result.Count).Where(q => q != 7).OrderBy(Distance).Take(15).ToArray();
+                Assert.True(found.InFeatures!.Count(n => bruteForce.Contains(n.Point)) >= 14, "feature neighbours differ from a brute-force search");
+            }
+            Assert.Equal(found.OnMap.Select(n => n.Point).Intersect(found.InFeatures!.Select(n => n.Point)).Order(), found.Overlap!.Shared);
+
             var broken = Assert.Throws<DatasetFormatException>(() => restarted.Services.GetRequiredService<OutOfSampleService>()
                 .Place(Caller.System, runId, [new UploadedFile("notes.png", "not an image"u8.ToArray())]));
             Assert.Contains("notes.png", broken.Message);
@@ -185,6 +215,47 @@ public sealed class TrainingServiceTests : IDisposable
         Assert.Equal(RunStatus.Failed, status.Status);
         Assert.Contains("vanishing.npz", status.Error);
         Assert.Equal(RunStatus.Failed, app.Services.GetRequiredService<Core.Storage.IMedvisStore>().Runs.Get(runId)!.Status);
+    }
+
+    [Fact]
+    public async Task ACancelledRunKeepsItsCheckpointAndResumesFromIt()
+    {
+        await using var app = new MedvisAppFactory(DatabasePath);
+        var dataset = app.Services.GetRequiredService<DatasetService>().Register(Caller.System, "demo").Dataset!;
+        var planner = app.Services.GetRequiredService<RunPlanner>();
+        var database = app.Services.GetRequiredService<Core.Storage.IMedvisStore>();
+        var member = app.CallerOf(UserRole.Member);
+        var run = planner.Queue(member, new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions([50, 1, 1]) with { Backbone = "tiny", BatchSize = 32 }, MaxImages: 96)).Runs[0];
+        Assert.Contains("only a cancelled run can be resumed", planner.Resume(member, run.Id));
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while ((database.CheckpointsFor(run.Id).LoadLatest()?.GlobalEpoch ?? 0) < 2 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(planner.Cancel(member, run.Id));
+        await WaitForStatusAsync(app, run.Id, RunStatus.Cancelled);
+
+        var kept = database.CheckpointsFor(run.Id).LoadLatest();
+        Assert.NotNull(kept);
+        Assert.True(kept.GlobalEpoch >= 2, $"checkpoint after epoch {kept.GlobalEpoch}");
+        // Start-up and compaction clean-ups leave it alone.
+        app.Services.GetRequiredService<DatabaseMaintenance>().RemoveCheckpointsOfEndedRuns();
+        Assert.NotNull(database.CheckpointsFor(run.Id).LoadLatest());
+        Assert.Throws<AccessDeniedException>(() => planner.Resume(app.CallerOf(UserRole.Viewer), run.Id));
+        Assert.Throws<AccessDeniedException>(() => planner.Resume(app.CallerOf(UserRole.Member, "someone-else"), run.Id));
+
+        Assert.Null(planner.Resume(member, run.Id));
+        await WaitForStatusAsync(app, run.Id, RunStatus.Running);
+        deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while ((database.CheckpointsFor(run.Id).LoadLatest()?.GlobalEpoch ?? 0) <= kept.GlobalEpoch && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var resumed = database.Runs.Get(run.Id)!;
+        Assert.Contains(resumed.Messages, m => m.Contains($"continues after epoch {kept.GlobalEpoch}", StringComparison.Ordinal));
+        // Training went on from the checkpoint: no epoch before it was trained a second time.
+        var epochs = resumed.History.Select(e => e.GlobalEpoch).ToList();
+        Assert.Equal(epochs.Distinct().Count(), epochs.Count);
+        Assert.Contains(database.Audit.Latest(10), a => a.Action == "resumed run" && a.UserName == member.Name);
+
+        Assert.True(planner.Cancel(member, run.Id));
+        await WaitForStatusAsync(app, run.Id, RunStatus.Cancelled);
+        Assert.Null(planner.Delete(member, run.Id));
+        Assert.Null(database.CheckpointsFor(run.Id).LoadLatest());
     }
 
     [SkippableFact]

@@ -21,6 +21,29 @@ public sealed class RunComparisonsTests : DatabasePageTestContext
     private RunComparisons Comparisons => Services.GetRequiredService<RunComparisons>();
 
     [Fact]
+    public async Task AMapImportedFromACsvComparesWithATrainedMapOfTheSameImages()
+    {
+        var trained = _maps.Add("medvis", 90, 2);
+        var reference = Database.Artifacts.LoadResult(trained)!;
+        // The same picture as Python would write it: turned by 90°, scaled, in reverse order, with a header.
+        var csv = new System.Text.StringBuilder("index,x,y\n");
+        for (var p = 89; p >= 0; p--)
+            csv.Append(System.FormattableString.Invariant($"{reference.DatasetIndices[p]},{-reference.Y[p] * 3:R},{reference.X[p] * 3:R}\n"));
+        var toy = Database.Datasets.Add(new DatasetRecord { Name = "toy", Spec = "toy" });
+        var images = new Medvis.Core.Data.ImageDataset("toy", new byte[90], 90, 1, 1, 1, reference.Labels, FinishedMaps.ClassNames);
+        var imported = MapImports.Import(Database, new StringReader(csv.ToString()), "tsimcne.csv", "python",
+            new MapImportTarget(toy, Medvis.Core.Data.DatasetSplit.Train, images), new MapImporter("alice", 1), Medvis.Core.Data.InputLimits.Default);
+
+        var outcome = await Comparisons.CompareAsync(Caller, [trained, imported.Id]);
+
+        Assert.Null(outcome.Problem);
+        var comparison = outcome.Comparison!;
+        Assert.Equal(90, comparison.SharedCount);
+        Assert.All(comparison.Runs[1].Map.JaccardToFirst, j => Assert.Equal(1.0, j));
+        Assert.Equal(1 / 3.0, comparison.Runs[1].Map.Fit.Transform.Scale, 1e-4);
+    }
+
+    [Fact]
     public async Task ATurnedMirroredCopyStoredInAnotherOrderIsAlignedOntoTheFirstImageByImage()
     {
         var first = _maps.Add("seed 1", 90, 2);

@@ -70,6 +70,8 @@ public abstract class DatabasePageTestContext : MudTestContext
         Services.AddSingleton<DatasetService>();
         Services.TryAddSingleton(InputLimits.Default);
         Services.AddSingleton<DatasetUploads>();
+        Services.TryAddSingleton(Core.Data.Metadata.MetadataLimits.Default);
+        Services.AddSingleton<DatasetMetadataService>();
     }
 
     /// <summary>Queueing, cancelling and deleting runs, without a worker: queued runs stay queued.</summary>
@@ -81,6 +83,7 @@ public abstract class DatabasePageTestContext : MudTestContext
         Services.AddSingleton<IRunDispatcher, InProcessRunDispatcher>();
         Services.AddSingleton<TrainingNotifier>();
         Services.AddSingleton<RunPlanner>();
+        Services.AddSingleton<MapImportService>();
     }
 
     /// <summary>MudBlazor's dialogs, menus and selects need a popover provider on the page.</summary>

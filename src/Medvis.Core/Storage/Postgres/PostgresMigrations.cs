@@ -29,7 +29,11 @@ public static class PostgresMigrations
         CREATE TABLE audit (id serial PRIMARY KEY, doc jsonb NOT NULL);
         CREATE TABLE share_links (id serial PRIMARY KEY, run_ids integer[] NOT NULL, doc jsonb NOT NULL);
         """,
-        // 2: the replay's snapshots of each run, one row per kept snapshot (SnapshotCodec blob).
+        // 2: a metadata table per dataset (JSON as bytea: one can pass jsonb's comfortable size), gone with its dataset.
+        """
+        CREATE TABLE dataset_metadata (dataset_id integer PRIMARY KEY REFERENCES datasets (id) ON DELETE CASCADE, data bytea NOT NULL);
+        """,
+        // 3: the replay's snapshots of each run, one row per kept snapshot (SnapshotCodec blob).
         """
         CREATE TABLE run_snapshots (run_id integer NOT NULL, global_epoch integer NOT NULL, data bytea NOT NULL, PRIMARY KEY (run_id, global_epoch));
         """,

@@ -41,6 +41,7 @@ public sealed class PostgresStore : IMedvisStore
         Users = new PostgresUserRepository(_documents);
         Audit = new PostgresAuditLog(_documents);
         ShareLinks = new PostgresShareLinkRepository(_documents);
+        Metadata = new PostgresDatasetMetadataStore(_documents);
         Snapshots = new PostgresSnapshotRepository(_documents);
     }
 
@@ -63,6 +64,8 @@ public sealed class PostgresStore : IMedvisStore
     public IAuditLog Audit { get; }
     /// <inheritdoc />
     public IShareLinkRepository ShareLinks { get; }
+    /// <inheritdoc />
+    public IDatasetMetadataStore Metadata { get; }
     /// <inheritdoc />
     public ISnapshotRepository Snapshots { get; }
 

@@ -35,6 +35,7 @@ public partial class Presenter : IDisposable
     [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private TrainingNotifier Notifier { get; set; } = default!;
+    [Inject] private Microsoft.Extensions.Options.IOptions<MedvisOptions> Options { get; set; } = default!;
 
     private static readonly Func<EpochPoint, double> KnnValue = p => p.KnnAccuracy ?? 0;
     private static readonly Func<EpochPoint, bool> HasKnnValue = p => p.KnnAccuracy is not null;

@@ -17,6 +17,7 @@ public partial class RunDetail : IDisposable
     [Inject] private DatasetService Datasets { get; set; } = default!;
     [Inject] private IOptions<MedvisOptions> Options { get; set; } = default!;
     [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
+    [Inject] private MudBlazor.IDialogService Dialogs { get; set; } = default!;
 
     private Caller _caller = Caller.Anonymous;
 
@@ -31,6 +32,7 @@ public partial class RunDetail : IDisposable
     private IDisposable? _subscription;
     private int _gridThreshold;
     private int _activeTab;
+    private string? _resumeProblem;
     private MudTabs? _tabs;
     private bool _tabFromUrlShown;
     private int? _loadedRunId;
@@ -76,8 +78,21 @@ public partial class RunDetail : IDisposable
         _card = Results.Card(RunId);
     }
 
+    private async Task Resume()
+    {
+        try
+        {
+            _resumeProblem = Planner.Resume(await CurrentCaller.GetAsync(), RunId);
+        }
+        catch (AccessDeniedException e)
+        {
+            _resumeProblem = e.Message;
+        }
+    }
+
     private async Task Cancel()
     {
+        if (await Shared.RunConfirmations.ConfirmCancelAsync(Dialogs, RunId) != true) return;
         try
         {
             Planner.Cancel(await CurrentCaller.GetAsync(), RunId);

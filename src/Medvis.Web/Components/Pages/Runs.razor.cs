@@ -4,7 +4,7 @@ using MudBlazor;
 
 namespace Medvis.Web.Components.Pages;
 
-/// <summary>All runs with status and progress, updated live; queued and running ones can be cancelled, ended ones deleted.</summary>
+/// <summary>All runs with status and progress, updated live; queued and running ones can be cancelled (after a confirmation), cancelled ones resumed, ended ones deleted.</summary>
 public partial class Runs : IDisposable
 {
     [Inject] private RunResults Results { get; set; } = default!;
@@ -42,9 +42,24 @@ public partial class Runs : IDisposable
 
     private async Task CancelAsync(int runId)
     {
+        if (await Shared.RunConfirmations.ConfirmCancelAsync(Dialogs, runId) != true) return;
         try
         {
             Planner.Cancel(await CurrentCaller.GetAsync(), runId);
+        }
+        catch (AccessDeniedException e)
+        {
+            Snackbar.Add(e.Message, Severity.Warning);
+        }
+        _runs = Results.Runs();
+    }
+
+    private async Task ResumeAsync(int runId)
+    {
+        try
+        {
+            if (Planner.Resume(await CurrentCaller.GetAsync(), runId) is { } problem) Snackbar.Add(problem, Severity.Warning);
+            else Snackbar.Add($"Run {runId} queued again; it continues from its last checkpoint.", Severity.Info);
         }
         catch (AccessDeniedException e)
         {

@@ -1,3 +1,4 @@
+using Microsoft.JSInterop;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
@@ -24,6 +25,8 @@ public partial class ClassScatter
     private object? _drawnRevision;
     private bool _rendered;
 
+    [Inject] private IJSRuntime Js { get; set; } = default!;
+
     [Parameter] public string? Id { get; set; }
     [Parameter, EditorRequired] public float[] X { get; set; } = [];
     [Parameter, EditorRequired] public float[] Y { get; set; } = [];
@@ -44,6 +47,8 @@ public partial class ClassScatter
     [Parameter] public bool ShowLegend { get; set; } = true;
     /// <summary>Make the plot as tall as it is wide, whatever its column's width, instead of <see cref="Height"/> pixels tall.</summary>
     [Parameter] public bool Square { get; set; }
+    /// <summary>Fill the window's height below the page's header (CSS class medvis-map-height) instead of <see cref="Height"/> pixels.</summary>
+    [Parameter] public bool FillHeight { get; set; }
     /// <summary>Selected point indices (as reported): the others are drawn grey behind them for context. Null: none.</summary>
     [Parameter] public IReadOnlySet<int>? Selection { get; set; }
     /// <summary>Per drawn point a value in [0, 1] that colours it on <see cref="ColorScaleName"/> instead of its class colour.</summary>
@@ -56,6 +61,20 @@ public partial class ClassScatter
     [Parameter] public double MarkerScale { get; set; } = 1;
     /// <summary>Type size of axes and hover labels (null: plotly's default), larger for a projector.</summary>
     [Parameter] public int? FontSize { get; set; }
+    /// <summary>Name of the grey points behind <see cref="Selection"/> (legend and hover).</summary>
+    [Parameter] public string ContextName { get; set; } = "not selected";
+    /// <summary>Value of <see cref="ColorValues"/> drawn at the low end of the scale.</summary>
+    [Parameter] public double ColorMin { get; set; }
+    /// <summary>Value of <see cref="ColorValues"/> drawn at the high end of the scale.</summary>
+    [Parameter] public double ColorMax { get; set; } = 1;
+    /// <summary>Title of a colour bar for <see cref="ColorValues"/>; null draws none.</summary>
+    [Parameter] public string? ColorBarTitle { get; set; }
+    /// <summary>Groups of points ringed on top of the map (neighbours of a clicked point).</summary>
+    [Parameter] public IReadOnlyList<MarkedPoints>? Marked { get; set; }
+    /// <summary>Hover text of each <see cref="HighlightX"/> point (file name, predicted class); "uploaded image" when null.</summary>
+    [Parameter] public IReadOnlyList<string>? HighlightNames { get; set; }
+    /// <summary>A click on a point, reported like <see cref="PointHovered"/>.</summary>
+    [Parameter] public EventCallback<int> PointClicked { get; set; }
     [Parameter] public EventCallback<int> PointHovered { get; set; }
     [Parameter] public EventCallback<int[]> PointsSelected { get; set; }
 
@@ -64,9 +83,18 @@ public partial class ClassScatter
         _layout = new PlotLayout
         {
             Title = Title is null ? null : new Title { Text = Title },
-            Margin = new Margin { L = 30, R = 10, T = Title is null ? 10 : 40, B = 30 },
+            // The top margin holds Plotly's toolbar, so it never covers the legend, which starts at the plot's top.
+            Margin = new Margin { L = 30, R = 10, T = Title is null ? (ShowLegend ? 36 : 10) : 40, B = 30 },
             DragMode = Selectable ? DragModeEnum.Lasso : DragModeEnum.Zoom,
             ShowLegend = ShowLegend,
+            // Legend markers at a readable constant size, whatever the (tiny) marker size of a large map.
+            Legend = [new Plotly.Blazor.LayoutLib.Legend
+            {
+                ItemSizing = Plotly.Blazor.LayoutLib.LegendLib.ItemSizingEnum.Constant,
+                Y = 1,
+                YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Top,
+                Font = new Plotly.Blazor.LayoutLib.LegendLib.Font { Size = 13 },
+            }],
             HoverMode = HoverModeEnum.Closest,
             XAxis = [new XAxis { ShowGrid = false, ZeroLine = false }],
             YAxis = [new YAxis { ShowGrid = false, ZeroLine = false, ScaleAnchor = "x" }],
@@ -99,7 +127,7 @@ public partial class ClassScatter
         if (Selection is not null)
         {
             var others = shown.Where(i => !Selection.Contains(PointIndexOf(i))).ToArray();
-            AddTrace(others, "not selected", ContextGrey, markerSize, 0.35m, "not selected");
+            AddTrace(others, ContextName, ContextGrey, markerSize, 0.35m, Escape(ContextName));
             shown = shown.Where(i => Selection.Contains(PointIndexOf(i))).ToArray();
         }
         if (ColorValues is not null) AddValueTrace(shown, markerSize);
@@ -109,6 +137,8 @@ public partial class ClassScatter
                 var members = shown.Where(i => Labels[i] == c).ToArray();
                 AddTrace(members, ClassNames[c], ClassPalette.Of(c), markerSize, 0.8m, Escape(ClassNames[c]));
             }
+        foreach (var group in Marked ?? [])
+            AddMarkedTrace(group, markerSize);
         if (HighlightX is { Length: > 0 } hx && HighlightY is { } hy)
         {
             _pointsOfTrace.Add(Enumerable.Range(0, hx.Length).Select(i => -(i + 1)).ToArray());
@@ -119,7 +149,8 @@ public partial class ClassScatter
                 X = hx.Select(v => (object)v).ToList(),
                 Y = hy.Select(v => (object)v).ToList(),
                 Marker = new Marker { Color = "#000000", Size = 12, Symbol = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.SymbolEnum.Star },
-                HoverTemplate = "uploaded image<extra></extra>",
+                TextArray = HighlightNames?.Select(Escape).ToList(),
+                HoverTemplate = HighlightNames is null ? "uploaded image<extra></extra>" : "%{text}<extra></extra>",
             });
         }
     }
@@ -144,32 +175,67 @@ public partial class ClassScatter
         });
     }
 
-    /// <summary>One trace coloured by <see cref="ColorValues"/> (no colour bar: it would take the plot's width).</summary>
+    /// <summary>Rings around a group of points, drawn above the classes; reported like the points they ring.</summary>
+    private void AddMarkedTrace(MarkedPoints group, int markerSize)
+    {
+        var positions = group.Points.Select(p => PointIndices is null ? p : Array.IndexOf(PointIndices, p))
+            .Where(i => i >= 0 && i < X.Length).ToArray();
+        if (positions.Length == 0) return;
+        _pointsOfTrace.Add(positions.Select(PointIndexOf).ToArray());
+        _data.Add(new ScatterGl
+        {
+            Name = group.Name,
+            Mode = ModeFlag.Markers,
+            X = positions.Select(i => (object)X[i]).ToList(),
+            Y = positions.Select(i => (object)Y[i]).ToList(),
+            Marker = new Marker
+            {
+                Color = group.Color, Size = Math.Max(markerSize * 2 + 4, 10),
+                Symbol = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.SymbolEnum.CircleOpen,
+                Line = new Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.Line { Color = group.Color, Width = 2 },
+            },
+            HoverTemplate = $"{Escape(group.Name)}<extra></extra>",
+        });
+    }
+
+    /// <summary>One trace coloured by <see cref="ColorValues"/>, with a colour bar when <see cref="ColorBarTitle"/> is set.</summary>
     private void AddValueTrace(int[] members, int markerSize)
     {
         if (members.Length == 0) return;
         _pointsOfTrace.Add(members.Select(PointIndexOf).ToArray());
         _data.Add(new ScatterGl
         {
-            Name = "value",
+            Name = ColorBarTitle ?? "value",
+            ShowLegend = ColorBarTitle is null,
             Mode = ModeFlag.Markers,
             X = members.Select(i => (object)X[i]).ToList(),
             Y = members.Select(i => (object)Y[i]).ToList(),
             Marker = new Marker
             {
-                ColorArray = members.Select(i => (object)Math.Round(ColorValues![i], 3)).ToList(),
+                ColorArray = members.Select(i => (object)(float)ColorValues![i]).ToList(),
                 ColorScale = ColorScaleName,
-                CMin = 0,
-                CMax = 1,
-                ShowScale = false,
+                CMin = (decimal)ColorMin,
+                CMax = (decimal)ColorMax,
+                ShowScale = ColorBarTitle is not null,
+                // Below the plot, so it never sits under the legend.
+                ColorBar = ColorBarTitle is null ? null : new Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBar
+                {
+                    Title = new Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.Title { Text = Escape(ColorBarTitle) },
+                    Orientation = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.OrientationEnum.H,
+                    Y = -0.08m,
+                    YAnchor = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.YAnchorEnum.Top,
+                    Len = 0.7m,
+                    Thickness = 12,
+                },
                 Size = markerSize,
                 Opacity = 0.85m,
             },
-            HoverTemplate = "%{marker.color:.2f}<extra></extra>",
+            HoverTemplate = (ColorBarTitle is null ? "" : Escape(ColorBarTitle) + " ") + "%{marker.color:.4g}<extra></extra>",
         });
     }
 
-    private string PlotStyle => Square ? "width: 100%; aspect-ratio: 1 / 1" : $"height: {Height}px";
+    private string PlotStyle => Square ? "width: 100%; aspect-ratio: 1 / 1"
+        : FillHeight ? "height: calc(100vh - var(--medvis-map-offset, 300px)); min-height: 340px" : $"height: {Height}px";
 
     private void SubscribeEvents()
     {
@@ -177,6 +243,11 @@ public partial class ClassScatter
         _ = InvokeAsync(async () =>
         {
             await _chart.SubscribeHoverEvent();
+            if (PointClicked.HasDelegate)
+            {
+                await _chart.SubscribeClickEvent();
+                if (Selectable && Id is not null) await Js.InvokeVoidAsync("medvis.clicksInSelectModes", Id);
+            }
             if (Selectable) await _chart.SubscribeSelectedEvent();
         });
     }
@@ -185,6 +256,12 @@ public partial class ClassScatter
     {
         var point = points.Select(MapIndex).FirstOrDefault(i => i is not null);
         if (point is { } index) _ = InvokeAsync(() => PointHovered.InvokeAsync(index));
+    }
+
+    private void OnClick(IEnumerable<EventDataPoint> points)
+    {
+        var point = points.Select(MapIndex).FirstOrDefault(i => i is not null);
+        if (point is { } index) _ = InvokeAsync(() => PointClicked.InvokeAsync(index));
     }
 
     private void OnSelected(IEnumerable<EventDataPoint> points)
@@ -213,3 +290,9 @@ public partial class ClassScatter
 
     private static string Escape(string text) => System.Net.WebUtility.HtmlEncode(text);
 }
+
+/// <summary>Points to ring on a map, with the legend name and colour of the rings.</summary>
+/// <param name="Name">Legend and hover name, e.g. "map neighbours".</param>
+/// <param name="Color">CSS colour of the rings.</param>
+/// <param name="Points">Map point indices (as <see cref="ClassScatter.PointIndices"/> reports them).</param>
+public sealed record MarkedPoints(string Name, string Color, IReadOnlyList<int> Points);

@@ -15,7 +15,12 @@ public partial class OutOfSamplePanel
 
     [Parameter, EditorRequired] public RunResult Result { get; set; } = default!;
 
+    private const int MaxListed = 200;
+    private const int NeighbourCount = Core.Similarity.NeighbourSearch.DefaultK;
+
     private PlacedImages? _placed;
+    private List<string> _hoverTexts = [];
+    private IReadOnlyList<MarkedPoints> _marked = [];
     private List<string> _thumbnails = [];
     private int? _hoveredUpload;
     private string? _error;
@@ -39,7 +44,9 @@ public partial class OutOfSamplePanel
             var runId = Result.RunId;
             var caller = await CurrentCaller.GetAsync();
             _placed = await Task.Run(() => OutOfSample.Place(caller, runId, files));
-            _thumbnails = Enumerable.Range(0, Math.Min(_placed.Images.Count, 200))
+            _hoverTexts = Enumerable.Range(0, _placed.Images.Count).Select(_placed.Describe).ToList();
+            _marked = [];
+            _thumbnails = Enumerable.Range(0, Math.Min(_placed.Images.Count, MaxListed))
                 .Select(i => "data:image/png;base64," + Convert.ToBase64String(Renderer.Png(_placed.Images, i, 3)))
                 .ToList();
             _hoveredUpload = null;
@@ -55,8 +62,12 @@ public partial class OutOfSamplePanel
         }
     }
 
+    /// <summary>An uploaded image (reported as −(i+1)) was hovered or clicked: show it and ring its neighbours.</summary>
     private void OnHovered(int point)
     {
-        if (point < 0 && -point - 1 < _thumbnails.Count) _hoveredUpload = -point - 1;
+        if (point >= 0 || -point - 1 >= _thumbnails.Count || _placed is null || _hoveredUpload == -point - 1) return;
+        _hoveredUpload = -point - 1;
+        _marked = [new MarkedPoints("neighbours of the upload", NeighbourPanel.MapColor, _placed.Neighbours[_hoveredUpload.Value].Select(n => n.Point).ToArray())];
+        _revision++;
     }
 }

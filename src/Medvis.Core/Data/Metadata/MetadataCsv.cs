@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Text;
+
+namespace Medvis.Core.Data.Metadata;
+
+/// <summary>What metadata keys can refer to: the dataset's image indices and, for image folders, file names.</summary>
+/// <param name="ImageCount">Images in the dataset's train split; index keys run from 0 to this − 1.</param>
+/// <param name="FileNames">Per image index its path below the dataset folder ("class/name.png"), or null when the
+/// dataset has no file names (npz, the demo).</param>
+public sealed record MetadataKeys(int ImageCount, IReadOnlyList<string>? FileNames = null);
+
+/// <summary>
+/// Reads a metadata CSV: a header row, then one row per image. The key column is the one named index, image,
+/// image_id, file, file_name, filename or path (any case), else the first; a key is an image index, or a file name
+/// (with or without its folder and extension, as HAM10000's <c>image_id</c>). Every other column becomes continuous
+/// when all its present values are numbers, else categorical. Empty cells and NA, N/A, NaN, null are missing.
+/// Commas, semicolons or tabs separate cells (whichever the header uses); quotes follow RFC 4180.
+/// Every refusal is one line naming the file, the row and the problem or limit.
+/// </summary>
+public static class MetadataCsv
+{
+    private static readonly string[] KeyNames = ["index", "image_index", "dataset_index", "image", "image_id", "file", "file_name", "filename", "path"];
+    private static readonly HashSet<string> MissingValues = new(["", "na", "n/a", "nan", "null"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Parses <paramref name="bytes"/> (UTF-8, with or without a byte-order mark) against the dataset's keys.</summary>
+    /// <exception cref="DatasetFormatException">A malformed file, an unknown or duplicate key, or a limit passed.</exception>
+    public static DatasetMetadata Parse(byte[] bytes, string fileName, MetadataKeys keys, MetadataLimits? limits = null)
+    {
+        limits = (limits ?? MetadataLimits.Default).Validate();
+        if (bytes.LongLength > limits.MaxBytes)
+            throw Over(fileName, $"a file of {bytes.LongLength} bytes", limits.MaxBytes, "bytes", nameof(MetadataLimits.MaxBytes));
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new DatasetFormatException(fileName, "is not UTF-8 text (save the CSV as UTF-8)");
+        }
+        if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
+
+        var rows = Records(text, fileName, limits).GetEnumerator();
+        if (!rows.MoveNext()) throw new DatasetFormatException(fileName, "is empty: it needs a header row and one row per image");
+        var header = rows.Current.Cells.Select(h => h.Trim()).ToArray();
+        CheckHeader(header, fileName, limits);
+        var keyColumn = Array.FindIndex(header, h => KeyNames.Contains(h, StringComparer.OrdinalIgnoreCase));
+        if (keyColumn < 0) keyColumn = 0;
+
+        var keyTexts = new List<(string Key, int Line)>();
+        var cells = Enumerable.Range(0, header.Length).Select(_ => new List<string>()).ToArray();
+        while (rows.MoveNext())
+        {
+            var (row, line) = rows.Current;
+            if (row.Length == 1 && row[0].Trim().Length == 0) continue;
+            if (row.Length != header.Length)
+                throw new DatasetFormatException(fileName, $"line {line}: {row.Length} cells, but the header has {header.Length}");
+            if (keyTexts.Count == limits.MaxRows)
+                throw Over(fileName, $"more than {limits.MaxRows} rows", limits.MaxRows, "rows", nameof(MetadataLimits.MaxRows));
+            keyTexts.Add((row[keyColumn].Trim(), line));
+            for (var c = 0; c < header.Length; c++) cells[c].Add(row[c].Trim());
+        }
+        if (keyTexts.Count == 0) throw new DatasetFormatException(fileName, "has a header but no rows");
+        if (keyTexts.Count > keys.ImageCount)
+            throw new DatasetFormatException(fileName, $"{keyTexts.Count} rows for a dataset of {keys.ImageCount} images: at most one row per image");
+
+        var (images, keyKind) = ResolveKeys(keyTexts, fileName, keys, header[keyColumn]);
+        var columns = new List<MetadataColumn>();
+        for (var c = 0; c < header.Length; c++)
+            if (c != keyColumn) columns.Add(Column(header[c], cells[c], images, keys.ImageCount, fileName, limits));
+        return new DatasetMetadata
+        {
+            FileName = Path.GetFileName(fileName),
+            KeyColumn = header[keyColumn],
+            KeyKind = keyKind,
+            ImageCount = keys.ImageCount,
+            RowCount = keyTexts.Count,
+            Columns = columns,
+        };
+    }
+
+    private static void CheckHeader(string[] header, string fileName, MetadataLimits limits)
+    {
+        if (header.Length > limits.MaxColumns)
+            throw Over(fileName, $"{header.Length} columns", limits.MaxColumns, "columns", nameof(MetadataLimits.MaxColumns));
+        if (header.Length < 2)
+            throw new DatasetFormatException(fileName, "needs a key column (image index or file name) and at least one more column, separated by commas");
+        for (var c = 0; c < header.Length; c++)
+        {
+            if (header[c].Length == 0) throw new DatasetFormatException(fileName, $"line 1: column {c + 1} has no name");
+            var first = Array.FindIndex(header, h => string.Equals(h, header[c], StringComparison.OrdinalIgnoreCase));
+            if (first != c) throw new DatasetFormatException(fileName, $"line 1: column name \"{header[c]}\" appears twice (columns {first + 1} and {c + 1})");
+        }
+    }
+
+    /// <summary>The image index of each row, and whether keys were indices or file names.</summary>
+    private static (int[] Images, string Kind) ResolveKeys(List<(string Key, int Line)> keys, string fileName, MetadataKeys dataset, string keyHeader)
+    {
+        var images = new int[keys.Count];
+        var asIndices = keys.All(k => int.TryParse(k.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _));
+        var names = asIndices ? null : FileNameLookup(dataset.FileNames, fileName, keyHeader);
+        var seen = new Dictionary<int, int>();
+        for (var r = 0; r < keys.Count; r++)
+        {
+            var (key, line) = keys[r];
+            if (key.Length == 0) throw new DatasetFormatException(fileName, $"line {line}: the key column \"{keyHeader}\" is empty");
+            int image;
+            if (asIndices)
+            {
+                image = int.Parse(key, NumberStyles.None, CultureInfo.InvariantCulture);
+                if (image >= dataset.ImageCount)
+                    throw new DatasetFormatException(fileName, $"line {line}: unknown key {key}: the dataset's image indices run from 0 to {dataset.ImageCount - 1}");
+            }
+            else if (!names!.TryGetValue(key, out image))
+                throw new DatasetFormatException(fileName, $"line {line}: unknown key \"{Shorten(key)}\": no image of the dataset has that file name");
+            else if (image < 0)
+                throw new DatasetFormatException(fileName, $"line {line}: key \"{Shorten(key)}\" names more than one image; use the path below the dataset folder (class/file)");
+            if (seen.TryGetValue(image, out var earlier))
+                throw new DatasetFormatException(fileName, $"line {line}: duplicate key \"{Shorten(key)}\": line {earlier} describes the same image");
+            seen[image] = line;
+            images[r] = image;
+        }
+        return (images, asIndices ? "image index" : "file name");
+    }
+
+    /// <summary>Each file's path, name and name without extension → its index (−1 where a name is shared).</summary>
+    private static Dictionary<string, int> FileNameLookup(IReadOnlyList<string>? fileNames, string fileName, string keyHeader)
+    {
+        if (fileNames is null)
+            throw new DatasetFormatException(fileName,
+                $"the key column \"{keyHeader}\" holds names, but this dataset's images have no file names: use image indices (0, 1, 2, …, as in the map's coordinates CSV)");
+        var lookup = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < fileNames.Count; i++)
+        {
+            var path = fileNames[i].Replace('\\', '/');
+            var name = path[(path.LastIndexOf('/') + 1)..];
+            foreach (var variant in new[] { path, name, Path.GetFileNameWithoutExtension(name) }.Distinct(StringComparer.OrdinalIgnoreCase))
+                lookup[variant] = lookup.TryGetValue(variant, out var other) && other != i ? -1 : i;
+        }
+        return lookup;
+    }
+
+    private static MetadataColumn Column(string name, List<string> cells, int[] images, int imageCount, string fileName, MetadataLimits limits)
+    {
+        var present = cells.Where(c => !MissingValues.Contains(c)).ToList();
+        var numeric = present.Count > 0 && present.All(c => TryNumber(c, out _));
+        if (numeric)
+        {
+            var values = new double[imageCount];
+            Array.Fill(values, double.NaN);
+            for (var r = 0; r < cells.Count; r++)
+                if (!MissingValues.Contains(cells[r])) values[images[r]] = Number(cells[r]);
+            return new MetadataColumn { Name = name, Kind = MetadataColumnKind.Continuous, Values = values };
+        }
+        var categories = present.Distinct(StringComparer.Ordinal).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        if (categories.Count > limits.MaxCategories)
+            throw Over(fileName, $"column \"{name}\" with {categories.Count} distinct values", limits.MaxCategories, "categories",
+                nameof(MetadataLimits.MaxCategories), "; leave it out of the file");
+        var code = categories.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+        var codes = new int[imageCount];
+        Array.Fill(codes, -1);
+        for (var r = 0; r < cells.Count; r++)
+            if (!MissingValues.Contains(cells[r])) codes[images[r]] = code[cells[r]];
+        return new MetadataColumn { Name = name, Kind = MetadataColumnKind.Categorical, Categories = categories, Codes = codes };
+    }
+
+    private static bool TryNumber(string text, out double value) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+
+    private static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    /// <summary>The CSV's records with the line each starts on; the separator is the one the header line uses most.</summary>
+    private static IEnumerable<(string[] Cells, int Line)> Records(string text, string fileName, MetadataLimits limits)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        var firstLine = end >= 0 ? text[..end] : text;
+        var separator = new[] { ',', ';', '\t' }.MaxBy(s => firstLine.Count(c => c == s));
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        var line = 1;
+        var recordLine = 1;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var quoted = false;
+            cell.Clear();
+            if (text[i] == '"')
+            {
+                quoted = true;
+                i++;
+                while (true)
+                {
+                    if (i >= text.Length) throw new DatasetFormatException(fileName, $"line {recordLine}: a quoted cell is never closed");
+                    if (text[i] == '"')
+                    {
+                        if (i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i += 2; continue; }
+                        i++;
+                        break;
+                    }
+                    if (text[i] == '\n') line++;
+                    cell.Append(text[i++]);
+                    CheckCell(cell, recordLine, fileName, limits);
+                }
+            }
+            while (i < text.Length && text[i] != separator && text[i] != '\n' && text[i] != '\r')
+            {
+                if (quoted && !char.IsWhiteSpace(text[i]))
+                    throw new DatasetFormatException(fileName, $"line {recordLine}: text after a closing quote");
+                cell.Append(text[i++]);
+                CheckCell(cell, recordLine, fileName, limits);
+            }
+            cells.Add(cell.ToString());
+            if (cells.Count > limits.MaxColumns)
+                throw Over(fileName, $"line {recordLine}: more than {limits.MaxColumns} cells", limits.MaxColumns, "columns", nameof(MetadataLimits.MaxColumns));
+            if (i < text.Length && text[i] == separator) { i++; if (i == text.Length) { cells.Add(""); yield return ([.. cells], recordLine); } continue; }
+            // End of a record: \r\n, \n or \r.
+            if (i < text.Length && text[i] == '\r') i++;
+            if (i < text.Length && text[i] == '\n') i++;
+            yield return ([.. cells], recordLine);
+            cells.Clear();
+            line++;
+            recordLine = line;
+        }
+    }
+
+    private static void CheckCell(StringBuilder cell, int line, string fileName, MetadataLimits limits)
+    {
+        if (cell.Length > limits.MaxCellLength)
+            throw Over(fileName, $"line {line}: a cell of more than {limits.MaxCellLength} characters", limits.MaxCellLength, "characters",
+                nameof(MetadataLimits.MaxCellLength));
+    }
+
+    private static string Shorten(string key) => key.Length <= 80 ? key : key[..77] + "…";
+
+    private static DatasetFormatException Over(string fileName, string what, long limit, string unit, string setting, string advice = "") =>
+        new(fileName, $"{what} is over the limit of {limit} {unit} ({MetadataLimits.HowToRaise(setting)}){advice}");
+}

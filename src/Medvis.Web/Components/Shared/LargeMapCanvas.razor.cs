@@ -1,0 +1,126 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+
+namespace Medvis.Web.Components.Shared;
+
+/// <summary>
+/// A map of any size drawn with WebGL (wwwroot/largemap.js): the page fetches the points once as binary columns
+/// (api/runs/{id}/points.bin) and keeps them on the GPU; hover and lasso come back here as a position or a polygon
+/// and are answered by the server's spatial index (<see cref="LargeMaps"/>), so no per-point object crosses the
+/// circuit. Reports the hovered point and the lassoed points like <see cref="ClassScatter"/> does.
+/// </summary>
+public sealed partial class LargeMapCanvas : IAsyncDisposable
+{
+    [Inject] private IJSRuntime Js { get; set; } = default!;
+    [Inject] private LargeMaps Maps { get; set; } = default!;
+
+    /// <summary>The run whose map is drawn.</summary>
+    [Parameter, EditorRequired] public int RunId { get; set; }
+    /// <summary>Points in the map (for the caption).</summary>
+    [Parameter] public int Count { get; set; }
+    [Parameter, EditorRequired] public IReadOnlyList<string> ClassNames { get; set; } = [];
+    [Parameter] public EventCallback<int> PointHovered { get; set; }
+    [Parameter] public EventCallback<int[]> PointsSelected { get; set; }
+
+    private string PointsUrl => $"api/runs/{RunId}/points.bin";
+
+    private ElementReference _host;
+    private IJSObjectReference? _module;
+    private IJSObjectReference? _view;
+    private DotNetObjectReference<LargeMapCanvas>? _self;
+    private readonly HashSet<int> _hidden = [];
+    private string _mode = "lasso";
+    private bool _densityRamp;
+    private string? _error;
+
+    protected override void OnInitialized() => _ = Task.Run(() => Maps.Prepare(RunId));
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender) return;
+        _self = DotNetObjectReference.Create(this);
+        try
+        {
+            _module = await Js.InvokeAsync<IJSObjectReference>("import", "./largemap.js");
+            var palette = Enumerable.Range(0, Math.Max(1, ClassNames.Count)).Select(ClassPalette.Of).ToArray();
+            _view = await _module.InvokeAsync<IJSObjectReference>("create", _host, PointsUrl, _self, new { palette });
+        }
+        catch (JSException e)
+        {
+            _error = $"The map cannot be drawn in this browser: {e.Message.ReplaceLineEndings(" ")}";
+            StateHasChanged();
+        }
+        catch (JSDisconnectedException)
+        {
+            // The page was left while the map loaded.
+        }
+    }
+
+    /// <summary>The page asks for the point nearest to a position (data units) within a radius; null when none.</summary>
+    [JSInvokable]
+    public async Task<HoveredPoint?> OnHover(double x, double y, double radius)
+    {
+        var found = Maps.Nearest(RunId, x, y, radius, _hidden.Count == 0 ? null : _hidden.ToHashSet());
+        if (found is not null) await PointHovered.InvokeAsync(found.Point);
+        return found;
+    }
+
+    /// <summary>The page finished a lasso (vertices in data units): the points inside become the selection.</summary>
+    [JSInvokable]
+    public async Task OnLasso(double[] xs, double[] ys)
+    {
+        var hidden = _hidden.ToHashSet();
+        var selected = await Task.Run(() => Maps.InLasso(RunId, xs, ys, hidden));
+        await PointsSelected.InvokeAsync(selected);
+    }
+
+    private async Task SetModeAsync(string mode)
+    {
+        _mode = mode;
+        await CallAsync("setMode", mode);
+    }
+
+    private async Task SetDensityRampAsync(bool on)
+    {
+        _densityRamp = on;
+        await CallAsync("setDensityRamp", on);
+    }
+
+    private async Task ToggleClassAsync(int label)
+    {
+        if (!_hidden.Remove(label)) _hidden.Add(label);
+        await CallAsync("setHidden", _hidden.ToArray());
+    }
+
+    private Task ResetAsync() => CallAsync("reset");
+
+    private Task DownloadPngAsync() => CallAsync("downloadPng", $"run-{RunId}-map.png");
+
+    private async Task CallAsync(string function, params object?[] arguments)
+    {
+        if (_module is null || _view is null) return;
+        try
+        {
+            await _module.InvokeVoidAsync(function, [_view, .. arguments]);
+        }
+        catch (JSDisconnectedException)
+        {
+            // The circuit is gone; nothing to update.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_module is not null && _view is not null) await _module.InvokeVoidAsync("dispose", _view);
+            if (_view is not null) await _view.DisposeAsync();
+            if (_module is not null) await _module.DisposeAsync();
+        }
+        catch (JSDisconnectedException)
+        {
+            // The browser is gone with its WebGL context.
+        }
+        _self?.Dispose();
+    }
+}

@@ -1,0 +1,85 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Medvis.Core.Maps;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Medvis.Web.Results;
+
+/// <summary>The point a hover found: its index, where it sits and what it shows.</summary>
+/// <param name="Point">Map point index.</param>
+/// <param name="X">Its first coordinate.</param>
+/// <param name="Y">Its second coordinate.</param>
+public sealed record HoveredPoint(int Point, float X, float Y);
+
+/// <summary>
+/// Serves maps too large for per-point JSON: the points as binary columns (<see cref="PointColumns"/>), and hover and
+/// lasso answered by a <see cref="PointGrid"/> built once per map and cached, so the page never receives per-point
+/// objects through the Blazor circuit.
+/// </summary>
+public sealed class LargeMaps(RunResults results, IMemoryCache cache)
+{
+    private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>Most lasso vertices taken (the page thins its path to a few hundred).</summary>
+    public const int MaxLassoVertices = 10_000;
+
+    /// <summary>
+    /// The map of run <paramref name="runId"/> as the page's WebGL view reads it (little-endian): a 16-byte header
+    /// (<c>"MVP1"</c>, point count, bytes per label 1 or 4, class count), then x as float32, y as float32 and the
+    /// labels as uint8 (up to 256 classes) or int32. Every array starts on a 4-byte boundary, so the page views
+    /// them as typed arrays without a copy. Null when the run has no map.
+    /// </summary>
+    public byte[]? PointColumns(int runId)
+    {
+        if (results.Result(runId) is not { } map) return null;
+        var n = map.Count;
+        var labelBytes = map.ClassNames.Count <= 256 ? 1 : 4;
+        var bytes = new byte[16 + 8L * n + (long)labelBytes * n + 3 & ~3L];
+        "MVP1"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), n);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), labelBytes);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), map.ClassNames.Count);
+        // The stored arrays are little-endian on every machine .NET runs this app on (x64, arm64).
+        MemoryMarshal.AsBytes(map.X.AsSpan()).CopyTo(bytes.AsSpan(16));
+        MemoryMarshal.AsBytes(map.Y.AsSpan()).CopyTo(bytes.AsSpan(16 + 4 * n));
+        var labels = bytes.AsSpan(16 + 8 * n);
+        if (labelBytes == 4) MemoryMarshal.AsBytes(map.Labels.AsSpan()).CopyTo(labels);
+        else for (var i = 0; i < n; i++) labels[i] = (byte)map.Labels[i];
+        return bytes;
+    }
+
+    /// <summary>
+    /// The point nearest to (<paramref name="x"/>, <paramref name="y"/>) within <paramref name="radius"/>, or null;
+    /// points of <paramref name="hiddenClasses"/> are not drawn, so not found either.
+    /// </summary>
+    public HoveredPoint? Nearest(int runId, double x, double y, double radius, IReadOnlySet<int>? hiddenClasses = null)
+    {
+        if (Index(runId) is not { } index || results.Result(runId) is not { } map) return null;
+        var point = hiddenClasses is { Count: > 0 } ? index.Nearest(x, y, radius, p => !hiddenClasses.Contains(map.Labels[p])) : index.Nearest(x, y, radius);
+        return point < 0 ? null : new HoveredPoint(point, map.X[point], map.Y[point]);
+    }
+
+    /// <summary>
+    /// The points inside the lasso whose vertices are (<paramref name="xs"/>[i], <paramref name="ys"/>[i]), ascending,
+    /// leaving out those of <paramref name="hiddenClasses"/> (hidden from the picture, so not selected either).
+    /// </summary>
+    public int[] InLasso(int runId, IReadOnlyList<double> xs, IReadOnlyList<double> ys, IReadOnlySet<int>? hiddenClasses = null)
+    {
+        ArgumentNullException.ThrowIfNull(xs);
+        ArgumentNullException.ThrowIfNull(ys);
+        if (xs.Count != ys.Count || xs.Count < 3 || xs.Count > MaxLassoVertices || Index(runId) is not { } index) return [];
+        var inside = index.InPolygon(Enumerable.Range(0, xs.Count).Select(i => new PlanePoint(xs[i], ys[i])).ToArray());
+        if (hiddenClasses is not { Count: > 0 } || results.Result(runId) is not { } map) return inside;
+        return inside.Where(p => !hiddenClasses.Contains(map.Labels[p])).ToArray();
+    }
+
+    /// <summary>Builds the run's index ahead of the first hover (a second or so for a million points).</summary>
+    public void Prepare(int runId) => Index(runId);
+
+    private PointGrid? Index(int runId)
+    {
+        if (cache.TryGetValue(("point-grid", runId), out PointGrid? cached)) return cached;
+        if (results.Result(runId) is not { } map) return null;
+        return cache.Set(("point-grid", runId), PointGrid.Build(map.X, map.Y), CacheLifetime);
+    }
+}
