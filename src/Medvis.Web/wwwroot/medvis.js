@@ -5,6 +5,14 @@ window.medvis = {
         const element = document.documentElement;
         if (!document.fullscreenElement && element.requestFullscreen) return element.requestFullscreen();
     },
+    // Sets (or removes, for null) one query parameter of the address without a navigation, so the page keeps its
+    // state (an upload under way, a zoom) while the address stays a link to what it shows.
+    replaceQuery: function (name, value) {
+        const url = new URL(window.location.href);
+        if (value === null || value === undefined || value === "") url.searchParams.delete(name);
+        else url.searchParams.set(name, value);
+        window.history.replaceState(window.history.state, "", url.toString());
+    },
     // Saves text as a file (CSV exports of selections).
     downloadText: function (fileName, text, mimeType) {
         const blob = new Blob([text], { type: mimeType || "text/plain" });

@@ -104,8 +104,8 @@ public sealed class MetadataBrowserTests : IDisposable
                 Buffer = ImageEncoding.EncodePng(app.Services.GetRequiredService<DatasetService>().Load(demo, DatasetSplit.Train), i),
             }).ToArray();
             await page.Locator(".mud-tab", new() { HasTextString = "Out-of-sample" }).ClickAsync();
-            // The tab goes into the URL first (the page re-renders then): upload after that.
-            await page.WaitForURLAsync(url => url.Contains("tab=", StringComparison.Ordinal));
+            // The tab goes into the address (without a navigation).
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("tab="));
             await Assertions.Expect(page.GetByTestId("oos-upload")).ToBeVisibleAsync();
             await page.GetByTestId("oos-upload").SetInputFilesAsync(files);
             await Assertions.Expect(page.Locator("[data-testid=oos-table] tbody tr")).ToHaveCountAsync(2);

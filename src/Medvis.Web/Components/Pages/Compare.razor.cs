@@ -17,7 +17,6 @@ public partial class Compare
     private const int PreviewSize = 200;
     private const int MovedShown = 12;
 
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private RunResults Results { get; set; } = default!;
     [Inject] private RunComparisons Comparisons { get; set; } = default!;
     [Inject] private Auth.CurrentCaller CurrentCaller { get; set; } = default!;
@@ -67,8 +66,8 @@ public partial class Compare
     {
         _chosen = (chosen ?? []).Distinct().Take(RunComparisons.MaxRuns).ToList();
         // The chosen runs stay in the URL, so the address bar is a link to this comparison.
-        if (SetKey != (RunIds ?? ""))
-            Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("runs", _chosen.Count == 0 ? null : SetKey), replace: true);
+        if (SetKey != (RunIds ?? "") && RendererInfo.IsInteractive)
+            await Js.InvokeVoidAsync("medvis.replaceQuery", "runs", SetKey);
         var outcome = await Comparisons.CompareAsync(_caller, _chosen.ToList());
         _comparison = outcome.Comparison;
         _message = outcome.Problem;

@@ -1,5 +1,6 @@
 using Medvis.Web.Auth;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using MudBlazor;
 using Microsoft.Extensions.Options;
 
@@ -37,7 +38,7 @@ public partial class RunDetail : IDisposable
     private bool _tabFromUrlShown;
     private int? _loadedRunId;
 
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IJSRuntime Js { get; set; } = default!;
 
     /// <summary>The tab to open ("map", "grid", "metrics", …), kept in the URL so a link opens the same view.</summary>
     [SupplyParameterFromQuery(Name = "tab")] public string? Tab { get; set; }
@@ -111,12 +112,13 @@ public partial class RunDetail : IDisposable
         if (!string.IsNullOrEmpty(Tab) && _tabs.Panels.Any(p => Equals(p.ID, Tab))) await _tabs.ActivatePanelAsync(Tab);
     }
 
-    private void OnTabChanged(int index)
+    private async Task OnTabChanged(int index)
     {
         _activeTab = index;
         if (_tabs is null || index < 0 || index >= _tabs.Panels.Count || _tabs.Panels[index].ID is not string id) return;
-        if (id == (Tab ?? "map")) return;
-        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("tab", id == "map" ? null : id), replace: true);
+        // The address changes without a navigation: a navigation would render the page again mid-action (an
+        // out-of-sample upload started right after switching was lost that way).
+        await Js.InvokeVoidAsync("medvis.replaceQuery", "tab", id == "map" ? null : id);
     }
 
     public void Dispose() => _subscription?.Dispose();
