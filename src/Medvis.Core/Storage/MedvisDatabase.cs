@@ -6,7 +6,9 @@ namespace Medvis.Core.Storage;
 /// <summary>
 /// The one LiteDB file that holds datasets, runs, results, models, checkpoints and annotations.
 /// Opened once per process in direct mode: a single <see cref="LiteDatabase"/> is thread-safe within the
-/// process (shared mode exists for several processes and reopens the file per call, which we do not need).
+/// process (shared mode exists for several processes and reopens the file per call, which we do not need). Its
+/// writes go one at a time (<see cref="SerialWriteLiteEngine"/>), as LiteDB 5.0.x breaks under concurrent writes
+/// to different collections.
 /// </summary>
 public sealed class MedvisDatabase : IMedvisStore
 {
@@ -23,7 +25,7 @@ public sealed class MedvisDatabase : IMedvisStore
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-            _db = new LiteDatabase(new ConnectionString { Filename = FilePath, Connection = ConnectionType.Direct }, CreateMapper())
+            _db = new LiteDatabase(new SerialWriteLiteEngine(new LiteDB.Engine.EngineSettings { Filename = FilePath }), CreateMapper(), disposeOnClose: true)
             {
                 UtcDate = true,
             };
