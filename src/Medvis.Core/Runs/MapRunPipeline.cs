@@ -54,6 +54,8 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
         var metrics = MapEvaluator.Evaluate(result.Coordinates, images.Labels, images.ClassNames, evaluation)
             .WithMethod(MethodLabel(options));
         metrics = metrics with { Timings = metrics.Timings with { EmbeddingSeconds = result.Duration.TotalSeconds } };
+        progress.Report(new TrainingMessage("Scoring the backbone features: 10-fold linear-probe ROC-AUC and positional R²."));
+        metrics = ModelScores.AddTo(metrics, model, images);
 
         var dataset = new RunCardDataset(selection.Spec, split.Name, selection.Split, selection.ImageSize, selection.MaxImages,
             split.Count, images.Count, $"{split.Channels}×{split.Height}×{split.Width}", contentHash);
