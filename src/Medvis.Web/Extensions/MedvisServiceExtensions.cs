@@ -63,6 +63,7 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton<ThumbnailRenderer>();
         builder.Services.AddSingleton<RunResults>();
         builder.Services.AddSingleton<RunQuality>();
+        builder.Services.AddSingleton<RunCropPositions>();
         builder.Services.AddSingleton<RunComparisons>();
         builder.Services.AddSingleton(sp => new RunPresetCatalog(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.CpuQuick.ToOverrides()));
         builder.Services.AddSingleton<OutOfSampleService>();
