@@ -94,6 +94,24 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void IsimedSettingsReachTheCardAndBadOnesAreRefusedByName()
+    {
+        var (code, _, error) = Run("train", "--data", "demo", "--max-images", "64", "--backbone", "tiny", "--epochs", "1,1,0",
+            "--batch", "32", "--objective", "isimed", "--isimed", "crops=3,size=0.4,penalty=absolute", "--out", _temp.File("settings"));
+
+        Assert.True(code == 0, error);
+        var card = RunCard.FromJson(File.ReadAllText(_temp.File("settings/run.json")), "run.json");
+        Assert.Equal("crops=3,size=0.4,penalty=absolute,unit=side", card.Options.Isimed.ToSpec());
+
+        var (refused, _, why) = Run("train", "--data", "demo", "--objective", "isimed", "--isimed", "crops=1", "--out", _temp.File("bad"));
+        Assert.Equal(CliApp.ErrorExitCode, refused);
+        Assert.Contains("ISImed crops per image 1 must be between 2 and 64", why);
+        var (unknown, _, named) = Run("train", "--data", "demo", "--isimed", "stride=2", "--out", _temp.File("bad2"));
+        Assert.Equal(CliApp.ErrorExitCode, unknown);
+        Assert.Contains("Unknown ISImed setting 'stride=2'", named);
+    }
+
+    [Fact]
     public void AnUnknownObjectiveIsRefusedNamingTheChoices()
     {
         var (code, _, error) = Run("train", "--data", "demo", "--objective", "simclr", "--out", _temp.File("bad"));

@@ -91,6 +91,11 @@ public sealed class NewRunTests : DatabasePageTestContext
         cut.Find("button[data-testid=preset-cpu-orientation]").Click();
         Assert.Equal(("natural", "tsimcne+isimed"), (cut.Instance.Form.AugmentationSet, cut.Instance.Form.Objective));
         Assert.Equal(RunPresetCatalog.Names, new RunPresetCatalog().All.Select(p => p.Name));
+        cut.Instance.Form.IsimedCrops = 8;
+        cut.Instance.Form.IsimedCropFraction = 0.25;
+        Assert.Equal((8, 0.25), (cut.Instance.Form.ToOptions().Isimed.CropsPerImage, cut.Instance.Form.ToOptions().Isimed.CropFraction));
+        cut.Instance.Form.Objective = TrainingObjective.TSimCne;
+        Assert.False(cut.Instance.Form.UsesIsimed);
     }
 
     [SkippableFact]
