@@ -70,6 +70,19 @@ public sealed class EvalAndBaselineCommandTests : IDisposable
         Assert.Equal("t-SNE (pixels)", report.Method);
         Assert.True(report.KnnAccuracy >= 0.95, $"kNN accuracy {report.KnnAccuracy}");
         Assert.NotNull(report.Timings.EmbeddingSeconds);
+        Assert.NotNull(report.LinearProbe);
+        Assert.Equal(("pixels", 64, 10), (report.LinearProbe.Space, report.LinearProbe.Dimensions, report.LinearProbe.Folds));
+        Assert.True(report.LinearProbe.MeanAuc > 0.95, $"pixel linear-probe AUC {report.LinearProbe.MeanAuc}");
+    }
+
+    [Fact]
+    public void BaselineTsneOfASubsetEmbedsTheSeededSubset()
+    {
+        var output = Path.Combine(_folder.FullName, "subset");
+        Assert.Equal(0, BaselineCommand.Create(_ => new BlobImages()).Parse(["tsne", "--data", "blobs", "--max-images", "90", "--out", output]).Invoke());
+        var report = MetricsReport.FromJson(File.ReadAllText(Path.Combine(output, "metrics.json")));
+        Assert.Equal(90, report.PointCount);
+        Assert.Equal(90, report.LinearProbe!.Images);
     }
 
     [Fact]

@@ -63,6 +63,55 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void MetricsHoldTheLinearProbeAndPositionalScoresAndEvalOfTheModelPrintsThemWithTheCropView()
+    {
+        var trained = TrainSmallDemo("scored");
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        var metrics = Medvis.Core.Evaluation.MetricsReport.FromJson(File.ReadAllText(_temp.File("scored/metrics.json")));
+        Assert.NotNull(metrics.LinearProbe);
+        Assert.Equal((10, 120, "backbone features"), (metrics.LinearProbe.Folds, metrics.LinearProbe.Images, metrics.LinearProbe.Space));
+        Assert.InRange(metrics.LinearProbe.MeanAuc!.Value, 0.5, 1);
+        Assert.NotNull(metrics.Positional?.RSquared);
+
+        var (code, output, error) = Run("eval", "--model", _temp.File("scored"), "--grid", "3", "--crop-map", _temp.File("crops.csv"), "--out", _temp.File("eval.json"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("linear probe of the", output);
+        Assert.Contains("ROC-AUC", output);
+        Assert.Contains("crop-position view: 3×3 crops", output);
+        var rows = File.ReadAllLines(_temp.File("crops.csv"));
+        Assert.Equal("index,label,crop_x,crop_y,x,y", rows[0]);
+        Assert.Equal(1 + 120 * 9, rows.Length);
+        var again = Medvis.Core.Evaluation.MetricsReport.FromJson(File.ReadAllText(_temp.File("eval.json")));
+        // The same images and folds give the same probe as the training run's own metrics.
+        Assert.Equal(metrics.LinearProbe.MeanAuc!.Value, again.LinearProbe!.MeanAuc!.Value, 6);
+        Assert.Equal(metrics.KnnAccuracy, again.KnnAccuracy, 6);
+
+        var (refused, _, why) = Run("eval", "--model", _temp.File("scored"), "--grid", "1");
+        Assert.Equal(CliApp.ErrorExitCode, refused);
+        Assert.Contains("crop grid must have 2 to 16 positions", why);
+        Assert.Equal(CliApp.ErrorExitCode, Run("eval").ExitCode);
+    }
+
+    [Fact]
+    public void IsimedSettingsReachTheCardAndBadOnesAreRefusedByName()
+    {
+        var (code, _, error) = Run("train", "--data", "demo", "--max-images", "64", "--backbone", "tiny", "--epochs", "1,1,0",
+            "--batch", "32", "--objective", "isimed", "--isimed", "crops=3,size=0.4,penalty=absolute", "--out", _temp.File("settings"));
+
+        Assert.True(code == 0, error);
+        var card = RunCard.FromJson(File.ReadAllText(_temp.File("settings/run.json")), "run.json");
+        Assert.Equal("crops=3,size=0.4,penalty=absolute,unit=side", card.Options.Isimed.ToSpec());
+
+        var (refused, _, why) = Run("train", "--data", "demo", "--objective", "isimed", "--isimed", "crops=1", "--out", _temp.File("bad"));
+        Assert.Equal(CliApp.ErrorExitCode, refused);
+        Assert.Contains("ISImed crops per image 1 must be between 2 and 64", why);
+        var (unknown, _, named) = Run("train", "--data", "demo", "--isimed", "stride=2", "--out", _temp.File("bad2"));
+        Assert.Equal(CliApp.ErrorExitCode, unknown);
+        Assert.Contains("Unknown ISImed setting 'stride=2'", named);
+    }
+
+    [Fact]
     public void AnUnknownObjectiveIsRefusedNamingTheChoices()
     {
         var (code, _, error) = Run("train", "--data", "demo", "--objective", "simclr", "--out", _temp.File("bad"));

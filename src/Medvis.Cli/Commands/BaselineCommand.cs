@@ -37,23 +37,26 @@ public static class BaselineCommand
         var simclrEpochs = new Option<int>("--simclr-epochs") { Description = "Epochs of SimCLR training for --space simclr.", DefaultValueFactory = _ => 30 };
         var backbone = new Option<string>("--backbone") { Description = "Backbone of the SimCLR network.", DefaultValueFactory = _ => "small" };
         var augment = new Option<string>("--augment") { Description = "Augmentation of the SimCLR network: " + AugmentationOptions.SpecHelp, DefaultValueFactory = _ => "rotate" };
+        var maxImages = new Option<int?>("--max-images") { Description = "Embed a seeded random subset of at most this many images (the subset medvis train --max-images trains on, seed 0)" };
         var command = new Command("tsne", "t-SNE (openTSNE defaults, Barnes–Hut) of a dataset's pixels or SimCLR features, with kNN accuracy and silhouette.")
         {
-            data, space, split, output, perplexity, simclrEpochs, backbone, augment,
+            data, space, split, output, perplexity, simclrEpochs, backbone, augment, maxImages,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(RunTsne(openDataset,
-            parse.GetValue(data)!, parse.GetValue(space)!, parse.GetValue(split), parse.GetValue(output)!,
+            parse.GetValue(data)!, parse.GetValue(space)!, parse.GetValue(split), parse.GetValue(maxImages), parse.GetValue(output)!,
             parse.GetValue(perplexity), SimClrOptions(parse.GetValue(simclrEpochs), parse.GetValue(backbone)!, parse.GetValue(augment)!),
             cancellationToken)));
         return command;
     }
 
-    private static int RunTsne(Func<string, IDatasetSource> openDataset, string spec, string space, DatasetSplit split,
+    private static int RunTsne(Func<string, IDatasetSource> openDataset, string spec, string space, DatasetSplit split, int? maxImages,
         DirectoryInfo output, double perplexity, TrainingOptions simclr, CancellationToken cancellationToken)
     {
         try
         {
+            if (maxImages is < 4) throw new ArgumentException($"--max-images {maxImages} must be at least 4.");
             var dataset = openDataset(spec).Load(split);
+            if (maxImages is { } most && most < dataset.Count) dataset = dataset.Subset(SeededSubset.Choose(dataset.Count, most, 0));
             if (dataset.Count < 4) throw new ArgumentException($"{dataset.Name}: {dataset.Count} images in split {split} are too few for t-SNE.");
             Console.Error.WriteLine($"t-SNE of {dataset.Count} images ({dataset.Channels}×{dataset.Height}×{dataset.Width} pixels) from {dataset.Name}, split {split}");
 
@@ -65,12 +68,20 @@ public static class BaselineCommand
 
             var report = MapEvaluator.Evaluate(tsne.Embedding, dataset.Labels, dataset.ClassNames);
             report = report.WithMethod(space == "simclr" ? $"t-SNE (SimCLR {simclr.Backbone} features)" : "t-SNE (pixels)") with { Timings = report.Timings with { EmbeddingSeconds = embeddingSeconds } };
+            // The k-fold linear probe of the t-SNE's input, so a pixel baseline has the AUC the models are judged by.
+            report = report with
+            {
+                LinearProbe = space == "simclr"
+                    ? ModelScores.ProbeFeatures(dataset, ModelScoreOptions.Default with { MaxProbeImages = int.MaxValue }, _ => features, ModelScores.BackboneFeatures)
+                    : ModelScores.ProbeFeatures(dataset, ModelScoreOptions.Default, subset => subset.Count == dataset.Count ? features : ImageFeatures.Pixels(subset), "pixels"),
+            };
             output.Create();
             CoordsCsv.Write(Path.Combine(output.FullName, "coords.csv"),
                 new MapCoordinates(dataset.SourceIndices, dataset.Labels, dataset.ClassNames, tsne.Embedding));
             File.WriteAllText(Path.Combine(output.FullName, "metrics.json"), report.ToJson());
             if (space == "simclr") WriteLinearEvaluation(features, dataset.Labels, Path.Combine(output.FullName, "linear.json"));
             Console.Out.WriteLine($"kNN accuracy {report.KnnAccuracy:F4}, silhouette {report.Silhouette:F4}, t-SNE {embeddingSeconds:F1} s → {output.FullName}");
+            if (report.LinearProbe is { } probe) Console.Out.WriteLine(EvalCommand.ProbeSummary(probe));
             return 0;
         }
         catch (OperationCanceledException)

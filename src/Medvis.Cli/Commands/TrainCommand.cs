@@ -37,14 +37,15 @@ public static class TrainCommand
         public readonly Option<int?> Seed = new("--seed") { Description = "Random seed (default 0)" };
         public readonly Option<string?> Device = new("--device") { Description = "auto | cpu | cuda (default: the preset's; cpu for the cpu-* presets, auto for paper)" };
         public readonly Option<string?> Precision = new("--precision") { Description = "fp32 | bf16 (mixed precision: bf16 forward/backward, fp32 weights, step, loss and batch-norm statistics) | auto (bf16 where the CPU has amx_bf16/avx512_bf16, or on CUDA, and a short probe measures it faster); default: the preset's (fp32)" };
-        public readonly Option<string?> Objective = new("--objective") { Description = TrainingObjective.SpecHelp + "; default: the preset's (tsimcne). ISImed takes 4 crops of half the image side per image" };
+        public readonly Option<string?> Objective = new("--objective") { Description = TrainingObjective.SpecHelp + "; default: the preset's (tsimcne). ISImed takes 4 crops of half the image side per image unless --isimed says otherwise" };
+        public readonly Option<string?> Isimed = new("--isimed") { Description = IsimedOptions.SpecHelp + " (default: crops=4,size=0.5,penalty=squared,unit=side; for images of 128 px and more e.g. crops=8,size=0.25)" };
         public readonly Option<string> Out = new("--out") { Description = "Folder for coords.csv, model.bin, metrics.json, run.json and the checkpoint", Required = true };
 
         /// <summary>Adds the options to <paramref name="command"/>; <c>--out</c> only for commands that write a folder.</summary>
         public Command Into(Command command, bool withOut = true)
         {
             foreach (var option in new Option[] { Preset, Data, Card, Split, ImageSize, MaxImages, Augment, Epochs, Batch, Backbone,
-                         LearningRate, FineTuneLearningRate, Seed, Device, Precision, Objective, Out })
+                         LearningRate, FineTuneLearningRate, Seed, Device, Precision, Objective, Isimed })
                 command.Options.Add(option);
             if (withOut) command.Options.Add(Out);
             return command;
@@ -102,6 +103,7 @@ public static class TrainCommand
             Device = parse.GetValue(args.Device) is { } device ? ParseDevice(device) : defaults.Device,
             Precision = parse.GetValue(args.Precision) ?? defaults.Precision,
             Objective = parse.GetValue(args.Objective) is { } objective ? TrainingObjective.Parse(objective).ToSpec() : defaults.Objective,
+            Isimed = parse.GetValue(args.Isimed) is { } isimed ? IsimedOptions.Parse(isimed, defaults.Isimed) : defaults.Isimed,
         };
         return options.Validate();
     }

@@ -4,11 +4,13 @@ using static TorchSharp.torch;
 
 namespace Medvis.Core.Evaluation;
 
-/// <summary>Settings of the linear probe: full-batch Adam on the unpenalised multinomial log-likelihood.</summary>
+/// <summary>Settings of the linear probe: full-batch Adam on the multinomial log-likelihood (unpenalised unless <paramref name="InverseRegularisation"/> is set).</summary>
 /// <param name="MaxSteps">Upper bound on optimisation steps.</param>
 /// <param name="Tolerance">Stop when the loss improves by less than this over 20 steps.</param>
 /// <param name="LearningRate">Adam step size.</param>
-public sealed record LinearEvaluationOptions(int MaxSteps = 2000, double LearningRate = 0.05, double Tolerance = 1e-7)
+/// <param name="InverseRegularisation">scikit-learn's <c>C</c> of an L2 penalty (the loss is mean cross-entropy + ‖W‖² / (2·C·n)); null: no penalty.</param>
+public sealed record LinearEvaluationOptions(int MaxSteps = 2000, double LearningRate = 0.05, double Tolerance = 1e-7,
+    double? InverseRegularisation = null)
 {
     public static LinearEvaluationOptions Default { get; } = new();
 }
@@ -72,6 +74,32 @@ public static class LinearEvaluation
         }
     }
 
+    /// <summary>
+    /// Class probabilities (softmax of the fitted model) of the test points, rows in the order of the split's test
+    /// indices, columns per class 0 … max label; what the k-fold ROC-AUC of <see cref="LinearProbe"/> scores.
+    /// </summary>
+    public static double[,] TestProbabilities(float[,] features, int[] labels, TrainTestSplit split, int classCount, LinearEvaluationOptions? options = null)
+    {
+        PointMatrix.CheckPointsAndLabels(features, labels);
+        split.Validate(labels.Length);
+        options ??= LinearEvaluationOptions.Default;
+        var d = features.GetLength(1);
+        using var scope = NewDisposeScope();
+        var train = tensor(PointMatrix.RowMajor(features, split.TrainIndices), new long[] { split.TrainIndices.Length, d }, float64);
+        var test = tensor(PointMatrix.RowMajor(features, split.TestIndices), new long[] { split.TestIndices.Length, d }, float64);
+        var trainTargets = tensor(split.TrainIndices.Select(i => (long)labels[i]).ToArray());
+        var (standardTrain, standardTest) = Standardise(train, test);
+        var (weights, bias, _, _) = Fit(standardTrain, trainTargets, classCount, options);
+        using (no_grad())
+        {
+            using var one = 1.0.ToScalar(); // explicit: TorchSharp 0.107 lets implicit Scalars be finalized mid-call
+            var probabilities = nn.functional.softmax(standardTest.matmul(weights).add(bias, one), 1).contiguous().data<double>().ToArray();
+            var result = new double[split.TestIndices.Length, classCount];
+            Buffer.BlockCopy(probabilities, 0, result, 0, probabilities.Length * sizeof(double));
+            return result;
+        }
+    }
+
     /// <summary>(x − mean) / std with the training part's statistics; constant features are only centred.</summary>
     private static (Tensor Train, Tensor Test) Standardise(Tensor train, Tensor test)
     {
@@ -87,6 +115,7 @@ public static class LinearEvaluation
         var weights = new TorchSharp.Modules.Parameter(zeros(x.shape[1], classCount, float64));
         var bias = new TorchSharp.Modules.Parameter(zeros(classCount, float64));
         using var optimizer = optim.Adam(new[] { weights, bias }, options.LearningRate);
+        using var penalty = options.InverseRegularisation is { } c ? (1.0 / (2 * c * x.shape[0])).ToScalar() : null;
         var history = new List<double>();
         var steps = 0;
         for (; steps < options.MaxSteps; steps++)
@@ -95,6 +124,7 @@ public static class LinearEvaluation
             optimizer.zero_grad();
             using var one = 1.0.ToScalar();
             var loss = nn.functional.cross_entropy(x.matmul(weights).add(bias, one), targets);
+            if (penalty is not null) loss = loss.add(weights.mul(weights).sum().mul(penalty), one);
             loss.backward();
             optimizer.step();
             history.Add(loss.item<double>());

@@ -25,6 +25,45 @@ public sealed record MetricsTimings(double KnnSeconds, double SilhouetteSeconds,
 /// <param name="StandardDeviation">Population standard deviation (NumPy's <c>np.std</c>).</param>
 public sealed record RepeatedKnnAccuracy(int[] Seeds, double[] Accuracies, double Mean, double StandardDeviation);
 
+/// <summary>The k-fold linear-probe ROC-AUC of an embedding (see <see cref="Evaluation.LinearProbe"/>); undefined values are null.</summary>
+/// <param name="Space">What was probed, e.g. "backbone features" or "pixels".</param>
+/// <param name="Images">Points probed (a seeded subset when the map has more).</param>
+/// <param name="Dimensions">Feature dimensions.</param>
+/// <param name="Folds">Stratified folds.</param>
+/// <param name="MeanAuc">Mean ROC-AUC over the folds (binary, or macro one-vs-rest).</param>
+/// <param name="AucStandardDeviation">Population standard deviation over the folds.</param>
+/// <param name="PooledAuc">ROC-AUC of all out-of-fold probabilities at once.</param>
+/// <param name="FoldAuc">ROC-AUC per fold.</param>
+/// <param name="Seconds">Wall time, features included.</param>
+public sealed record LinearProbeScore(string Space, int Images, int Dimensions, int Folds, double? MeanAuc, double? AucStandardDeviation,
+    double? PooledAuc, double?[] FoldAuc, double Seconds)
+{
+    /// <summary>The score of a probe result.</summary>
+    public static LinearProbeScore From(string space, int images, LinearProbeResult result, double seconds) => new(space, images, result.Features,
+        result.Folds, Defined(result.MeanAuc), Defined(result.StandardDeviation), Defined(result.PooledAuc),
+        result.FoldAuc.Select(Defined).ToArray(), seconds);
+
+    internal static double? Defined(double value) => double.IsFinite(value) ? value : null;
+}
+
+/// <summary>The held-out R² of crop position from an embedding (see <see cref="PositionalProbe"/>); undefined values are null.</summary>
+/// <param name="Space">What was regressed, e.g. "backbone features".</param>
+/// <param name="Images">Images cropped.</param>
+/// <param name="Crops">Crops embedded.</param>
+/// <param name="CropFraction">Crop side as a fraction of the image side.</param>
+/// <param name="RSquared">Mean of the two axes' R².</param>
+/// <param name="RSquaredX">R² of the crop centre's x.</param>
+/// <param name="RSquaredY">R² of its y.</param>
+/// <param name="Seconds">Wall time.</param>
+public sealed record PositionalScore(string Space, int Images, int Crops, double CropFraction, double? RSquared, double? RSquaredX,
+    double? RSquaredY, double Seconds)
+{
+    /// <summary>The score of a probe result.</summary>
+    public static PositionalScore From(string space, int images, double cropFraction, PositionalProbeResult result, double seconds) =>
+        new(space, images, result.Crops, cropFraction, LinearProbeScore.Defined(result.RSquared),
+            LinearProbeScore.Defined(result.RSquaredX), LinearProbeScore.Defined(result.RSquaredY), seconds);
+}
+
 /// <summary>
 /// The numbers by which a 2-D map (or any embedding) is judged: kNN accuracy on scikit-learn's stratified split
 /// (also over the splits of several seeds, and leave-one-out) and the silhouette score, overall and per class. Written as JSON by <c>medvis train</c>, <c>medvis eval</c>,
@@ -46,6 +85,8 @@ public sealed record RepeatedKnnAccuracy(int[] Seeds, double[] Accuracies, doubl
 /// <param name="Timings">Seconds spent.</param>
 /// <param name="KnnRepeated">kNN accuracy over the splits of several seeds (mean ± sd); null when not computed.</param>
 /// <param name="KnnLeaveOneOut">Split-free leave-one-out kNN accuracy; null when not computed.</param>
+/// <param name="LinearProbe">k-fold linear-probe ROC-AUC of the model's backbone features (or of the pixels for a pixel baseline); null when not computed.</param>
+/// <param name="Positional">Held-out R² of crop position from the backbone features; null when not computed (no model).</param>
 public sealed record MetricsReport(
     string? Method,
     int PointCount,
@@ -62,7 +103,9 @@ public sealed record MetricsReport(
     IReadOnlyList<ClassMetrics> Classes,
     MetricsTimings Timings,
     RepeatedKnnAccuracy? KnnRepeated = null,
-    double? KnnLeaveOneOut = null)
+    double? KnnLeaveOneOut = null,
+    LinearProbeScore? LinearProbe = null,
+    PositionalScore? Positional = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

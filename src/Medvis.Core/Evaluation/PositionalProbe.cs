@@ -45,11 +45,21 @@ public static class PositionalProbe
         var subset = data.Subset(SeededSubset.Choose(data.Count, options.Images, options.Seed));
         if (subset.Count < 4) throw new ArgumentException($"The positional probe needs at least 4 images, '{data.Name}' has {subset.Count}.");
         var (embeddings, centres) = EmbedCrops(model, subset, options);
-        var testImages = (int)Math.Clamp(Math.Round(subset.Count * options.TestFraction), 2, subset.Count - 2);
-        var k = options.CropsPerImage;
-        int[] CropsOf(IEnumerable<int> images) => images.SelectMany(i => Enumerable.Range(i * k, k)).ToArray();
+        return HeldOutByImage(embeddings, centres, subset.Count, options.CropsPerImage, options.TestFraction);
+    }
+
+    /// <summary>
+    /// R² of crop centres from embeddings whose rows hold <paramref name="cropsPerImage"/> crops per image, image by
+    /// image: fitted on the crops of the later images, scored on those of the first <paramref name="testFraction"/>
+    /// (at least 2 images each side), so no image is in both.
+    /// </summary>
+    internal static PositionalProbeResult HeldOutByImage(float[,] embeddings, float[,] centres, int images, int cropsPerImage, double testFraction)
+    {
+        var testImages = (int)Math.Clamp(Math.Round(images * testFraction), 2, images - 2);
+        var k = cropsPerImage;
+        int[] CropsOf(IEnumerable<int> chosen) => chosen.SelectMany(i => Enumerable.Range(i * k, k)).ToArray();
         var testRows = CropsOf(Enumerable.Range(0, testImages));
-        var trainRows = CropsOf(Enumerable.Range(testImages, subset.Count - testImages));
+        var trainRows = CropsOf(Enumerable.Range(testImages, images - testImages));
         var r2 = LinearRegression.HeldOutRSquared(embeddings, centres, trainRows, testRows);
         return new PositionalProbeResult((r2[0] + r2[1]) / 2, r2[0], r2[1], embeddings.GetLength(0));
     }
@@ -69,7 +79,7 @@ public static class PositionalProbe
         return (ToMatrix(cat(chunks, 0)), ToMatrix(centres.reshape(-1, 2)));
     }
 
-    private static float[,] ToMatrix(Tensor values)
+    internal static float[,] ToMatrix(Tensor values)
     {
         var (rows, columns) = ((int)values.shape[0], (int)values.shape[1]);
         var flat = values.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();

@@ -54,6 +54,8 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
         var metrics = MapEvaluator.Evaluate(result.Coordinates, images.Labels, images.ClassNames, evaluation)
             .WithMethod(MethodLabel(options));
         metrics = metrics with { Timings = metrics.Timings with { EmbeddingSeconds = result.Duration.TotalSeconds } };
+        progress.Report(new TrainingMessage("Scoring the backbone features: 10-fold linear-probe ROC-AUC and positional R²."));
+        metrics = WithModelScores(metrics, model, images, progress);
 
         var dataset = new RunCardDataset(selection.Spec, split.Name, selection.Split, selection.ImageSize, selection.MaxImages,
             split.Count, images.Count, $"{split.Channels}×{split.Height}×{split.Width}", contentHash);
@@ -67,6 +69,34 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
         sink.Save(new MapRunArtifacts(map, model, metrics, card));
         return new MapRunOutcome(metrics, card, result.Duration, result.FinalLoss);
     }
+
+    /// <summary>
+    /// The model's scores added to the map's metrics. The probe's optimiser (TorchSharp's Adam) makes Scalars of its
+    /// own, so a sporadic native error (see README, "TorchSharp on Debian 12") may hit it: the scores are computed
+    /// again (they are deterministic), and after <see cref="ScoringAttempts"/> failures the map is kept without them
+    /// rather than failing a trained run.
+    /// </summary>
+    private static MetricsReport WithModelScores(MetricsReport metrics, TSimCneModel model, Data.ImageDataset images, IProgress<TrainingEvent> progress)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return ModelScores.AddTo(metrics, model, images);
+            }
+            catch (System.Runtime.InteropServices.ExternalException e) when (attempt < ScoringAttempts)
+            {
+                progress.Report(new TrainingMessage($"Scoring hit a native error ({e.Message.Split('\n')[0]}); computing it again."));
+            }
+            catch (System.Runtime.InteropServices.ExternalException e)
+            {
+                progress.Report(new TrainingMessage($"Scoring failed {ScoringAttempts} times ({e.Message.Split('\n')[0]}); the map is kept without the linear probe and positional R²."));
+                return metrics;
+            }
+        }
+    }
+
+    private const int ScoringAttempts = 3;
 
     /// <summary>
     /// How metrics name a map: the method and its augmentation, e.g. "t-SimCNE (rotate,-grayscale)"; another stage-1

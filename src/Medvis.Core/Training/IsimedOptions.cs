@@ -39,6 +39,37 @@ public sealed record IsimedOptions
     /// <summary>The distance penalty.</summary>
     public IsimedPenalty Penalty { get; init; } = IsimedPenalty.Squared;
 
+    /// <summary>For help texts.</summary>
+    public const string SpecHelp = "ISImed settings as comma-separated key=value: crops=N (crops per image, 2-64), size=F (crop side as a fraction of the image side), penalty=squared|absolute, unit=side|pixels";
+
+    /// <summary>
+    /// Reads "crops=8,size=0.25,penalty=absolute,unit=side" (any subset, any order) over <paramref name="defaults"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown key or a value that is not a number or choice, named.</exception>
+    public static IsimedOptions Parse(string spec, IsimedOptions? defaults = null)
+    {
+        var options = defaults ?? new IsimedOptions();
+        foreach (var item in spec.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = item.Split('=', 2, StringSplitOptions.TrimEntries);
+            var (key, value) = (parts[0].ToLowerInvariant(), parts.Length == 2 ? parts[1].ToLowerInvariant() : "");
+            options = key switch
+            {
+                "crops" when int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var crops) => options with { CropsPerImage = crops },
+                "size" when double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var size) => options with { CropFraction = size },
+                "penalty" when value is "squared" or "absolute" => options with { Penalty = value == "squared" ? IsimedPenalty.Squared : IsimedPenalty.Absolute },
+                "unit" when value is "side" or "pixels" => options with { DistanceUnit = value == "side" ? IsimedDistanceUnit.ImageSide : IsimedDistanceUnit.Pixels },
+                "crops" or "size" or "penalty" or "unit" => throw new ArgumentException($"ISImed setting '{item}' has an invalid value: {SpecHelp}."),
+                _ => throw new ArgumentException($"Unknown ISImed setting '{item}': {SpecHelp}."),
+            };
+        }
+        return options;
+    }
+
+    /// <summary>The settings as <see cref="Parse"/> reads them.</summary>
+    public string ToSpec() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"crops={CropsPerImage},size={CropFraction:R},penalty={(Penalty == IsimedPenalty.Squared ? "squared" : "absolute")},unit={(DistanceUnit == IsimedDistanceUnit.ImageSide ? "side" : "pixels")}");
+
     /// <summary>Every problem of these settings, each tied to the <see cref="TrainingOptions.Isimed"/> field.</summary>
     public IEnumerable<ValidationProblem> Problems()
     {

@@ -69,6 +69,17 @@ public sealed record TrainingOptions
     };
 
     /// <summary>
+    /// The cpu-orientation preset's settings: the tiny backbone, views without rotations or flips beyond the
+    /// horizontal one (<c>natural</c>), stage 1 with t-SimCNE + ISImed (weight 1), epochs [20, 5, 10].
+    /// </summary>
+    public static TrainingOptions CpuOrientation => new()
+    {
+        Augmentation = AugmentationOptions.Natural,
+        EpochsPerStage = [20, 5, 10],
+        Objective = TrainingObjective.Combined,
+    };
+
+    /// <summary>
     /// The CPU budget preset for real data of about 12,000 images (BloodMNIST's train split): the small backbone,
     /// epochs [70, 5, 90] (stage 2 is cheap: only the 2-d layer trains), stage 3 at lr/10, and <c>rotate</c> without
     /// random greyscale, because stain colour is what tells blood cells apart. Measured on 2 cores with 11,964

@@ -71,6 +71,7 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton<ThumbnailRenderer>();
         builder.Services.AddSingleton<RunResults>();
         builder.Services.AddSingleton<RunQuality>();
+        builder.Services.AddSingleton<RunCropPositions>();
         builder.Services.AddSingleton<RunComparisons>();
         builder.Services.AddSingleton<LargeMaps>();
         builder.Services.AddSingleton<MapImportService>();

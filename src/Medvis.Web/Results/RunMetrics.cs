@@ -12,7 +12,7 @@ public static class RunMetricsReader
         var classes = report.Classes.OrderBy(c => c.Index).ToList();
         return new RunMetrics(report.KnnAccuracy, report.Silhouette, classes.Select(c => c.Name).ToList(),
             classes.Select(c => c.KnnRecall).ToArray(), classes.Select(c => c.Silhouette).ToArray(), report.K,
-            report.KnnRepeated, report.KnnLeaveOneOut);
+            report.KnnRepeated, report.KnnLeaveOneOut, report.LinearProbe, report.Positional);
     }
 }
 
@@ -25,4 +25,6 @@ public sealed record RunMetrics(
     double?[] SilhouettePerClass,
     int K,
     RepeatedKnnAccuracy? KnnRepeated = null,
-    double? KnnLeaveOneOut = null);
+    double? KnnLeaveOneOut = null,
+    LinearProbeScore? LinearProbe = null,
+    PositionalScore? Positional = null);

@@ -48,6 +48,14 @@ public sealed class RunForm
     public string Precision { get; set; } = ComputePrecision.Float32;
     /// <summary>The stage-1 objective spec (see <see cref="TrainingOptions.Objective"/>).</summary>
     public string Objective { get; set; } = TrainingObjective.TSimCne;
+    /// <summary>The ISImed settings (used when <see cref="Objective"/> includes ISImed); penalty and unit are kept from the preset or copied run.</summary>
+    public IsimedOptions Isimed { get; private set; } = new();
+    /// <summary>ISImed crops per image.</summary>
+    public int IsimedCrops { get => Isimed.CropsPerImage; set => Isimed = Isimed with { CropsPerImage = value }; }
+    /// <summary>ISImed crop side as a fraction of the image side.</summary>
+    public double IsimedCropFraction { get => Isimed.CropFraction; set => Isimed = Isimed with { CropFraction = value }; }
+    /// <summary>Whether the objective uses ISImed (its settings are editable only then).</summary>
+    public bool UsesIsimed => TrainingObjective.TryParse(Objective, out _)?.UsesIsimed == true;
     public int SnapshotEvery { get; set; } = 1;
     public int SnapshotSize { get; set; } = 1000;
     public AugmentationOptions Augmentation { get; private set; } = AugmentationOptions.Rotate;
@@ -102,6 +110,7 @@ public sealed class RunForm
         Device = options.Device;
         Precision = options.Precision;
         Objective = options.Objective;
+        Isimed = options.Isimed;
         SnapshotEvery = options.SnapshotEvery;
         SnapshotSize = options.SnapshotSize;
         MaxImages = maxImages;
@@ -120,6 +129,7 @@ public sealed class RunForm
         Device = Device,
         Precision = Precision,
         Objective = Objective,
+        Isimed = Isimed,
         SnapshotEvery = SnapshotEvery,
         SnapshotSize = SnapshotSize,
         CheckpointEvery = Math.Max(1, SnapshotEvery),

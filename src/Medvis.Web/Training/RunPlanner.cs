@@ -47,18 +47,39 @@ public sealed class RunPlanner(IMedvisStore database, IRunDispatcher dispatcher,
     /// items change: the request's other choices (greyscale off, say) hold for all three.
     /// </summary>
     /// <exception cref="AccessDeniedException">The caller may not queue runs.</exception>
-    public PlanResult QueueAugmentationComparison(Caller caller, RunRequest request)
-    {
-        AccessDeniedException.ThrowUnless(AccessRules.CanQueueRuns(caller), caller, "queue runs");
-        var variants = AugmentationOptions.SetNames
+    public PlanResult QueueAugmentationComparison(Caller caller, RunRequest request) =>
+        QueueVariants(caller, AugmentationOptions.SetNames
             .Select(AugmentationOptions.FromName)
             .Select(set => request.Options.Augmentation with { Rot90AndVerticalFlip = set.Rot90AndVerticalFlip, ArbitraryRotation = set.ArbitraryRotation })
             .Select(augmentation => request with
             {
                 Options = request.Options with { Augmentation = augmentation },
                 Name = $"{request.Name ?? "compare"} · {augmentation.ToSpec()}",
-            })
-            .ToList();
+            }));
+
+    /// <summary>
+    /// Queues the same run once per stage-1 objective (tsimcne, isimed, tsimcne+isimed), everything else as the
+    /// request has it, so the objectives can be compared on one dataset, augmentation and schedule. A request that
+    /// already names another ISImed weight keeps it for the combined run.
+    /// </summary>
+    /// <exception cref="AccessDeniedException">The caller may not queue runs.</exception>
+    public PlanResult QueueObjectiveComparison(Caller caller, RunRequest request)
+    {
+        var combined = TrainingObjective.TryParse(request.Options.Objective, out _) is { Contrastive: true, UsesIsimed: true }
+            ? request.Options.Objective : TrainingObjective.Combined;
+        return QueueVariants(caller, new[] { TrainingObjective.TSimCne, TrainingObjective.Isimed, combined }
+            .Select(objective => request with
+            {
+                Options = request.Options with { Objective = objective },
+                Name = $"{request.Name ?? "compare"} · {request.Options.Augmentation.ToSpec()} · {objective}",
+            }));
+    }
+
+    /// <summary>Queues every variant, or none when any is invalid (each problem listed once).</summary>
+    private PlanResult QueueVariants(Caller caller, IEnumerable<RunRequest> requests)
+    {
+        AccessDeniedException.ThrowUnless(AccessRules.CanQueueRuns(caller), caller, "queue runs");
+        var variants = requests.ToList();
         var problems = variants.SelectMany(Validate).Distinct().ToList();
         return problems.Count > 0 ? new([], problems) : new(variants.Select(v => Store(caller, v)).ToList(), []);
     }

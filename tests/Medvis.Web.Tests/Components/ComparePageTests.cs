@@ -53,6 +53,26 @@ public sealed class ComparePageTests : DatabasePageTestContext
     }
 
     [Fact]
+    public void RunsWithLinearProbesShowTheAucDifferenceToTheFirst()
+    {
+        var first = _maps.Add("tsimcne", 60, 1);
+        var second = _maps.Add("isimed", 60, 60, seed: 2);
+        foreach (var (run, auc) in new[] { (first, 0.70), (second, 0.745) })
+        {
+            var report = Core.Evaluation.MetricsReport.FromJson(Database.Artifacts.LoadMetricsJson(run)!) with
+            {
+                LinearProbe = new Core.Evaluation.LinearProbeScore("backbone features", 60, 64, 10, auc, 0.05, auc, [auc], 1),
+            };
+            Database.Artifacts.SaveMetricsJson(run, report.ToJson());
+        }
+
+        var cut = Open(first, second);
+
+        Assert.Equal(", linear-probe AUC +0.045", cut.Find("[data-testid=probe-delta]").TextContent.Trim());
+        Assert.Equal(2, cut.FindAll("[data-testid=metric-probe-auc]").Count);
+    }
+
+    [Fact]
     public void FewerThanTwoRunsAskForMore()
     {
         var only = _maps.Add("alone", 60, 1);

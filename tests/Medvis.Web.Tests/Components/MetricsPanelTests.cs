@@ -24,4 +24,24 @@ public sealed class MetricsPanelTests : MudTestContext
             cut.Find("[data-testid=metric-knn-repeated]").TextContent.Trim());
         Assert.Equal(Percent(report.KnnLeaveOneOut!.Value), cut.Find("[data-testid=metric-knn-loo]").TextContent.Trim());
     }
+
+    [Fact]
+    public void ThePanelShowsTheLinearProbeAucAndThePositionalRSquaredWhenStored()
+    {
+        var (points, labels) = SyntheticPoints.Blobs(120, 2, 2, spread: 2.5, seed: 3);
+        var probe = LinearProbe.Evaluate(points, labels);
+        var report = MapEvaluator.Evaluate(points, labels, ["a", "b"]) with
+        {
+            LinearProbe = LinearProbeScore.From("backbone features", 120, probe, 0.5),
+            Positional = new PositionalScore("backbone features", 50, 400, 0.5, 0.734, 0.7, 0.768, 0.2),
+        };
+
+        var cut = Render<MetricsPanel>(p => p.Add(c => c.Metrics, RunMetricsReader.Read(report.ToJson())));
+
+        string F3(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+        Assert.Equal($"{F3(probe.MeanAuc)} ± {F3(probe.StandardDeviation)}", cut.Find("[data-testid=metric-probe-auc]").TextContent.Trim());
+        Assert.Equal("0.734", cut.Find("[data-testid=metric-positional]").TextContent.Trim());
+        var bare = Render<MetricsPanel>(p => p.Add(c => c.Metrics, RunMetricsReader.Read(MapEvaluator.Evaluate(points, labels, ["a", "b"]).ToJson())));
+        Assert.Empty(bare.FindAll("[data-testid=metric-probe-auc]"));
+    }
 }

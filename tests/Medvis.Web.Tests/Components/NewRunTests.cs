@@ -66,6 +66,38 @@ public sealed class NewRunTests : DatabasePageTestContext
         Assert.EndsWith("/runs", Services.GetRequiredService<NavigationManager>().Uri);
     }
 
+    [Fact]
+    public void CompareObjectivesQueuesOneRunPerObjectiveWithTheRestOfThePresetFixed()
+    {
+        Services.GetRequiredService<DatasetService>().Register(Caller, DatasetService.DemoSpec);
+        var cut = Render<NewRun>();
+
+        cut.Find("button[data-testid=preset-cpu-orientation]").Click();
+        cut.Instance.Form.Objective = "tsimcne+isimed:0.5";
+        cut.Find("button[data-testid=queue-compare-objectives]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(3, Database.Runs.All().Count), Patience);
+        var options = Database.Runs.All().OrderBy(r => r.Id).Select(r => TrainingOptionsJson.Deserialize(r.OptionsJson)).ToList();
+        Assert.Equal(["tsimcne", "isimed", "tsimcne+isimed:0.5"], options.Select(o => o.Objective));
+        Assert.All(options, o => Assert.Equal(("natural", "tiny", 20, 10), (o.Augmentation.ToSpec(), o.Backbone, o.EpochsPerStage[0], o.EpochsPerStage[2])));
+        Assert.All(Database.Runs.All(), r => Assert.EndsWith(TrainingOptionsJson.Deserialize(r.OptionsJson).Objective, r.Name));
+        Assert.EndsWith("/runs", Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [Fact]
+    public void TheOrientationPresetSetsNaturalViewsAndTheCombinedObjective()
+    {
+        var cut = Render<NewRun>();
+        cut.Find("button[data-testid=preset-cpu-orientation]").Click();
+        Assert.Equal(("natural", "tsimcne+isimed"), (cut.Instance.Form.AugmentationSet, cut.Instance.Form.Objective));
+        Assert.Equal(RunPresetCatalog.Names, new RunPresetCatalog().All.Select(p => p.Name));
+        cut.Instance.Form.IsimedCrops = 8;
+        cut.Instance.Form.IsimedCropFraction = 0.25;
+        Assert.Equal((8, 0.25), (cut.Instance.Form.ToOptions().Isimed.CropsPerImage, cut.Instance.Form.ToOptions().Isimed.CropFraction));
+        cut.Instance.Form.Objective = TrainingObjective.TSimCne;
+        Assert.False(cut.Instance.Form.UsesIsimed);
+    }
+
     [SkippableFact]
     public void CompareAugmentationsKeepsThePresetsOtherItems()
     {

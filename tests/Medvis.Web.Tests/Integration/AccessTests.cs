@@ -146,6 +146,7 @@ public sealed class AccessTests : IAsyncLifetime
             ["attach metadata"] = UserRole.Member, ["remove metadata"] = UserRole.Member,
             ["resume own run"] = UserRole.Member, ["resume another's run"] = UserRole.Admin,
             ["rename dataset"] = UserRole.Admin, ["delete dataset"] = UserRole.Admin,
+            ["queue objective comparison"] = UserRole.Member, ["crop positions"] = UserRole.Viewer,
         };
         foreach (var (action, minimum) in allowedFrom)
         foreach (var role in Enum.GetValues<UserRole>())
@@ -183,6 +184,8 @@ public sealed class AccessTests : IAsyncLifetime
             "register dataset" => () => services.GetRequiredService<DatasetService>().Register(caller, "demo:32"),
             "queue run" => () => planner.Queue(caller, request),
             "queue comparison" => () => planner.QueueAugmentationComparison(caller, request),
+            "queue objective comparison" => () => planner.QueueObjectiveComparison(caller, request),
+            "crop positions" => () => services.GetRequiredService<RunCropPositions>().ViewAsync(caller, _doneRun).GetAwaiter().GetResult(),
             "cancel own run" => () => Owned(caller, id => Assert.True(planner.Cancel(caller, id))),
             "delete own run" => () => { var id = EndedRunOf(caller); Assert.Null(planner.Delete(caller, id)); },
             "cancel another's run" => () => Owned(someoneElse, id => Assert.True(planner.Cancel(caller, id))),
@@ -207,7 +210,7 @@ public sealed class AccessTests : IAsyncLifetime
 
         var thrown = Record.Exception(act);
         if (allowed)
-            // Placing images on a run without a model, or compacting while runs are queued, fails for its own reason:
+            // Placing images on (or cropping for) a run without a model, or compacting while runs are queued, fails for its own reason:
             // what matters is that the role passed.
             Assert.True(thrown is null or InvalidOperationException, $"{role} may {action}, but: {thrown}");
         else

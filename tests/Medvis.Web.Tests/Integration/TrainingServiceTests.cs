@@ -158,6 +158,44 @@ public sealed class TrainingServiceTests : IDisposable
         }
     }
 
+    /// <summary>Compare objectives on the demo: all three objectives train to a map, their metrics hold the probe and R², and the crop view works.</summary>
+    [Fact]
+    public async Task EveryObjectiveTrainsFromTheWebAndItsMetricsHoldTheLinearProbeAndPositionalRSquared()
+    {
+        await using var app = new MedvisAppFactory(DatabasePath);
+        var dataset = app.Services.GetRequiredService<DatasetService>().Register(Caller.System, "demo").Dataset!;
+        var finished = new ConcurrentDictionary<int, RunStatusUpdate>();
+        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var _ = app.Services.GetRequiredService<TrainingNotifier>().Subscribe(null, u =>
+        {
+            if (u is RunStatusUpdate { Status: RunStatus.Done or RunStatus.Failed or RunStatus.Cancelled } s && finished.TryAdd(s.RunId, s) && finished.Count == 3)
+                allDone.TrySetResult();
+            return Task.CompletedTask;
+        });
+        var options = TrainingOptions.CpuOrientation with { Backbone = "tiny", BatchSize = 32, EpochsPerStage = [1, 1, 0], SnapshotEvery = 0, Device = "cpu" };
+
+        var plan = app.Services.GetRequiredService<RunPlanner>().QueueObjectiveComparison(Caller.System,
+            new RunRequest(dataset.Id, DatasetSplit.Train, options, MaxImages: 64, Name: "objectives"));
+
+        Assert.True(plan.Succeeded, string.Join("; ", plan.Errors));
+        // Three runs one after another: twice the single-run allowance for a busy 2-core machine.
+        var ended = await Task.WhenAny(allDone.Task, Task.Delay(2 * RunTimeout)) == allDone.Task;
+        var database = app.Services.GetRequiredService<Core.Storage.IMedvisStore>();
+        Assert.True(ended, string.Join("; ", plan.Runs.Select(r => database.Runs.Get(r.Id)!).Select(r => $"run {r.Id}: {r.Status}, {r.History.Count} epochs, {r.Error}")));
+        Assert.All(finished.Values, f => Assert.True(f.Status == RunStatus.Done, $"run {f.RunId} ended {f.Status}: {f.Error}"));
+        var results = app.Services.GetRequiredService<RunResults>();
+        foreach (var run in plan.Runs)
+        {
+            var metrics = results.Metrics(run.Id)!;
+            Assert.Equal((10, 64), (metrics.LinearProbe!.Folds, metrics.LinearProbe.Images));
+            Assert.InRange(metrics.LinearProbe.MeanAuc!.Value, 0, 1);
+            Assert.NotNull(metrics.Positional?.RSquared);
+        }
+        Assert.Equal(["tsimcne", "isimed", "tsimcne+isimed"], plan.Runs.Select(r => TrainingOptionsJson.Deserialize(r.OptionsJson).Objective));
+        var view = await app.Services.GetRequiredService<RunCropPositions>().ViewAsync(Caller.System, plan.Runs[1].Id);
+        Assert.Equal(64 * 25, view.Points.Count);
+    }
+
     [SkippableFact]
     public async Task ARunInterruptedByShutdownResumesFromItsCheckpointAfterRestart()
     {

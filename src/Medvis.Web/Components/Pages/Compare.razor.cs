@@ -150,6 +150,10 @@ public partial class Compare
         _ => Color.Error,
     };
 
+    /// <summary>Linear-probe AUC of <paramref name="run"/> minus the first run's, when both have one (runs of every stage-1 objective do).</summary>
+    private static double? ProbeDelta(ComparedRun first, ComparedRun run) =>
+        run.Metrics?.LinearProbe?.MeanAuc - first.Metrics?.LinearProbe?.MeanAuc;
+
     private static string Points(double? delta) => delta is { } d ? $"{d * 100:+0.0;−0.0;0.0} pts" : "–";
 
     private static string Signed(double? value, string format) => value is { } v ? (v >= 0 ? "+" : "−") + Math.Abs(v).ToString(format) : "–";

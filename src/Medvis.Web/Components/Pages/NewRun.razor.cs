@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Components;
 
 namespace Medvis.Web.Components.Pages;
 
-/// <summary>The run form: presets, every option, validation messages; queues one run or the three augmentation variants.</summary>
+/// <summary>The run form: presets, every option, validation messages; queues one run, the three augmentation variants or the three stage-1 objectives.</summary>
 public partial class NewRun
 {
     [Inject] private DatasetService DatasetService { get; set; } = default!;
@@ -48,6 +48,8 @@ public partial class NewRun
     private Task QueueAsync() => SubmitAsync(Planner.Queue);
 
     private Task QueueComparisonAsync() => SubmitAsync(Planner.QueueAugmentationComparison);
+
+    private Task QueueObjectiveComparisonAsync() => SubmitAsync(Planner.QueueObjectiveComparison);
 
     private async Task SubmitAsync(Func<Caller, RunRequest, PlanResult> plan)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Medvis.Core.Evaluation;
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
 using Plotly.Blazor.Traces;
@@ -5,7 +7,7 @@ using PlotLayout = Plotly.Blazor.Layout;
 
 namespace Medvis.Web.Components.Shared;
 
-/// <summary>Overall kNN accuracy and silhouette, and both per class as bar charts in the class colours.</summary>
+/// <summary>Overall kNN accuracy and silhouette (and, where stored, the linear-probe AUC and positional R² of the model), and kNN and silhouette per class as bar charts in the class colours.</summary>
 public partial class MetricsPanel
 {
     private readonly Config _config = new() { Responsive = true, DisplayLogo = false };
@@ -29,4 +31,14 @@ public partial class MetricsPanel
         _knnLayout = ClassBars.Layout("kNN accuracy per class", 0, 1);
         _silhouetteLayout = ClassBars.Layout("Silhouette per class", -1, 1);
     }
+
+    private static string Number(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "n/a";
+
+    private static string ProbeTooltip(LinearProbeScore probe) => string.Create(CultureInfo.InvariantCulture,
+        $"Logistic regression on the {probe.Dimensions}-d {probe.Space} of {probe.Images} images, stratified {probe.Folds}-fold cross-validation; "
+        + $"mean ± sd of the folds' ROC-AUC (macro one-vs-rest for more than two classes); pooled out-of-fold AUC {Number(probe.PooledAuc, "F3")}.");
+
+    private static string PositionalTooltip(PositionalScore score) => string.Create(CultureInfo.InvariantCulture,
+        $"Held-out R² of a linear regression from the {score.Space} of {score.Crops} random crops ({score.CropFraction:0.##} of the side) of {score.Images} images "
+        + $"to the crop centres: x {Number(score.RSquaredX, "F3")}, y {Number(score.RSquaredY, "F3")}. 1: position is a linear code; 0: not readable.");
 }
