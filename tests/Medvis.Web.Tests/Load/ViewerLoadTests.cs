@@ -18,11 +18,12 @@ using Xunit.Abstractions;
 namespace Medvis.Web.Tests.Load;
 
 /// <summary>
-/// 30 signed-in viewers on real WebSocket connections to Kestrel on loopback watch short training runs on the demo.
-/// Runs with and without viewers alternate (A B A B, after a warm-up) in one test so that the machine's load drifts
-/// alike over both, and every viewer must receive every epoch live. The speed bound is asserted on what serving costs
-/// in CPU time (one run's updates replayed to the viewers, against a run alone), which other people's jobs on the
-/// machine do not move; the side-by-side speeds are written to the test output. Bounded to three minutes.
+/// 30 signed-in viewers on real WebSocket connections to Kestrel on loopback watch training runs on the demo (small
+/// backbone, 1,024 images). Runs without and with viewers go A B B A after two warm-up runs, so that a drift of the
+/// machine's speed falls alike on both, and every viewer must receive every epoch live. The run's wall-clock speed
+/// watched must stay within 15% of its speed alone; so must what serving costs in CPU time (one run's updates
+/// replayed to the viewers, against a run alone), which other jobs on the machine do not move. The viewers' clients
+/// run in this process, so both overstate the server's cost. Bounded to three minutes.
 /// </summary>
 [Collection(nameof(LoadCollection))]
 public sealed class ViewerLoadTests(ITestOutputHelper output) : IDisposable
@@ -35,7 +36,7 @@ public sealed class ViewerLoadTests(ITestOutputHelper output) : IDisposable
 
     private static TrainingOptions LoadOptions => new()
     {
-        Backbone = "tiny", BatchSize = 64, EpochsPerStage = [1, 1, 1], SnapshotEvery = 1, SnapshotSize = 100, Device = "cpu", Seed = 5,
+        Backbone = "small", BatchSize = 64, EpochsPerStage = [1, 1, 1], SnapshotEvery = 1, SnapshotSize = 100, Device = "cpu", Seed = 5,
     };
 
     [Fact]
@@ -52,16 +53,18 @@ public sealed class ViewerLoadTests(ITestOutputHelper output) : IDisposable
         var watched = new List<RunCost>();
         var recorded = new ConcurrentQueue<RunUpdate>();
         await RunAsync(app, gate, dataset.Id, viewers: [], budget.Token, recorded); // also warms the dataset cache, JIT and libtorch
+        await RunAsync(app, gate, dataset.Id, viewers: [], budget.Token); // the second run is still faster than the first
 
         var viewers = await Task.WhenAll(Enumerable.Range(0, Viewers).Select(_ => ConnectAsync(app, viewerId, budget.Token)));
         try
         {
             var heapBefore = Heap();
             var servingCpu = await ReplayAsync(app, viewers, recorded.ToList(), budget.Token);
+            // A B B A: a drift of the machine's speed over the four runs falls alike on both.
             alone.Add(await RunAsync(app, gate, dataset.Id, viewers: [], budget.Token));
             watched.Add(await RunAsync(app, gate, dataset.Id, viewers, budget.Token));
-            alone.Add(await RunAsync(app, gate, dataset.Id, viewers: [], budget.Token));
             watched.Add(await RunAsync(app, gate, dataset.Id, viewers, budget.Token));
+            alone.Add(await RunAsync(app, gate, dataset.Id, viewers: [], budget.Token));
             var heapAfter = Heap();
 
             // Training is CPU-bound, so what serving the viewers costs a run is the CPU time it takes from it. That is
@@ -81,6 +84,7 @@ public sealed class ViewerLoadTests(ITestOutputHelper output) : IDisposable
                 $"GC heap {heapBefore / 1e6:0.0} MB before the four runs, {heapAfter / 1e6:0.0} MB after"));
             Assert.True(heapAfter - heapBefore < MaxHeapGrowthBytes, $"GC heap grew from {heapBefore} to {heapAfter} bytes");
             Assert.True(servingShare < MaxSlowdown, $"serving {Viewers} viewers took {servingShare:P1} of a run's CPU time");
+            Assert.True(wallSlowdown < MaxSlowdown, $"watched by {Viewers} viewers, runs were {wallSlowdown:P1} slower than alone");
         }
         finally
         {
@@ -117,7 +121,7 @@ public sealed class ViewerLoadTests(ITestOutputHelper output) : IDisposable
         });
         var held = gate.Hold();
         var plan = app.Services.GetRequiredService<RunPlanner>()
-            .Queue(Caller.System, new RunRequest(datasetId, DatasetSplit.Train, LoadOptions, MaxImages: 256, Name: "load"));
+            .Queue(Caller.System, new RunRequest(datasetId, DatasetSplit.Train, LoadOptions, MaxImages: 1024, Name: "load"));
         Assert.True(plan.Succeeded, string.Join("; ", plan.Errors));
         var runId = plan.Runs[0].Id;
         await Task.WhenAll(viewers.Select(v => v.JoinAsync(runId, expectNoHistory: true)));
