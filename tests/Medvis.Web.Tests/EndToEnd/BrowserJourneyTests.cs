@@ -24,9 +24,6 @@ namespace Medvis.Web.Tests.EndToEnd;
 [Collection(TrainingCollection.Name)]
 public sealed class BrowserJourneyTests : IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
     private const float TrainingTimeoutMs = 6 * 60 * 1000;
     private const float InteractiveTimeoutMs = 90 * 1000;
 
@@ -50,14 +47,14 @@ public sealed class BrowserJourneyTests : IDisposable
     [SkippableFact]
     public async Task QuickRunOnTheDemoFromFormToMapGridAndMetrics()
     {
-        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing: scripts/setup.sh --with-browser installs it.");
+        HeadlessChromium.SkipUnlessInstalled();
         Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), Settings, services => services.AddSingleton<IMapTrainer>(_trainer));
         var demo = app.Services.GetRequiredService<IMedvisStore>().Datasets.FindBySpec(DatasetService.DemoSpec);
         Assert.True(demo is not null, "the demo dataset was not registered on start");
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
         page.SetDefaultTimeout(InteractiveTimeoutMs);
         Assertions.SetDefaultExpectTimeout(30_000);

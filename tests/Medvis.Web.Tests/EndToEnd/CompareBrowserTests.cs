@@ -18,9 +18,6 @@ namespace Medvis.Web.Tests.EndToEnd;
 [Collection(TrainingCollection.Name)]
 public sealed class CompareBrowserTests : IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
     private const int Images = 600;
 
     private readonly TempDirectory _dir = new();
@@ -29,7 +26,7 @@ public sealed class CompareBrowserTests : IDisposable
     [SkippableFact]
     public async Task ThreeAndFourAlignedMapsStaySquareInsideTheirColumnsWithOneLegendAndLinkedLasso()
     {
-        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing: scripts/setup.sh --with-browser installs it.");
+        HeadlessChromium.SkipUnlessInstalled();
         Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SeedDemoDataset"] = "true" });
         var database = app.Services.GetRequiredService<IMedvisStore>();
@@ -38,7 +35,7 @@ public sealed class CompareBrowserTests : IDisposable
         var runs = Enumerable.Range(0, 4).Select(r => StoreMap(database, demo, images, r)).ToArray();
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
         page.SetDefaultTimeout(90_000);
         Assertions.SetDefaultExpectTimeout(30_000);

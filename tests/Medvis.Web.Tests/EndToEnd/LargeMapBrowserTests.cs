@@ -23,7 +23,7 @@ namespace Medvis.Web.Tests.EndToEnd;
 [Collection(TrainingCollection.Name)]
 public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
+    // Software WebGL (SwiftShader) instead of --disable-gpu: the large map draws with WebGL.
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
          "--enable-unsafe-swiftshader", "--use-angle=swiftshader"];
@@ -36,7 +36,7 @@ public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDi
     [SkippableFact]
     public async Task AMillionPointImportedMapDrawsHoversAndLassosWithinTheIssuesLimits()
     {
-        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing: scripts/setup.sh --with-browser installs it.");
+        HeadlessChromium.SkipUnlessInstalled();
         Directory.CreateDirectory(_screenshots);
         var npz = _dir.File("million.npz");
         var (x, y) = WriteDatasetAndMap(npz);
@@ -49,7 +49,7 @@ public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDi
         Assert.True(registered.Succeeded, registered.Error);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright, ChromiumArgs);
         var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
         page.SetDefaultTimeout(120_000);
         Assertions.SetDefaultExpectTimeout(60_000);

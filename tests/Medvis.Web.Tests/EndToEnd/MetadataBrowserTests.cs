@@ -20,9 +20,6 @@ namespace Medvis.Web.Tests.EndToEnd;
 [Collection(TrainingCollection.Name)]
 public sealed class MetadataBrowserTests : IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     private readonly TempDirectory _dir = new();
     private readonly string _screenshots = Path.Combine(SharedData.RepositoryRoot, "TestResults", "screenshots");
@@ -30,7 +27,7 @@ public sealed class MetadataBrowserTests : IDisposable
     [SkippableFact]
     public async Task AnUploadedMetadataTableColoursAndFiltersTheMapAndAClickedPointShowsItsNeighbours()
     {
-        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing: scripts/setup.sh --with-browser installs it.");
+        HeadlessChromium.SkipUnlessInstalled();
         Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SeedDemoDataset"] = "true" });
         var database = app.Services.GetRequiredService<IMedvisStore>();
@@ -41,7 +38,7 @@ public sealed class MetadataBrowserTests : IDisposable
         await File.WriteAllTextAsync(csv, SyntheticMetadata.HamStyleCsv(labels, seed: 4));
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
         page.SetDefaultTimeout(90_000);
         Assertions.SetDefaultExpectTimeout(60_000);
@@ -131,13 +128,13 @@ public sealed class MetadataBrowserTests : IDisposable
     [SkippableFact]
     public async Task CancelAsksFirstAndACancelledRunResumesFromItsCheckpoint()
     {
-        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing: scripts/setup.sh --with-browser installs it.");
+        HeadlessChromium.SkipUnlessInstalled();
         Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SeedDemoDataset"] = "true" });
         var database = app.Services.GetRequiredService<IMedvisStore>();
         var demo = database.Datasets.FindBySpec(DatasetService.DemoSpec)!;
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
         page.SetDefaultTimeout(90_000);
         Assertions.SetDefaultExpectTimeout(60_000);

@@ -19,9 +19,6 @@ namespace Medvis.Web.Tests.EndToEnd;
 [Collection(TrainingCollection.Name)]
 public sealed class PresenterBrowserTests : IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
     private const int Images = 400;
     private const int Snapshots = 6;
 
@@ -31,7 +28,7 @@ public sealed class PresenterBrowserTests : IDisposable
     [SkippableFact]
     public async Task AShareLinkOpensThePresenterViewWithMapThumbnailLegendAndReplayAndNothingThatChangesAnything()
     {
-        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing: scripts/setup.sh --with-browser installs it.");
+        HeadlessChromium.SkipUnlessInstalled();
         Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SeedDemoDataset"] = "true" });
         var database = app.Services.GetRequiredService<IMedvisStore>();
@@ -43,7 +40,7 @@ public sealed class PresenterBrowserTests : IDisposable
         var (link, token) = shares.Create(Caller.For(member), ShareKind.Run, [runId], TimeSpan.FromHours(1));
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
         page.SetDefaultTimeout(90_000);
         Assertions.SetDefaultExpectTimeout(30_000);

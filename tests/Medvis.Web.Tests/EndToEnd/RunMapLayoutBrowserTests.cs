@@ -16,9 +16,6 @@ namespace Medvis.Web.Tests.EndToEnd;
 [Collection(TrainingCollection.Name)]
 public sealed class RunMapLayoutBrowserTests : IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     private readonly TempDirectory _dir = new();
     private readonly string _screenshots = Path.Combine(SharedData.RepositoryRoot, "TestResults", "screenshots");
@@ -26,7 +23,7 @@ public sealed class RunMapLayoutBrowserTests : IDisposable
     [SkippableFact]
     public async Task TheMapFillsTheWindowFitsA1024By768ScreenAndItsLegendIsReadableAndClearOfTheToolbar()
     {
-        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing: scripts/setup.sh --with-browser installs it.");
+        HeadlessChromium.SkipUnlessInstalled();
         Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SeedDemoDataset"] = "true" });
         var database = app.Services.GetRequiredService<IMedvisStore>();
@@ -35,7 +32,7 @@ public sealed class RunMapLayoutBrowserTests : IDisposable
         var runId = StoreMap(database, demo, images);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1024, Height = 768 } });
         page.SetDefaultTimeout(90_000);
         Assertions.SetDefaultExpectTimeout(30_000);
