@@ -54,14 +54,8 @@ public static class LinearEvaluation
 
         var watch = Stopwatch.StartNew();
         var classCount = PointMatrix.ClassCount(labels);
-        var d = features.GetLength(1);
         using var scope = NewDisposeScope();
-        var train = tensor(PointMatrix.RowMajor(features, split.TrainIndices), new long[] { split.TrainIndices.Length, d }, float64);
-        var test = tensor(PointMatrix.RowMajor(features, split.TestIndices), new long[] { split.TestIndices.Length, d }, float64);
-        var trainTargets = tensor(split.TrainIndices.Select(i => (long)labels[i]).ToArray());
-        var (standardTrain, standardTest) = Standardise(train, test);
-
-        var (weights, bias, steps, loss) = Fit(standardTrain, trainTargets, classCount, options);
+        var (standardTrain, standardTest, weights, bias, steps, loss) = FitOnSplit(features, labels, split, classCount, options);
         using (no_grad())
         {
             using var one = 1.0.ToScalar(); // explicit: TorchSharp 0.107 lets implicit Scalars be finalized mid-call
@@ -83,13 +77,8 @@ public static class LinearEvaluation
         PointMatrix.CheckPointsAndLabels(features, labels);
         split.Validate(labels.Length);
         options ??= LinearEvaluationOptions.Default;
-        var d = features.GetLength(1);
         using var scope = NewDisposeScope();
-        var train = tensor(PointMatrix.RowMajor(features, split.TrainIndices), new long[] { split.TrainIndices.Length, d }, float64);
-        var test = tensor(PointMatrix.RowMajor(features, split.TestIndices), new long[] { split.TestIndices.Length, d }, float64);
-        var trainTargets = tensor(split.TrainIndices.Select(i => (long)labels[i]).ToArray());
-        var (standardTrain, standardTest) = Standardise(train, test);
-        var (weights, bias, _, _) = Fit(standardTrain, trainTargets, classCount, options);
+        var (_, standardTest, weights, bias, _, _) = FitOnSplit(features, labels, split, classCount, options);
         using (no_grad())
         {
             using var one = 1.0.ToScalar(); // explicit: TorchSharp 0.107 lets implicit Scalars be finalized mid-call
@@ -101,6 +90,22 @@ public static class LinearEvaluation
     }
 
     /// <summary>(x − mean) / std with the training part's statistics; constant features are only centred.</summary>
+    /// <summary>
+    /// Standardises the split's train and test features by the train statistics and fits the model on the train part;
+    /// the tensors belong to the caller's dispose scope.
+    /// </summary>
+    private static (Tensor StandardTrain, Tensor StandardTest, Tensor Weights, Tensor Bias, int Steps, double Loss) FitOnSplit(
+        float[,] features, int[] labels, TrainTestSplit split, int classCount, LinearEvaluationOptions options)
+    {
+        var d = features.GetLength(1);
+        var train = tensor(PointMatrix.RowMajor(features, split.TrainIndices), new long[] { split.TrainIndices.Length, d }, float64);
+        var test = tensor(PointMatrix.RowMajor(features, split.TestIndices), new long[] { split.TestIndices.Length, d }, float64);
+        var trainTargets = tensor(split.TrainIndices.Select(i => (long)labels[i]).ToArray());
+        var (standardTrain, standardTest) = Standardise(train, test);
+        var (weights, bias, steps, loss) = Fit(standardTrain, trainTargets, classCount, options);
+        return (standardTrain, standardTest, weights, bias, steps, loss);
+    }
+
     private static (Tensor Train, Tensor Test) Standardise(Tensor train, Tensor test)
     {
         var mean = train.mean(new long[] { 0 }, keepdim: true);
