@@ -151,6 +151,12 @@ public sealed class BrowserJourneyTests : IDisposable
         // checked without racing a run that takes seconds.
         await _trainer.Paused.WaitAsync(TimeSpan.FromMilliseconds(TrainingTimeoutMs));
         await Assertions.Expect(page.GetByTestId("epochs-done")).ToHaveTextAsync("2 / 4");
+        // Defects 7.3 and 7.5: one loss number, labelled as the chart's epoch mean; the time counts while training;
+        // an ETA from the run's own epochs.
+        await Assertions.Expect(page.GetByTestId("loss-label")).ToHaveTextAsync("Loss (epoch 2 mean)");
+        await Assertions.Expect(page.GetByTestId("latest-loss")).ToHaveTextAsync(new Regex(@"^-?\d+\.\d{4}$"));
+        await Assertions.Expect(page.GetByTestId("training-time")).Not.ToHaveTextAsync("00:00:00");
+        await Assertions.Expect(page.GetByTestId("eta")).ToHaveTextAsync(new Regex(@"^~?\d{2}:\d{2}:\d{2}$"));
         await Assertions.Expect(page.Locator("#loss-chart .scatterlayer .point")).ToHaveCountAsync(2);
         await page.ScreenshotAsync(new() { Path = Shot("2-live"), FullPage = true });
         _trainer.Release();
