@@ -16,9 +16,6 @@ public sealed class LiveSessions(CallerResolver callers, ILogger<LiveSessions> l
     private readonly ConcurrentDictionary<long, Session> _sessions = new();
     private long _nextId;
 
-    /// <summary>How many connections are registered (for the load and access tests and the admin page).</summary>
-    public int Count => _sessions.Count;
-
     /// <summary>Watches <paramref name="principal"/>'s connection; <paramref name="end"/> closes it. Dispose when it closes.</summary>
     public IDisposable Register(ClaimsPrincipal principal, Func<Task> end)
     {

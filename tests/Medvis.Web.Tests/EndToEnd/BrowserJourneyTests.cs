@@ -29,7 +29,6 @@ public sealed class BrowserJourneyTests : IDisposable
 
     private readonly TempDirectory _dir = new();
     private readonly PausingMapTrainer _trainer = new(pauseAfterGlobalEpoch: 2);
-    private readonly string _screenshots = Path.Combine(SharedData.RepositoryRoot, "TestResults", "screenshots");
 
     /// <summary>"CPU quick" shrunk so the journey fits CI: 256 demo images, epochs [2, 1, 1].</summary>
     private static readonly Dictionary<string, string?> Settings = new()
@@ -48,15 +47,13 @@ public sealed class BrowserJourneyTests : IDisposable
     public async Task QuickRunOnTheDemoFromFormToMapGridAndMetrics()
     {
         HeadlessChromium.SkipUnlessInstalled();
-        Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), Settings, services => services.AddSingleton<IMapTrainer>(_trainer));
         var demo = app.Services.GetRequiredService<IMedvisStore>().Datasets.FindBySpec(DatasetService.DemoSpec);
         Assert.True(demo is not null, "the demo dataset was not registered on start");
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(InteractiveTimeoutMs);
+        var page = await HeadlessChromium.OpenPageAsync(browser, app, timeoutMs: InteractiveTimeoutMs);
         Assertions.SetDefaultExpectTimeout(30_000);
 
         var adminPage = page;
@@ -331,7 +328,7 @@ public sealed class BrowserJourneyTests : IDisposable
         }
     }
 
-    private string Shot(string name) => Path.Combine(_screenshots, name + ".png");
+    private static string Shot(string name) => HeadlessChromium.Screenshot(name);
 
     public void Dispose()
     {

@@ -21,13 +21,11 @@ public sealed class CompareBrowserTests : IDisposable
     private const int Images = 600;
 
     private readonly TempDirectory _dir = new();
-    private readonly string _screenshots = Path.Combine(SharedData.RepositoryRoot, "TestResults", "screenshots");
 
     [SkippableFact]
     public async Task ThreeAndFourAlignedMapsStaySquareInsideTheirColumnsWithOneLegendAndLinkedLasso()
     {
         HeadlessChromium.SkipUnlessInstalled();
-        Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SeedDemoDataset"] = "true" });
         var database = app.Services.GetRequiredService<IMedvisStore>();
         var demo = database.Datasets.FindBySpec(DatasetService.DemoSpec)!;
@@ -36,10 +34,9 @@ public sealed class CompareBrowserTests : IDisposable
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(90_000);
+        var page = await HeadlessChromium.OpenPageAsync(browser, app);
         Assertions.SetDefaultExpectTimeout(30_000);
-        await page.GotoAsync($"account/setup?token={app.Services.GetRequiredService<AdminSetup>().Token}");
+        await HeadlessChromium.SignInAsAdminAsync(page, app);
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
 
         try
@@ -140,7 +137,7 @@ public sealed class CompareBrowserTests : IDisposable
     private static double Gaussian(Random random) =>
         1.5 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    private string Shot(string name) => Path.Combine(_screenshots, name + ".png");
+    private static string Shot(string name) => HeadlessChromium.Screenshot(name);
 
     public void Dispose() => _dir.Dispose();
 }

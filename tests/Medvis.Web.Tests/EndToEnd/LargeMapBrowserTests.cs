@@ -31,13 +31,11 @@ public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDi
     private const int Classes = 10;
 
     private readonly TempDirectory _dir = new();
-    private readonly string _screenshots = Path.Combine(SharedData.RepositoryRoot, "TestResults", "screenshots");
 
     [SkippableFact]
     public async Task AMillionPointImportedMapDrawsHoversAndLassosWithinTheIssuesLimits()
     {
         HeadlessChromium.SkipUnlessInstalled();
-        Directory.CreateDirectory(_screenshots);
         var npz = _dir.File("million.npz");
         var (x, y) = WriteDatasetAndMap(npz);
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?>
@@ -50,10 +48,9 @@ public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDi
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright, ChromiumArgs);
-        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(120_000);
+        var page = await HeadlessChromium.OpenPageAsync(browser, app, timeoutMs: 120_000);
         Assertions.SetDefaultExpectTimeout(60_000);
-        await page.GotoAsync($"account/setup?token={app.Services.GetRequiredService<AdminSetup>().Token}");
+        await HeadlessChromium.SignInAsAdminAsync(page, app);
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
 
         try
@@ -236,7 +233,7 @@ public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDi
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    private string Shot(string name) => Path.Combine(_screenshots, name + ".png");
+    private static string Shot(string name) => HeadlessChromium.Screenshot(name);
 
     public void Dispose() => _dir.Dispose();
 }

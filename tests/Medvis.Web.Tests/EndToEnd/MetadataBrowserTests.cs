@@ -22,13 +22,11 @@ public sealed class MetadataBrowserTests : IDisposable
 {
 
     private readonly TempDirectory _dir = new();
-    private readonly string _screenshots = Path.Combine(SharedData.RepositoryRoot, "TestResults", "screenshots");
 
     [SkippableFact]
     public async Task AnUploadedMetadataTableColoursAndFiltersTheMapAndAClickedPointShowsItsNeighbours()
     {
         HeadlessChromium.SkipUnlessInstalled();
-        Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SeedDemoDataset"] = "true" });
         var database = app.Services.GetRequiredService<IMedvisStore>();
         var demo = database.Datasets.FindBySpec(DatasetService.DemoSpec)!;
@@ -39,10 +37,9 @@ public sealed class MetadataBrowserTests : IDisposable
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(90_000);
+        var page = await HeadlessChromium.OpenPageAsync(browser, app);
         Assertions.SetDefaultExpectTimeout(60_000);
-        await page.GotoAsync($"account/setup?token={app.Services.GetRequiredService<AdminSetup>().Token}");
+        await HeadlessChromium.SignInAsAdminAsync(page, app);
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
         try
         {
@@ -129,17 +126,15 @@ public sealed class MetadataBrowserTests : IDisposable
     public async Task CancelAsksFirstAndACancelledRunResumesFromItsCheckpoint()
     {
         HeadlessChromium.SkipUnlessInstalled();
-        Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SeedDemoDataset"] = "true" });
         var database = app.Services.GetRequiredService<IMedvisStore>();
         var demo = database.Datasets.FindBySpec(DatasetService.DemoSpec)!;
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(90_000);
+        var page = await HeadlessChromium.OpenPageAsync(browser, app);
         Assertions.SetDefaultExpectTimeout(60_000);
         // Signed in before the run starts, so no sign-in write races its every-epoch checkpoints.
-        await page.GotoAsync($"account/setup?token={app.Services.GetRequiredService<AdminSetup>().Token}");
+        await HeadlessChromium.SignInAsAdminAsync(page, app);
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
 
         var options = new TrainingOptions { Backbone = "tiny", BatchSize = 64, EpochsPerStage = [200, 1, 1], Device = "cpu", Seed = 3 };
@@ -244,7 +239,7 @@ public sealed class MetadataBrowserTests : IDisposable
         return (xy[0], xy[1]);
     }
 
-    private string Shot(string name) => Path.Combine(_screenshots, $"{name}.png");
+    private static string Shot(string name) => HeadlessChromium.Screenshot(name);
 
     public void Dispose() => _dir.Dispose();
 }

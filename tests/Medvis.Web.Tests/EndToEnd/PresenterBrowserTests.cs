@@ -23,13 +23,11 @@ public sealed class PresenterBrowserTests : IDisposable
     private const int Snapshots = 6;
 
     private readonly TempDirectory _dir = new();
-    private readonly string _screenshots = Path.Combine(SharedData.RepositoryRoot, "TestResults", "screenshots");
 
     [SkippableFact]
     public async Task AShareLinkOpensThePresenterViewWithMapThumbnailLegendAndReplayAndNothingThatChangesAnything()
     {
         HeadlessChromium.SkipUnlessInstalled();
-        Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SeedDemoDataset"] = "true" });
         var database = app.Services.GetRequiredService<IMedvisStore>();
         var demo = database.Datasets.FindBySpec(DatasetService.DemoSpec)!;
@@ -41,8 +39,7 @@ public sealed class PresenterBrowserTests : IDisposable
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(90_000);
+        var page = await HeadlessChromium.OpenPageAsync(browser, app);
         Assertions.SetDefaultExpectTimeout(30_000);
         try
         {
@@ -154,7 +151,7 @@ public sealed class PresenterBrowserTests : IDisposable
         return run.Id;
     }
 
-    private string Shot(string name) => Path.Combine(_screenshots, name + ".png");
+    private static string Shot(string name) => HeadlessChromium.Screenshot(name);
 
     public void Dispose() => _dir.Dispose();
 }

@@ -18,13 +18,11 @@ public sealed class RunMapLayoutBrowserTests : IDisposable
 {
 
     private readonly TempDirectory _dir = new();
-    private readonly string _screenshots = Path.Combine(SharedData.RepositoryRoot, "TestResults", "screenshots");
 
     [SkippableFact]
     public async Task TheMapFillsTheWindowFitsA1024By768ScreenAndItsLegendIsReadableAndClearOfTheToolbar()
     {
         HeadlessChromium.SkipUnlessInstalled();
-        Directory.CreateDirectory(_screenshots);
         await using var app = new KestrelApp(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:SeedDemoDataset"] = "true" });
         var database = app.Services.GetRequiredService<IMedvisStore>();
         var demo = database.Datasets.FindBySpec(DatasetService.DemoSpec)!;
@@ -33,10 +31,9 @@ public sealed class RunMapLayoutBrowserTests : IDisposable
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1024, Height = 768 } });
-        page.SetDefaultTimeout(90_000);
+        var page = await HeadlessChromium.OpenPageAsync(browser, app, 1024, 768);
         Assertions.SetDefaultExpectTimeout(30_000);
-        await page.GotoAsync($"account/setup?token={app.Services.GetRequiredService<AdminSetup>().Token}");
+        await HeadlessChromium.SignInAsAdminAsync(page, app);
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
         try
         {
@@ -105,7 +102,7 @@ public sealed class RunMapLayoutBrowserTests : IDisposable
         return run.Id;
     }
 
-    private string Shot(string name) => Path.Combine(_screenshots, name + ".png");
+    private static string Shot(string name) => HeadlessChromium.Screenshot(name);
 
     public void Dispose() => _dir.Dispose();
 }

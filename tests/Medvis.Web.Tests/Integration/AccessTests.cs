@@ -396,10 +396,8 @@ public sealed class AccessTests : IAsyncLifetime
     public async Task ShareLinkVisitorsJoinOnlyTheirRunsOnTheHub()
     {
         var (_, token) = _app.Services.GetRequiredService<ShareLinks>().Create(_app.CallerOf(UserRole.Member), ShareKind.Run, [_doneRun], null);
-        using var visitor = _app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
-        var opened = await visitor.GetAsync($"/share/{token}");
-        var cookie = opened.Headers.GetValues("Set-Cookie").First().Split(';')[0];
-        await using var hub = await _app.ConnectHubAsync(null, o => o.Headers["Cookie"] = cookie);
+        await using var visitor = await ConnectShareVisitorAsync(token);
+        var hub = visitor.Connection;
         Assert.NotNull(await hub.InvokeAsync<RunHistory?>(nameof(TrainingHub.JoinRun), _doneRun));
         await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<RunHistory?>(nameof(TrainingHub.JoinRun), _otherRun));
         await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync(nameof(TrainingHub.WatchAllRuns)));

@@ -1,3 +1,5 @@
+using Medvis.Web.Auth;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Medvis.Web.Tests.Support;
@@ -19,4 +21,24 @@ public static class HeadlessChromium
     /// <summary>Starts the browser with <see cref="Args"/>, or with <paramref name="args"/> where a test needs others.</summary>
     public static Task<IBrowser> LaunchAsync(IPlaywright playwright, string[]? args = null) =>
         playwright.Chromium.LaunchAsync(new() { ExecutablePath = Executable, Headless = true, Args = args ?? Args });
+
+    /// <summary>A page on <paramref name="app"/> with a window of <paramref name="width"/>×<paramref name="height"/> and its default timeout.</summary>
+    public static async Task<IPage> OpenPageAsync(IBrowser browser, KestrelApp app, int width = 1400, int height = 1000, float timeoutMs = 90_000)
+    {
+        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        page.SetDefaultTimeout(timeoutMs);
+        return page;
+    }
+
+    /// <summary>Signs <paramref name="page"/> in as the admin through the one-time set-up link the app prints on a first start.</summary>
+    public static Task SignInAsAdminAsync(IPage page, KestrelApp app) =>
+        page.GotoAsync($"account/setup?token={app.Services.GetRequiredService<AdminSetup>().Token}");
+
+    /// <summary>Where a screenshot of that name goes: TestResults/screenshots, created on first use.</summary>
+    public static string Screenshot(string name)
+    {
+        var folder = Path.Combine(SharedData.RepositoryRoot, "TestResults", "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name + ".png");
+    }
 }
