@@ -314,7 +314,7 @@ public partial class ClassScatter : IDisposable
         await Lassoed.InvokeAsync(new DrawnLasso(outline, hidden.Count == 0 ? null : hidden.Contains));
     }
 
-    /// <summary>The lasso's outline: dashed, over the points, with a faint fill, as the large map draws it.</summary>
+    /// <summary>The lasso's outline: dashed, with a faint fill under the points, as the large map draws it.</summary>
     private static Shape OutlineShape(IReadOnlyList<Medvis.Core.Maps.PlanePoint> outline)
     {
         var path = string.Join(" ", outline.Select((p, i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(i == 0 ? "M" : "L")}{p.X},{p.Y}"))) + " Z";
@@ -325,8 +325,8 @@ public partial class ClassScatter : IDisposable
             XRef = "x",
             YRef = "y",
             Line = new Plotly.Blazor.LayoutLib.ShapeLib.Line { Color = "#222222", Width = 1.5m, Dash = "dash" },
-            FillColor = "rgba(30, 30, 30, 0.06)",
-            Layer = Plotly.Blazor.LayoutLib.ShapeLib.LayerEnum.Above,
+            FillColor = "rgba(30, 30, 30, 0.04)",
+            Layer = Plotly.Blazor.LayoutLib.ShapeLib.LayerEnum.Below,
         };
     }
 
