@@ -225,7 +225,7 @@ public sealed class MapLinkBrowserTests(ITestOutputHelper output) : IDisposable
             await ZoomInWithToolbarAsync(page, maps[0]);
             var zoomed = await RangeAsync(maps[0]);
             foreach (var other in maps.Skip(1)) await WaitForRangeAsync(other, zoomed);
-            await LassoAsync(page, maps[1], 0.5f, 0.97f);
+            await LassoAsync(page, maps[1], 0.5f, 0.995f, 0.005f, 0.995f);
             await Assertions.Expect(page.Locator("[data-testid=selection-grid] img").First).ToBeVisibleAsync();
             var count = await SelectionCountAsync(page);
             var url = await WaitForAddressAsync(page, "zoom=", "lasso=", "lassoin=1");
@@ -306,14 +306,16 @@ public sealed class MapLinkBrowserTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private static async Task LassoAsync(IPage page, ILocator map, float from, float to)
+    /// <summary>A lasso around a band of the plot, from <paramref name="from"/> to <paramref name="to"/> of its width.</summary>
+    private static async Task LassoAsync(IPage page, ILocator map, float from, float to, float top = 0.03f, float bottom = 0.97f)
     {
         await map.ScrollIntoViewIfNeededAsync();
         var plot = (await map.Locator(".nsewdrag").BoundingBoxAsync())!;
-        var (left, right, top, bottom) = (plot.X + plot.Width * from, plot.X + plot.Width * to, plot.Y + plot.Height * 0.03f, plot.Y + plot.Height * 0.97f);
-        await page.Mouse.MoveAsync(left, top);
+        var (left, right, upper, lower) = (plot.X + plot.Width * from, plot.X + plot.Width * to, plot.Y + plot.Height * top, plot.Y + plot.Height * bottom);
+        // Pressed at the bottom: the toolbar shows over the plot's top right while the pointer is over it.
+        await page.Mouse.MoveAsync(left, lower);
         await page.Mouse.DownAsync();
-        foreach (var (x, y) in new[] { (right, top), (right, bottom), (left, bottom), (left, top + 1) })
+        foreach (var (x, y) in new[] { (left, upper), (right, upper), (right, lower), (left + 1, lower) })
             await page.Mouse.MoveAsync(x, y, new() { Steps = 8 });
         await page.Mouse.UpAsync();
     }
