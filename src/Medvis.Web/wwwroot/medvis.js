@@ -41,7 +41,7 @@ window.medvis = {
                 if (axes.length === 0) return;
                 const whole = change["xaxis.autorange"] === true || change["yaxis.autorange"] === true;
                 const x = element._fullLayout.xaxis.range, y = element._fullLayout.yaxis.range;
-                element.medvisComponent.invokeMethodAsync("OnZoomed", whole ? null : [x[0], x[1], y[0], y[1]]);
+                element.medvisComponent.invokeMethodAsync("OnZoomed", whole ? null : [x[0], x[1], y[0], y[1]]).catch(() => { });
             });
             element.on("plotly_selected", function (event) {
                 // A redraw or a click reports a selection without an outline: only a drawn lasso or box counts.
@@ -53,7 +53,7 @@ window.medvis = {
                     xs = [x0, x1, x1, x0]; ys = [y0, y0, y1, y1];
                 } else return;
                 const hidden = (element.data || []).map((t, i) => t.visible === "legendonly" ? i : -1).filter(i => i >= 0);
-                element.medvisComponent.invokeMethodAsync("OnLassoed", xs.map(Number), ys.map(Number), hidden);
+                element.medvisComponent.invokeMethodAsync("OnLassoed", xs.map(Number), ys.map(Number), hidden).catch(() => { });
             });
         };
         attach();

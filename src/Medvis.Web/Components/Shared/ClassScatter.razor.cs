@@ -298,6 +298,13 @@ public partial class ClassScatter : IDisposable
     public async Task OnZoomed(double[]? range)
     {
         _zoom = MapZoom.From(range);
+        // Where the parent keeps no zoom of its own (the replay), "the whole map" is the view it gave, not this
+        // frame's points: back to it, so the axes stay steady.
+        if (_zoom is null && Zoom is { } given && !ZoomChanged.HasDelegate && Id is not null)
+        {
+            _zoom = given;
+            await Js.InvokeVoidAsync("medvis.setMapRange", Id, given.ToArray());
+        }
         await ZoomChanged.InvokeAsync(_zoom);
     }
 
