@@ -139,6 +139,14 @@ public sealed class MapLinkBrowserTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(last, first);
             Assert.Equal(lastColours, await ColoursAsync(replay));
             await page.ScreenshotAsync(new() { Path = Shot("replay-first-frame") });
+
+            // The toolbar's autoscale (to this frame's points) goes back to the steady axes.
+            var plot = (await replay.Locator(".nsewdrag").BoundingBoxAsync())!;
+            await page.Mouse.MoveAsync(plot.X + plot.Width / 2, plot.Y + plot.Height / 2);
+            await replay.Locator(".modebar-btn[data-val=auto]").ClickAsync();
+            await Task.Delay(1_000);
+            await WaitForRangeAsync(replay, last);
+            AssertSameRange(last, await RangeAsync(replay), "after autoscale on the replay");
         }
         catch
         {
