@@ -255,6 +255,30 @@ class LargeMap {
         this.requestDraw();
     }
 
+    // The axis ranges in view, [x0, x1, y0, y1] in data units.
+    range() {
+        const v = this.view, halfW = this.canvas.width / 2 / v.pixelsPerUnit, halfH = this.canvas.height / 2 / v.pixelsPerUnit;
+        return [v.cx - halfW, v.cx + halfW, v.cy - halfH, v.cy + halfH];
+    }
+
+    // Shows the ranges [x0, x1, y0, y1] (null: the whole map): centred, and as large as the window holds both.
+    setRange(range) {
+        if (!range) { this.reset(); return; }
+        const [x0, x1, y0, y1] = range;
+        if (!(x1 > x0) || !(y1 > y0)) return;
+        const ppu = Math.min(this.canvas.width / (x1 - x0), this.canvas.height / (y1 - y0));
+        this.view = { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, pixelsPerUnit: Math.min(this.fitScale * 1e5, Math.max(this.fitScale * 0.2, ppu)) };
+        this.requestDraw();
+    }
+
+    // Tells the component where the view went, once the wheel or the drag has rested for a moment (null: the whole map).
+    reportRange(whole) {
+        clearTimeout(this.rangeTimer);
+        this.rangeTimer = setTimeout(() => {
+            this.component.invokeMethodAsync("OnZoomed", whole ? null : this.range()).catch(() => { });
+        }, 250);
+    }
+
     toData(px, py) { // CSS pixels within the host → data units
         const v = this.view, r = this.ratio;
         return [v.cx + (px * r - this.canvas.width / 2) / v.pixelsPerUnit, v.cy - (py * r - this.canvas.height / 2) / v.pixelsPerUnit];
@@ -396,6 +420,7 @@ class LargeMap {
             this.view.cx += dx - nx;
             this.view.cy += dy - ny;
             this.requestDraw();
+            this.reportRange(false);
         }, { passive: false });
         surface.addEventListener("pointerdown", e => {
             if (e.button !== 0 || !this.points) return;
@@ -427,16 +452,18 @@ class LargeMap {
                 this.drawing = null;
                 if (path.length >= 3) {
                     this.lasso = path.map(([x, y]) => this.toData(x, y));
+                    // The component answers with the outline it keeps (rounded and reduced) through setLasso.
                     this.component.invokeMethodAsync("OnLasso", this.lasso.map(p => p[0]), this.lasso.map(p => p[1]));
                     this.markSelection(this.lasso);
                 }
                 this.drawOverlay();
             }
+            if (this.panning) this.reportRange(false);
             this.panning = null;
         };
         surface.addEventListener("pointerup", finish);
         surface.addEventListener("pointercancel", finish);
-        surface.addEventListener("dblclick", () => this.reset());
+        surface.addEventListener("dblclick", () => { this.reset(); this.reportRange(true); });
         surface.addEventListener("pointerleave", () => { this.hoverPending = null; });
     }
 
@@ -494,6 +521,14 @@ class LargeMap {
 
     clearLasso() { this.lasso = null; this.selected = null; this.requestDraw(); }
 
+    // Shows a lasso given in data units (the component's outline, or one from a link) with its grey context.
+    setLasso(xs, ys) {
+        if (!xs || xs.length < 3 || xs.length !== ys.length) { this.clearLasso(); return; }
+        this.lasso = xs.map((x, i) => [x, ys[i]]);
+        this.markSelection(this.lasso);
+        this.drawOverlay();
+    }
+
     png() { this.drawNow(); return this.canvas.toDataURL("image/png"); }
 
     dispose() {
@@ -516,8 +551,11 @@ export async function create(host, url, component, options) {
 export function setMode(handle, mode) { handle.map.setMode(mode); }
 export function setDensityRamp(handle, on) { handle.map.setDensityRamp(on); }
 export function setHidden(handle, classes) { handle.map.setHidden(classes); }
-export function reset(handle) { handle.map.reset(); }
+export function reset(handle) { handle.map.reset(); handle.map.reportRange(true); }
 export function clearLasso(handle) { handle.map.clearLasso(); }
+export function setLasso(handle, xs, ys) { handle.map.setLasso(xs, ys); }
+export function setRange(handle, range) { handle.map.setRange(range); }
+export function range(handle) { return handle.map.range(); }
 export function dispose(handle) { if (handle && handle.map) handle.map.dispose(); }
 
 // Saves the current picture as a PNG file.

@@ -8,10 +8,68 @@ window.medvis = {
     // Sets (or removes, for null) one query parameter of the address without a navigation, so the page keeps its
     // state (an upload under way, a zoom) while the address stays a link to what it shows.
     replaceQuery: function (name, value) {
+        window.medvis.replaceQueryValues({ [name]: value });
+    },
+    // The same for several parameters at once (a map's zoom, lasso and clicked point).
+    replaceQueryValues: function (values) {
         const url = new URL(window.location.href);
-        if (value === null || value === undefined || value === "") url.searchParams.delete(name);
-        else url.searchParams.set(name, value);
+        for (const [name, value] of Object.entries(values || {})) {
+            if (value === null || value === undefined || value === "") url.searchParams.delete(name);
+            else url.searchParams.set(name, value);
+        }
         window.history.replaceState(window.history.state, "", url.toString());
+    },
+    // Reports a map's zoom and its lassos to its component (ClassScatter's OnZoomed and OnLassoed): the axis ranges
+    // after every zoom, pan or reset by the person (null for the whole map), and a lasso's or box's outline in map
+    // units with the traces hidden from the legend, which it does not select. Plotly may not have drawn the chart
+    // yet when this is called, so it waits for it (up to 20 s). The component is replaced on each call, once per element.
+    trackMap: function (elementId, component) {
+        let tries = 0;
+        const attach = function () {
+            const element = document.getElementById(elementId);
+            if (!element) return;
+            if (!element.on || !element._fullLayout) {
+                if (++tries < 200) setTimeout(attach, 100);
+                return;
+            }
+            element.medvisComponent = component;
+            if (element.medvisTracked) return;
+            element.medvisTracked = true;
+            element.on("plotly_relayout", function (change) {
+                if (element.medvisApplying || !change) return;
+                const axes = Object.keys(change).filter(k => k.startsWith("xaxis") || k.startsWith("yaxis"));
+                if (axes.length === 0) return;
+                const whole = change["xaxis.autorange"] === true || change["yaxis.autorange"] === true;
+                const x = element._fullLayout.xaxis.range, y = element._fullLayout.yaxis.range;
+                element.medvisComponent.invokeMethodAsync("OnZoomed", whole ? null : [x[0], x[1], y[0], y[1]]).catch(() => { });
+            });
+            element.on("plotly_selected", function (event) {
+                // A redraw or a click reports a selection without an outline: only a drawn lasso or box counts.
+                if (!event) return;
+                let xs, ys;
+                if (event.lassoPoints && event.lassoPoints.x) { xs = event.lassoPoints.x; ys = event.lassoPoints.y; }
+                else if (event.range && event.range.x && event.range.y) {
+                    const [x0, x1] = event.range.x, [y0, y1] = event.range.y;
+                    xs = [x0, x1, x1, x0]; ys = [y0, y0, y1, y1];
+                } else return;
+                const hidden = (element.data || []).map((t, i) => t.visible === "legendonly" ? i : -1).filter(i => i >= 0);
+                element.medvisComponent.invokeMethodAsync("OnLassoed", xs.map(Number), ys.map(Number), hidden).catch(() => { });
+            });
+        };
+        attach();
+    },
+    // Shows the axis ranges [x0, x1, y0, y1] (null: the whole map) on a drawn map without reporting them back.
+    setMapRange: async function (elementId, range) {
+        const element = document.getElementById(elementId);
+        if (!element || !element._fullLayout || !window.Plotly) return;
+        element.medvisApplying = true;
+        try {
+            await window.Plotly.relayout(element, range
+                ? { "xaxis.range": [range[0], range[1]], "yaxis.range": [range[2], range[3]] }
+                : { "xaxis.autorange": true, "yaxis.autorange": true });
+        } finally {
+            element.medvisApplying = false;
+        }
     },
     // Saves text as a file (CSV exports of selections).
     downloadText: function (fileName, text, mimeType) {

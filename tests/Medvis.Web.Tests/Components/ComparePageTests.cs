@@ -23,9 +23,14 @@ public sealed class ComparePageTests : DatabasePageTestContext
         _maps = new FinishedMaps(Database);
     }
 
-    private IRenderedComponent<Compare> Open(params int[] runs)
+    private IRenderedComponent<Compare> Open(params int[] runs) => Open(runs[0], runs[1..], "");
+
+    private IRenderedComponent<Compare> Open(int first, int second, string query) => Open(first, [second], query);
+
+    private IRenderedComponent<Compare> Open(int first, int[] others, string query)
     {
-        Services.GetRequiredService<NavigationManager>().NavigateTo($"compare?runs={string.Join(',', runs)}");
+        int[] runs = [first, .. others];
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"compare?runs={string.Join(',', runs)}{query}");
         var cut = Render<Compare>();
         // The comparison is computed off the renderer's thread.
         cut.WaitForState(() => cut.FindComponents<ClassScatter>().Count == runs.Length || cut.Markup.Contains("compare-message"), TimeSpan.FromSeconds(30));
@@ -114,8 +119,12 @@ public sealed class ComparePageTests : DatabasePageTestContext
         var comparison = (await Services.GetRequiredService<RunComparisons>().CompareAsync(Caller, [first, copy])).Comparison!;
         var classOne = Enumerable.Range(0, comparison.SharedCount).Where(i => comparison.Labels[i] == 1).ToArray();
 
+        // A box around class 1 in the second (aligned) map.
         var second = cut.FindComponents<ClassScatter>()[1];
-        await cut.InvokeAsync(() => second.Instance.PointsSelected.InvokeAsync(classOne));
+        var map = comparison.Runs[1].Map;
+        var (x0, x1) = (classOne.Min(i => map.X[i]) - 0.5, classOne.Max(i => map.X[i]) + 0.5);
+        var (y0, y1) = (classOne.Min(i => map.Y[i]) - 0.5, classOne.Max(i => map.Y[i]) + 0.5);
+        await cut.InvokeAsync(() => second.Instance.Lassoed.InvokeAsync(new DrawnLasso([new(x0, y0), new(x1, y0), new(x1, y1), new(x0, y1)])));
 
         Assert.All(cut.FindComponents<ClassScatter>(), s => Assert.Equal(classOne.Order(), s.Instance.Selection!.Order()));
         Assert.Equal(["#" + first + ": 100% together", "#" + copy + ": 100% together"],
@@ -126,6 +135,38 @@ public sealed class ComparePageTests : DatabasePageTestContext
 
         cut.Find("[data-testid=clear-selection]").Click();
         cut.WaitForAssertion(() => Assert.All(cut.FindComponents<ClassScatter>(), s => Assert.Null(s.Instance.Selection)), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task ALinksZoomAndLassoAreRestoredForEveryMapAndHostileValuesAreIgnored()
+    {
+        var first = _maps.Add("seed 1", 90, 1);
+        var copy = _maps.AddTurnedCopy("seed 2", first);
+        var comparison = (await Services.GetRequiredService<RunComparisons>().CompareAsync(Caller, [first, copy])).Comparison!;
+        var classOne = Enumerable.Range(0, comparison.SharedCount).Where(i => comparison.Labels[i] == 1).ToArray();
+        var map = comparison.Runs[1].Map;
+        var (x0, x1) = (classOne.Min(i => map.X[i]) - 0.5, classOne.Max(i => map.X[i]) + 0.5);
+        var (y0, y1) = (classOne.Min(i => map.Y[i]) - 0.5, classOne.Max(i => map.Y[i]) + 0.5);
+        string N(double v) => Math.Round(v, 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var cut = Open(first, copy, $"&zoom=-1_12_-2_11&lasso={N(x0)}_{N(y0)}_{N(x1)}_{N(y0)}_{N(x1)}_{N(y1)}_{N(x0)}_{N(y1)}&lassoin=1");
+
+        var scatters = cut.FindComponents<ClassScatter>();
+        Assert.All(scatters, s => Assert.Equal(new MapZoom(-1, 12, -2, 11), s.Instance.Zoom));
+        Assert.All(scatters, s => Assert.Equal(classOne.Order(), s.Instance.Selection!.Order()));
+        Assert.Null(scatters[0].Instance.Outline);
+        Assert.Equal(4, scatters[1].Instance.Outline!.Count);
+        Assert.Contains("Selection: 30 image(s)", cut.Find("[data-testid=selection-count]").TextContent);
+
+        // A picked image by its dataset index; then values that fit nothing.
+        var picked = Open(first, copy, $"&point={comparison.DatasetIndices[7]}");
+        Assert.All(picked.FindComponents<ClassScatter>(), s => Assert.Equal([7], s.Instance.Selection!));
+        var hostile = Open(first, copy, "&zoom=5_1_0_1&lasso=NaN_0_1_0_1_1&lassoin=7&point=99999");
+        Assert.All(hostile.FindComponents<ClassScatter>(), s =>
+        {
+            Assert.Null(s.Instance.Zoom);
+            Assert.Null(s.Instance.Selection);
+        });
     }
 
     [Fact]

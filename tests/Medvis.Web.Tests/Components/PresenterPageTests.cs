@@ -78,6 +78,25 @@ public sealed class PresenterPageTests : DatabasePageTestContext
     }
 
     [Fact]
+    public async Task TheReplayKeepsOneAxisRangeForEveryFrameHoldingAllFramesPoints()
+    {
+        var runId = StoreDoneRun(snapshots: 4); // frame e: x = [e, 0, 1], y = [0, e, 1]
+        var cut = Render<SnapshotReplay>(p => p.Add(x => x.RunId, runId).Add(x => x.ClassNames, FinishedMaps.ClassNames.Take(3).ToArray()));
+        var last = cut.FindComponent<ClassScatter>().Instance.Zoom;
+
+        var slider = cut.FindComponent<MudBlazor.MudSlider<int>>();
+        await cut.InvokeAsync(() => slider.Instance.ValueChanged.InvokeAsync(0));
+        var first = cut.FindComponent<ClassScatter>().Instance.Zoom;
+
+        Assert.Equal([1f, 0f, 1f], cut.FindComponent<ClassScatter>().Instance.X);
+        Assert.Equal(last, first);
+        Assert.NotNull(first);
+        var z = first!.Value;
+        Assert.True(z.X0 < 0 && z.X1 > 4 && z.Y0 < 0 && z.Y1 > 4, $"{z} does not hold every frame");
+        Assert.True(z.X0 > -0.5 && z.X1 < 4.5, $"{z} is far wider than the frames");
+    }
+
+    [Fact]
     public void ATrainingRunIsShownLiveWithItsStageOneKnnThenItsSnapshotAndThenItsMap()
     {
         var run = Database.Runs.Add(new RunRecord { Name = "live lecture", DatasetName = "demo", Status = RunStatus.Running });

@@ -27,7 +27,7 @@ public sealed class RunMapViewTests : DatabasePageTestContext
         var cut = Render<RunMapView>(p => p.Add(v => v.Result, result).Add(v => v.Caller, Caller));
 
         var scatter = cut.FindComponent<ClassScatter>();
-        await cut.InvokeAsync(() => scatter.Instance.PointsSelected.InvokeAsync(Enumerable.Range(0, 2003).ToArray()));
+        await cut.InvokeAsync(() => scatter.Instance.Lassoed.InvokeAsync(new DrawnLasso([new(-1, -1), new(2004, -1), new(2004, 2004), new(-1, 2004)])));
 
         var shown = cut.FindAll("[data-testid=selection-grid] img");
         Assert.Equal(200, shown.Count);
@@ -60,9 +60,77 @@ public sealed class RunMapViewTests : DatabasePageTestContext
 
         // A lasso around columns 5..14 of rows 0..9: 100 points, half of each class.
         await cut.InvokeAsync(() => canvas.Instance.OnLasso([4.5, 14.5, 14.5, 4.5], [-0.5, -0.5, 9.5, 9.5]));
-        Assert.Contains("Selection: 100 point(s)", cut.Markup);
+        // The outline goes to the map view, which keeps it and hands it back to the canvas, which asks the index.
+        cut.WaitForAssertion(() => Assert.Contains("Selection: 100 point(s)", cut.Markup), TimeSpan.FromSeconds(10));
         Assert.Equal(100, cut.FindAll("[data-testid=selection-grid] img").Count);
         Assert.Equal(50, cut.FindAll("[data-testid=selection-grid] img").Count(img => img.GetAttribute("title") == FinishedMaps.ClassNames[0]));
+    }
+
+    private static readonly Core.Maps.PlanePoint[] BoxFiveToFourteen = [new(4.5, -1), new(14.5, -1), new(14.5, 1), new(4.5, 1)];
+
+    [Fact]
+    public void AViewFromTheAddressRestoresTheZoomTheLassosSelectionWithItsContextAndTheClickedPointsNeighbours()
+    {
+        var result = StoreDemoRun();
+        var view = new MapViewState(new MapZoom(2, 20, -5, 5), BoxFiveToFourteen, 0, Image: 30);
+
+        var cut = Render<RunMapView>(p => p.Add(v => v.Result, result).Add(v => v.Caller, Caller).Add(v => v.View, view));
+
+        var scatter = cut.FindComponent<ClassScatter>().Instance;
+        Assert.Equal(view.Zoom, scatter.Zoom);
+        Assert.Equal(BoxFiveToFourteen, scatter.Outline);
+        Assert.Equal(Enumerable.Range(5, 10), scatter.Selection!.Order());
+        Assert.Equal("not selected", scatter.ContextName);
+        Assert.Contains("Selection: 10 point(s)", cut.Find("[data-testid=selection-count]").TextContent);
+        Assert.Equal(10, cut.FindAll("[data-testid=selection-grid] img").Count);
+        cut.WaitForAssertion(() => Assert.Equal([30], cut.FindComponent<ClassScatter>().Instance.Marked!.Single(m => m.Name == "clicked point").Points), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void AnImageOrLassoThatDoesNotFitTheMapIsDropped()
+    {
+        var result = StoreDemoRun();
+        var view = new MapViewState(null, [new(100, 100), new(101, 100), new(101, 101)], 0, Image: 4000);
+
+        var cut = Render<RunMapView>(p => p.Add(v => v.Result, result).Add(v => v.Caller, Caller).Add(v => v.View, view));
+
+        Assert.Contains("Selection: 0 point(s)", cut.Find("[data-testid=selection-count]").TextContent);
+        Assert.Null(cut.FindComponent<NeighbourPanel>().Instance.Point);
+    }
+
+    [Fact]
+    public async Task ClickingAPointKeepsTheLassoSelectionAndEachChangeIsReportedForTheAddress()
+    {
+        var result = StoreDemoRun();
+        var reported = new List<MapViewState>();
+        var cut = Render<RunMapView>(p => p.Add(v => v.Result, result).Add(v => v.Caller, Caller).Add(v => v.ViewChanged, (MapViewState s) => reported.Add(s)));
+        var scatter = cut.FindComponent<ClassScatter>();
+
+        // The second class's trace hidden from the legend: the lasso takes only the first class's points.
+        await cut.InvokeAsync(() => scatter.Instance.OnLassoed([4.5, 14.5, 14.5, 4.5], [-1, -1, 1, 1], [1]));
+        Assert.Contains("Selection: 5 point(s)", cut.Find("[data-testid=selection-count]").TextContent);
+        await cut.InvokeAsync(() => scatter.Instance.Lassoed.InvokeAsync(new DrawnLasso(BoxFiveToFourteen)));
+        Assert.Equal(BoxFiveToFourteen, reported[^1].Lasso);
+
+        await cut.InvokeAsync(() => scatter.Instance.PointClicked.InvokeAsync(20));
+        // A click in lasso mode draws no outline: the page reports nothing, and nothing ends the selection.
+        await cut.InvokeAsync(() => scatter.Instance.Lassoed.InvokeAsync(new DrawnLasso([new(20, 0), new(20, 0), new(20, 0)])));
+
+        cut.WaitForAssertion(() => Assert.Contains("clicked point", cut.FindComponent<ClassScatter>().Instance.Marked!.Select(m => m.Name)), TimeSpan.FromSeconds(10));
+        Assert.Contains("Selection: 10 point(s)", cut.Find("[data-testid=selection-count]").TextContent);
+        Assert.Equal(10, cut.FindAll("[data-testid=selection-grid] img").Count);
+        Assert.Equal(Enumerable.Range(5, 10), cut.FindComponent<ClassScatter>().Instance.Selection!.Order());
+        Assert.Equal(new MapViewState(null, BoxFiveToFourteen, 0, 20), reported[^1] with { Lasso = BoxFiveToFourteen });
+        Assert.Equal(BoxFiveToFourteen, reported[^1].Lasso);
+
+        await cut.InvokeAsync(() => cut.FindComponent<ClassScatter>().Instance.OnZoomed([1.23456, 9.87654, -2, 2]));
+        Assert.Equal(new MapZoom(1.235, 9.877, -2, 2), reported[^1].Zoom); // rounded to 1/4,000 of the 4-unit span
+        Assert.Equal(20, reported[^1].Image);
+
+        cut.Find("[data-testid=clear-selection]").Click();
+        Assert.Null(reported[^1].Lasso);
+        Assert.Contains("Selection: 0 point(s)", cut.Find("[data-testid=selection-count]").TextContent);
+        Assert.Equal(20, reported[^1].Image);
     }
 
     /// <summary>A done run over the first 40 demo images with the demo registered; its map is a line, x = dataset index.</summary>

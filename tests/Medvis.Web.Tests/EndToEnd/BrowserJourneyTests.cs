@@ -198,7 +198,9 @@ public sealed class BrowserJourneyTests : IDisposable
         await page.ScreenshotAsync(new() { Path = Shot("6-training"), FullPage = true });
 
         // The open tab is in the URL: a copied link opens the same tab.
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"\?tab=training$"));
+        // The tab joins the map's lasso in the address (see MapLinkBrowserTests).
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"[?&]tab=training$"));
+        Assert.Contains("lasso=", page.Url, StringComparison.Ordinal);
         await page.GotoAsync($"runs/{runId}?tab=metrics");
         await Assertions.Expect(page.GetByTestId("metric-knn")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".mud-tab.mud-tab-active")).ToHaveTextAsync("Metrics");

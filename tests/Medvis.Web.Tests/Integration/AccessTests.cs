@@ -393,6 +393,36 @@ public sealed class AccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MapStateInTheAddressIsOnlyViewStateHostileValuesStillShowThePageAndGrantNothing()
+    {
+        var (_, token) = _app.Services.GetRequiredService<ShareLinks>().Create(_app.CallerOf(UserRole.Member), ShareKind.Run, [_doneRun], TimeSpan.FromDays(1));
+        using var visitor = _app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Equal(HttpStatusCode.Redirect, (await visitor.GetAsync($"/share/{token}")).StatusCode);
+        var farOut = string.Join('_', Enumerable.Repeat("1e12_-1e12_-1e12_1e12_3e11", 25).SelectMany(v => v.Split('_')).Take(128));
+        string[] queries =
+        [
+            "zoom=0_2_0_2&lasso=-1_-1_3_-1_3_3_-1_3&point=1",
+            "zoom=NaN_1_0_1&lasso=1e999_0_1&point=-5&lassoin=-1",
+            "zoom=" + new string('9', 4000) + "&lasso=" + new string('_', 3000),
+            "lasso=" + farOut + "&point=2147483647&lassoin=99",
+            "zoom=%3Cscript%3Ealert(1)%3C%2Fscript%3E&lasso=0_0_0_0_0_0&point=%00&tab=%22%3E",
+        ];
+        foreach (var query in queries)
+        {
+            var page = await visitor.GetAsync($"/runs/{_doneRun}?{query}");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.Contains($"id=\"run-map-{_doneRun}\"", html);
+            Assert.DoesNotContain("<script>alert(1)", html);
+        }
+        // The state names images, never a run: another run stays closed to the link, whatever the address holds.
+        var other = await visitor.GetAsync($"/runs/{_otherRun}?zoom=0_2_0_2&lasso=-1_-1_3_-1_3_3_-1_3&point=1");
+        Assert.Contains("run-refused", await other.Content.ReadAsStringAsync());
+        Assert.DoesNotContain($"run-map-{_otherRun}", await other.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync($"/runs/{_doneRun}/present?zoom=0_2_0_2&lasso=-1_-1_3_-1_3_3_-1_3")).StatusCode);
+    }
+
+    [Fact]
     public async Task ShareLinkVisitorsJoinOnlyTheirRunsOnTheHub()
     {
         var (_, token) = _app.Services.GetRequiredService<ShareLinks>().Create(_app.CallerOf(UserRole.Member), ShareKind.Run, [_doneRun], null);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
+using Medvis.Core.Maps;
 using Medvis.Web.Components.Shared;
 using MudBlazor;
 using Plotly.Blazor;
@@ -24,6 +25,24 @@ public partial class Compare
 
     /// <summary>Preselected runs, e.g. /compare?runs=3,4,5.</summary>
     [SupplyParameterFromQuery(Name = "runs")] public string? RunIds { get; set; }
+
+    /// <summary>Axis ranges of the maps (aligned, so one for all) in the URL (see <see cref="MapViewQuery"/>).</summary>
+    [SupplyParameterFromQuery(Name = MapViewQuery.ZoomKey)] public string? Zoom { get; set; }
+
+    /// <summary>The lasso's outline in the URL.</summary>
+    [SupplyParameterFromQuery(Name = MapViewQuery.LassoKey)] public string? Lasso { get; set; }
+
+    /// <summary>The position of the map the lasso was drawn on, in the URL.</summary>
+    [SupplyParameterFromQuery(Name = MapViewQuery.LassoMapKey)] public string? LassoIn { get; set; }
+
+    /// <summary>The picked image (from the moved-most lists) in the URL.</summary>
+    [SupplyParameterFromQuery(Name = MapViewQuery.PointKey)] public string? Point { get; set; }
+
+    // Zoom and selection, one state for the page: the maps are aligned, so one range and one lasso mean the same in each.
+    private MapZoom? _zoom;
+    private PlanePoint[]? _lasso;
+    private int _lassoMap;
+    private int? _picked;
 
     /// <summary>What the points of the maps are coloured by.</summary>
     private enum ColourMode { Class, Neighbourhood }
@@ -59,10 +78,19 @@ public partial class Compare
         var preselected = (RunIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(s => int.TryParse(s, out var id) ? id : -1)
             .Where(id => _finished.Any(r => r.Id == id));
-        await OnChosenChangedAsync(preselected);
+        await ChooseAsync(preselected);
+        if (_comparison is { } comparison)
+            Restore(comparison, MapViewQuery.Parse(Zoom, Lasso, LassoIn, Point, comparison.Runs.Count));
     }
 
+    /// <summary>Runs picked in the list: a new comparison starts unzoomed, with nothing selected.</summary>
     private async Task OnChosenChangedAsync(IEnumerable<int>? chosen)
+    {
+        await ChooseAsync(chosen);
+        await WriteViewAsync();
+    }
+
+    private async Task ChooseAsync(IEnumerable<int>? chosen)
     {
         _chosen = (chosen ?? []).Distinct().Take(RunComparisons.MaxRuns).ToList();
         // The chosen runs stay in the URL, so the address bar is a link to this comparison.
@@ -73,8 +101,41 @@ public partial class Compare
         _message = outcome.Problem;
         _meanJaccard = _comparison is { } c ? MeanJaccardOfOthers(c) : null;
         _hiddenClasses.Clear();
-        ClearSelection();
+        _zoom = null;
+        ClearSelectionState();
         BuildBars();
+    }
+
+    /// <summary>A link's zoom and selection, shown as if drawn: values that do not fit this comparison are dropped.</summary>
+    private void Restore(RunComparison comparison, MapViewState view)
+    {
+        _zoom = view.Zoom;
+        if (view.Lasso is { } lasso && view.LassoMap < comparison.Runs.Count && LassoOutline.Reduce(lasso, Extent(view.LassoMap)) is { } outline)
+            SelectInside(view.LassoMap, outline, null);
+        else if (view.Image is { } image && Array.IndexOf(comparison.DatasetIndices, image) is var shared and >= 0)
+            SelectOneState(shared);
+    }
+
+    private async Task WriteViewAsync()
+    {
+        // Called from the person's actions only, so always on an interactive page.
+        if (_comparison is not { } comparison) return;
+        var view = new MapViewState(_zoom, _lasso, _lassoMap, _picked is { } p ? comparison.DatasetIndices[p] : null);
+        await Js.InvokeVoidAsync("medvis.replaceQueryValues", MapViewQuery.Format(view));
+    }
+
+    /// <summary>The larger side of map <paramref name="run"/>'s bounding box: it sets how finely a lasso is rounded.</summary>
+    private double Extent(int run)
+    {
+        if (_comparison is not { } comparison || comparison.SharedCount == 0) return 1;
+        var map = comparison.Runs[run].Map;
+        return Math.Max(map.X.Max() - map.X.Min(), map.Y.Max() - map.Y.Min());
+    }
+
+    private async Task OnZoomedAsync(MapZoom? zoom)
+    {
+        _zoom = zoom is { } z ? MapViewQuery.Round(z) : null;
+        await WriteViewAsync();
     }
 
     private void OnColourChanged(ColourMode mode)
@@ -90,12 +151,23 @@ public partial class Compare
     }
 
     /// <summary>
-    /// A lasso or box in any map. Plotly reports an empty selection again when a map is redrawn with the new
-    /// highlight, so an empty report keeps the selection; the clear button ends it.
+    /// A lasso or box in map <paramref name="run"/>: the images inside its reduced outline there, classes hidden from
+    /// the legend left out. A click or a redraw reports no outline and keeps the selection; the clear button ends it.
     /// </summary>
-    private void OnLasso(int[] shared)
+    private async Task OnLassoedAsync(int run, DrawnLasso drawn)
     {
-        if (shared.Length > 0) Select(shared);
+        if (_comparison is null || LassoOutline.Reduce(drawn.Outline, Extent(run)) is not { } outline) return;
+        SelectInside(run, outline, drawn.Skip);
+        await WriteViewAsync();
+    }
+
+    private void SelectInside(int run, PlanePoint[] outline, Func<int, bool>? skip)
+    {
+        if (_comparison is not { } comparison) return;
+        var map = comparison.Runs[run].Map;
+        var inside = LassoOutline.Inside(map.X, map.Y, outline, i => _hiddenClasses.Contains(comparison.Labels[i]) || skip?.Invoke(i) == true);
+        (_lasso, _lassoMap, _picked) = (outline, run, null);
+        Select(inside);
     }
 
     private void Select(int[] shared)
@@ -105,9 +177,29 @@ public partial class Compare
         _mapVersion++;
     }
 
-    private void SelectOne(int shared) => Select([shared]);
+    private async Task SelectOneAsync(int shared)
+    {
+        SelectOneState(shared);
+        await WriteViewAsync();
+    }
 
-    private void ClearSelection() => Select([]);
+    private void SelectOneState(int shared)
+    {
+        (_lasso, _lassoMap, _picked) = (null, 0, shared);
+        Select([shared]);
+    }
+
+    private async Task ClearSelectionAsync()
+    {
+        ClearSelectionState();
+        await WriteViewAsync();
+    }
+
+    private void ClearSelectionState()
+    {
+        (_lasso, _lassoMap, _picked) = (null, 0, null);
+        Select([]);
+    }
 
     private async Task OnHoveredAsync(int fromRun, int shared)
     {

@@ -43,12 +43,25 @@ public partial class RunDetail : IDisposable
     /// <summary>The tab to open ("map", "grid", "metrics", …), kept in the URL so a link opens the same view.</summary>
     [SupplyParameterFromQuery(Name = "tab")] public string? Tab { get; set; }
 
+    /// <summary>The map's axis ranges in the URL (see <see cref="MapViewQuery"/>).</summary>
+    [SupplyParameterFromQuery(Name = MapViewQuery.ZoomKey)] public string? Zoom { get; set; }
+
+    /// <summary>The map's lasso outline in the URL.</summary>
+    [SupplyParameterFromQuery(Name = MapViewQuery.LassoKey)] public string? Lasso { get; set; }
+
+    /// <summary>The map's clicked image in the URL.</summary>
+    [SupplyParameterFromQuery(Name = MapViewQuery.PointKey)] public string? Point { get; set; }
+
+    /// <summary>The map's zoom, lasso and clicked image: read from the URL once, then as the person changes them (kept across tabs).</summary>
+    private MapViewState _mapView = MapViewState.Empty;
+
     protected override async Task OnParametersSetAsync()
     {
         // A changed query (the tab in the URL) sets parameters again: only another run reloads.
         if (RunId == _loadedRunId) return;
         _loadedRunId = RunId;
         _subscription?.Dispose();
+        _mapView = MapViewQuery.Parse(Zoom, Lasso, null, Point);
         _caller = await CurrentCaller.GetAsync();
         _run = Results.Run(RunId);
         if (_run is null || !AccessRules.CanRead(_caller, RunId)) return;
@@ -119,6 +132,12 @@ public partial class RunDetail : IDisposable
         // The address changes without a navigation: a navigation would render the page again mid-action (an
         // out-of-sample upload started right after switching was lost that way).
         await Js.InvokeVoidAsync("medvis.replaceQuery", "tab", id == "map" ? null : id);
+    }
+
+    private async Task OnMapViewChangedAsync(MapViewState view)
+    {
+        _mapView = view;
+        await Js.InvokeVoidAsync("medvis.replaceQueryValues", MapViewQuery.Format(view));
     }
 
     public void Dispose() => _subscription?.Dispose();

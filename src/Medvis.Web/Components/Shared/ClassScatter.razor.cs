@@ -12,10 +12,11 @@ namespace Medvis.Web.Components.Shared;
 
 /// <summary>
 /// A 2-D map drawn with WebGL, one trace per class (so the legend toggles classes), optional highlighted extra
-/// points (out-of-sample images), hover and lasso/box selection reported as map point indices.
+/// points (out-of-sample images), hover and clicks reported as map point indices, lassos and boxes reported as their
+/// outline (<see cref="Lassoed"/>), and the zoom kept across redraws and reported (<see cref="ZoomChanged"/>).
 /// Redraws when <see cref="Revision"/> changes.
 /// </summary>
-public partial class ClassScatter
+public partial class ClassScatter : IDisposable
 {
     private readonly IList<ITrace> _data = new List<ITrace>();
     private readonly Config _config = new() { Responsive = true, DisplayLogo = false };
@@ -24,6 +25,9 @@ public partial class ClassScatter
     private PlotlyChart? _chart;
     private object? _drawnRevision;
     private bool _rendered;
+    private MapZoom? _zoom;          // what the chart shows now (null: the whole map)
+    private MapZoom? _zoomParameter; // the last Zoom the parent passed
+    private DotNetObjectReference<ClassScatter>? _self;
 
     [Inject] private IJSRuntime Js { get; set; } = default!;
 
@@ -76,10 +80,22 @@ public partial class ClassScatter
     /// <summary>A click on a point, reported like <see cref="PointHovered"/>.</summary>
     [Parameter] public EventCallback<int> PointClicked { get; set; }
     [Parameter] public EventCallback<int> PointHovered { get; set; }
-    [Parameter] public EventCallback<int[]> PointsSelected { get; set; }
+    /// <summary>
+    /// A lasso or box drawn (in lasso mode, see <see cref="Selectable"/>): its outline in map units, skipping the
+    /// points of traces hidden from the legend. The parent decides what it selects and passes the outline back as
+    /// <see cref="Outline"/>; a click or a redraw reports nothing, so it never ends a selection.
+    /// </summary>
+    [Parameter] public EventCallback<DrawnLasso> Lassoed { get; set; }
+    /// <summary>A lasso's outline drawn dashed over the map (map units); null draws none.</summary>
+    [Parameter] public IReadOnlyList<Medvis.Core.Maps.PlanePoint>? Outline { get; set; }
+    /// <summary>Axis ranges to show; null: the whole map. A change moves the chart without redrawing its points.</summary>
+    [Parameter] public MapZoom? Zoom { get; set; }
+    /// <summary>The person zoomed, panned or reset the chart (null: the whole map), needs <see cref="Id"/>.</summary>
+    [Parameter] public EventCallback<MapZoom?> ZoomChanged { get; set; }
 
     protected override void OnInitialized()
     {
+        _zoom = _zoomParameter = Zoom;
         _layout = new PlotLayout
         {
             Title = Title is null ? null : new Title { Text = Title },
@@ -109,9 +125,22 @@ public partial class ClassScatter
 
     protected override async Task OnParametersSetAsync()
     {
-        if (!_rendered || _chart is null || Equals(Revision, _drawnRevision)) return;
-        Fill();
-        await _chart.React();
+        var moved = false;
+        if (!Equals(Zoom, _zoomParameter))
+        {
+            _zoomParameter = Zoom;
+            // The chart that reported a zoom gets it back (rounded): only a real change moves it.
+            moved = !(Zoom is { } z && _zoom is { } current && z.IsCloseTo(current)) && !(Zoom is null && _zoom is null);
+            if (moved) _zoom = Zoom;
+        }
+        if (!_rendered || _chart is null) return;
+        if (!Equals(Revision, _drawnRevision))
+        {
+            Fill();
+            await _chart.React();
+        }
+        else if (moved && Id is not null)
+            await Js.InvokeVoidAsync("medvis.setMapRange", Id, _zoom?.ToArray());
     }
 
     protected override void OnAfterRender(bool firstRender) => _rendered |= firstRender;
@@ -120,6 +149,13 @@ public partial class ClassScatter
     {
         _drawnRevision = Revision;
         if (Title is not null) _layout.Title = new Title { Text = Title };
+        // The zoom goes into every redraw: without it a redraw (rings, a new colouring) would show the whole map again.
+        var (xAxis, yAxis) = (_layout.XAxis[0], _layout.YAxis[0]);
+        xAxis.Range = _zoom is { } z ? [z.X0, z.X1] : null;
+        yAxis.Range = _zoom is { } zy ? [zy.Y0, zy.Y1] : null;
+        xAxis.AutoRange = _zoom is null ? Plotly.Blazor.LayoutLib.XAxisLib.AutoRangeEnum.True : Plotly.Blazor.LayoutLib.XAxisLib.AutoRangeEnum.False;
+        yAxis.AutoRange = _zoom is null ? Plotly.Blazor.LayoutLib.YAxisLib.AutoRangeEnum.True : Plotly.Blazor.LayoutLib.YAxisLib.AutoRangeEnum.False;
+        _layout.Shapes = Outline is { Count: >= 3 } outline ? [OutlineShape(outline)] : null;
         _data.Clear();
         _pointsOfTrace.Clear();
         var markerSize = (int)Math.Round((X.Length > 20_000 ? 2 : X.Length > 3_000 ? 3 : 5) * MarkerScale);
@@ -248,8 +284,63 @@ public partial class ClassScatter
                 await _chart.SubscribeClickEvent();
                 if (Selectable && Id is not null) await Js.InvokeVoidAsync("medvis.clicksInSelectModes", Id);
             }
-            if (Selectable) await _chart.SubscribeSelectedEvent();
+            // Every chart with an id keeps its zoom across redraws (a replay's frames, new rings); lassos only where selectable.
+            if (Id is not null)
+            {
+                _self ??= DotNetObjectReference.Create(this);
+                await Js.InvokeVoidAsync("medvis.trackMap", Id, _self);
+            }
         });
+    }
+
+    /// <summary>The page reports the axis ranges after the person zoomed, panned or reset (null: the whole map).</summary>
+    [JSInvokable]
+    public async Task OnZoomed(double[]? range)
+    {
+        _zoom = MapZoom.From(range);
+        // Where the parent keeps no zoom of its own (the replay), "the whole map" is the view it gave, not this
+        // frame's points: back to it, so the axes stay steady.
+        if (_zoom is null && Zoom is { } given && !ZoomChanged.HasDelegate && Id is not null)
+        {
+            _zoom = given;
+            await Js.InvokeVoidAsync("medvis.setMapRange", Id, given.ToArray());
+        }
+        await ZoomChanged.InvokeAsync(_zoom);
+    }
+
+    /// <summary>The page reports a drawn lasso or box (map units) and the traces hidden from the legend.</summary>
+    [JSInvokable]
+    public async Task OnLassoed(double[] xs, double[] ys, int[] hiddenTraces)
+    {
+        if (!Selectable || xs is null || ys is null || xs.Length != ys.Length) return;
+        var outline = xs.Zip(ys, (x, y) => new Medvis.Core.Maps.PlanePoint(x, y)).ToArray();
+        var hidden = new HashSet<int>((hiddenTraces ?? []).Where(t => t >= 0 && t < _pointsOfTrace.Count).SelectMany(t => _pointsOfTrace[t]));
+        // A point drawn in a visible trace too (a ringed neighbour) stays selectable.
+        foreach (var visible in Enumerable.Range(0, _pointsOfTrace.Count).Except(hiddenTraces ?? []))
+            hidden.ExceptWith(_pointsOfTrace[visible]);
+        await Lassoed.InvokeAsync(new DrawnLasso(outline, hidden.Count == 0 ? null : hidden.Contains));
+    }
+
+    /// <summary>The lasso's outline: dashed, with a faint fill under the points, as the large map draws it.</summary>
+    private static Shape OutlineShape(IReadOnlyList<Medvis.Core.Maps.PlanePoint> outline)
+    {
+        var path = string.Join(" ", outline.Select((p, i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(i == 0 ? "M" : "L")}{p.X},{p.Y}"))) + " Z";
+        return new Shape
+        {
+            Type = Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Path,
+            Path = path,
+            XRef = "x",
+            YRef = "y",
+            Line = new Plotly.Blazor.LayoutLib.ShapeLib.Line { Color = "#222222", Width = 1.5m, Dash = "dash" },
+            FillColor = "rgba(30, 30, 30, 0.04)",
+            Layer = Plotly.Blazor.LayoutLib.ShapeLib.LayerEnum.Below,
+        };
+    }
+
+    public void Dispose()
+    {
+        _self?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private void OnHover(IEnumerable<EventDataPoint> points)
@@ -262,12 +353,6 @@ public partial class ClassScatter
     {
         var point = points.Select(MapIndex).FirstOrDefault(i => i is not null);
         if (point is { } index) _ = InvokeAsync(() => PointClicked.InvokeAsync(index));
-    }
-
-    private void OnSelected(IEnumerable<EventDataPoint> points)
-    {
-        var selected = points.Select(MapIndex).OfType<int>().Where(i => i >= 0).Distinct().ToArray();
-        _ = InvokeAsync(() => PointsSelected.InvokeAsync(selected));
     }
 
     private int? MapIndex(EventDataPoint point)

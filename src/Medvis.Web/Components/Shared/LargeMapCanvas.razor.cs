@@ -7,7 +7,10 @@ namespace Medvis.Web.Components.Shared;
 /// A map of any size drawn with WebGL (wwwroot/largemap.js): the page fetches the points once as binary columns
 /// (api/runs/{id}/points.bin) and keeps them on the GPU; hover and lasso come back here as a position or a polygon
 /// and are answered by the server's spatial index (<see cref="LargeMaps"/>), so no per-point object crosses the
-/// circuit. Reports the hovered point and the lassoed points like <see cref="ClassScatter"/> does.
+/// circuit. Reports the hovered point like <see cref="ClassScatter"/> does; a drawn lasso goes to the parent as
+/// <see cref="Lassoed"/>, which passes the outline it keeps back as <see cref="Lasso"/>, whose points this view then
+/// asks the index for and reports as <see cref="PointsSelected"/>. Zoom comes in as <see cref="Zoom"/> and goes out
+/// through <see cref="ZoomChanged"/>.
 /// </summary>
 public sealed partial class LargeMapCanvas : IAsyncDisposable
 {
@@ -21,6 +24,14 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     [Parameter, EditorRequired] public IReadOnlyList<string> ClassNames { get; set; } = [];
     [Parameter] public EventCallback<int> PointHovered { get; set; }
     [Parameter] public EventCallback<int[]> PointsSelected { get; set; }
+    /// <summary>A lasso drawn on the map (data units).</summary>
+    [Parameter] public EventCallback<DrawnLasso> Lassoed { get; set; }
+    /// <summary>The lasso shown and selected (data units); null: none.</summary>
+    [Parameter] public IReadOnlyList<Medvis.Core.Maps.PlanePoint>? Lasso { get; set; }
+    /// <summary>Axis ranges shown when the map opens; null: the whole map.</summary>
+    [Parameter] public MapZoom? Zoom { get; set; }
+    /// <summary>The person zoomed, panned or reset the view (null: the whole map).</summary>
+    [Parameter] public EventCallback<MapZoom?> ZoomChanged { get; set; }
 
     private string PointsUrl => $"api/runs/{RunId}/points.bin";
 
@@ -32,8 +43,31 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     private string _mode = "lasso";
     private bool _densityRamp;
     private string? _error;
+    private IReadOnlyList<Medvis.Core.Maps.PlanePoint>? _shownLasso;
+    private bool _ready;
 
     protected override void OnInitialized() => _ = Task.Run(() => Maps.Prepare(RunId));
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (ReferenceEquals(Lasso, _shownLasso)) return;
+        _shownLasso = Lasso;
+        // Before the view exists the lasso waits for it (OnAfterRenderAsync); the selection need not.
+        await SelectLassoAsync();
+        if (_ready) await ShowLassoAsync();
+    }
+
+    private async Task SelectLassoAsync()
+    {
+        if (Lasso is not { Count: >= 3 } lasso) return;
+        var hidden = _hidden.ToHashSet();
+        var selected = await Task.Run(() => Maps.InLasso(RunId, lasso.Select(p => p.X).ToArray(), lasso.Select(p => p.Y).ToArray(), hidden));
+        await PointsSelected.InvokeAsync(selected);
+    }
+
+    private Task ShowLassoAsync() => Lasso is { Count: >= 3 } lasso
+        ? CallAsync("setLasso", lasso.Select(p => p.X).ToArray(), lasso.Select(p => p.Y).ToArray())
+        : CallAsync("clearLasso");
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -44,6 +78,10 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
             _module = await Js.InvokeAsync<IJSObjectReference>("import", "./largemap.js");
             var palette = Enumerable.Range(0, Math.Max(1, ClassNames.Count)).Select(ClassPalette.Of).ToArray();
             _view = await _module.InvokeAsync<IJSObjectReference>("create", _host, PointsUrl, _self, new { palette });
+            _ready = true;
+            // A link's zoom and lasso, shown once the points are drawn.
+            if (Zoom is { } zoom) await CallAsync("setRange", zoom.ToArray());
+            if (Lasso is not null) await ShowLassoAsync();
         }
         catch (JSException e)
         {
@@ -65,14 +103,19 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
         return found;
     }
 
-    /// <summary>The page finished a lasso (vertices in data units): the points inside become the selection.</summary>
+    /// <summary>The page finished a lasso (vertices in data units): the parent decides the outline kept (<see cref="Lasso"/>).</summary>
     [JSInvokable]
     public async Task OnLasso(double[] xs, double[] ys)
     {
-        var hidden = _hidden.ToHashSet();
-        var selected = await Task.Run(() => Maps.InLasso(RunId, xs, ys, hidden));
-        await PointsSelected.InvokeAsync(selected);
+        if (xs is null || ys is null || xs.Length != ys.Length || xs.Length > LargeMaps.MaxLassoVertices) return;
+        await Lassoed.InvokeAsync(new DrawnLasso(xs.Zip(ys, (x, y) => new Medvis.Core.Maps.PlanePoint(x, y)).ToArray()));
+        // The same outline again (a lasso that reduces to the kept one) still gets the page's picture back in line.
+        if (ReferenceEquals(Lasso, _shownLasso)) await ShowLassoAsync();
     }
+
+    /// <summary>The page's view moved: its axis ranges (null: the whole map).</summary>
+    [JSInvokable]
+    public Task OnZoomed(double[]? range) => ZoomChanged.InvokeAsync(MapZoom.From(range));
 
     private async Task SetModeAsync(string mode)
     {

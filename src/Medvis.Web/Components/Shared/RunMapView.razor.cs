@@ -1,10 +1,15 @@
+using Medvis.Core.Maps;
 using Medvis.Web.Apis;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
 namespace Medvis.Web.Components.Shared;
 
-/// <summary>The finished map: hover shows the image, lasso selection shows a grid of images to export or tag, exports of the map.</summary>
+/// <summary>
+/// The finished map: hover shows the image, lasso selection shows a grid of images to export or tag, a click shows
+/// the point's neighbours (the lasso stays), exports of the map. Zoom, lasso and clicked point come in as
+/// <see cref="View"/> and go out through <see cref="ViewChanged"/>, so the page can keep them in its address.
+/// </summary>
 public partial class RunMapView
 {
     private const int MaxShownSelection = 200;
@@ -18,6 +23,12 @@ public partial class RunMapView
 
     /// <summary>Who looks at the map: tagging shows only for those who may tag.</summary>
     [Parameter] public Auth.Caller Caller { get; set; } = Auth.Caller.Anonymous;
+
+    /// <summary>The zoom, lasso and clicked image to show when the map opens (from the address).</summary>
+    [Parameter] public MapViewState View { get; set; } = MapViewState.Empty;
+
+    /// <summary>The person zoomed, drew or cleared a lasso, or clicked a point.</summary>
+    [Parameter] public EventCallback<MapViewState> ViewChanged { get; set; }
 
     private int? _hovered;
     private int[] _selected = [];
@@ -37,6 +48,8 @@ public partial class RunMapView
     private IReadOnlyList<MarkedPoints> _marked = [];
     private int? _clicked;
     private int _drawn;
+    private MapZoom? _zoom;
+    private PlanePoint[]? _lasso;
 
     private string PlotId => $"run-map-{Result.RunId}";
 
@@ -55,7 +68,65 @@ public partial class RunMapView
         if (IsLarge && _hasImages) _ = Task.Run(() => Results.WarmImages(Result.RunId));
         _metadata = Results.Run(Result.RunId) is { } run ? Metadata.ForRun(run) : null;
         Recolour();
+        Restore(View);
     }
+
+    /// <summary>
+    /// Shows what <paramref name="view"/> holds as if the person had done it: the zoom, the lasso's selection (grid,
+    /// greyed context, outline) and the clicked point's neighbours. Values that do not fit this map are dropped.
+    /// </summary>
+    private void Restore(MapViewState view)
+    {
+        _zoom = view.Zoom;
+        if (view.Lasso is { } lasso && LassoOutline.Reduce(lasso, Extent) is { } outline) SelectInside(outline, null);
+        if (view.Image is { } image && Array.IndexOf(Result.DatasetIndices, image) is var point and >= 0) _clicked = point;
+    }
+
+    /// <summary>The larger side of the map's bounding box: it sets how finely a lasso's corners are rounded.</summary>
+    private double Extent => Result.Count == 0 ? 1 : Math.Max(Result.X.Max() - Result.X.Min(), Result.Y.Max() - Result.Y.Min());
+
+    private async Task OnLassoedAsync(DrawnLasso drawn)
+    {
+        // A path that encloses nothing (a click in lasso mode, a line) keeps the selection there is.
+        if (LassoOutline.Reduce(drawn.Outline, Extent) is not { } outline) return;
+        SelectInside(outline, drawn.Skip);
+        await ReportAsync();
+    }
+
+    /// <summary>
+    /// The lasso's points, always taken from its reduced outline, so a link re-selects exactly these. A large map's
+    /// canvas asks the server's index itself and reports them through <see cref="OnSelected"/>.
+    /// </summary>
+    private void SelectInside(PlanePoint[] outline, Func<int, bool>? skip)
+    {
+        _lasso = outline;
+        _drawn++;
+        if (!IsLarge) OnSelected(LassoOutline.Inside(Result.X, Result.Y, outline, skip));
+    }
+
+    private async Task ClearSelectionAsync()
+    {
+        _lasso = null;
+        _drawn++;
+        OnSelected([]);
+        await ReportAsync();
+    }
+
+    private async Task OnZoomedAsync(MapZoom? zoom)
+    {
+        _zoom = zoom is { } z ? MapViewQuery.Round(z) : null;
+        await ReportAsync();
+    }
+
+    private Task ReportAsync() =>
+        ViewChanged.InvokeAsync(new MapViewState(_zoom, _lasso, 0, _clicked is { } p ? Result.DatasetIndices[p] : null));
+
+    /// <summary>Points drawn in colour: the lasso's when there is one (the rest grey for context), else those the metadata filter keeps.</summary>
+    private IReadOnlySet<int>? Context => _lasso is not null ? _selectedSet : _colouring.Kept;
+
+    private string ContextName => _lasso is not null ? "not selected" : "filtered out";
+
+    private HashSet<int> _selectedSet = [];
 
     private RunResult? _colouredResult;
 
@@ -77,9 +148,18 @@ public partial class RunMapView
         _drawn++;
     }
 
-    private void OnClicked(int point)
+    private async Task OnClickedAsync(int point)
     {
-        if (point >= 0 && point < Result.Count) _clicked = point;
+        if (point < 0 || point >= Result.Count) return;
+        _clicked = point;
+        await ReportAsync();
+    }
+
+    /// <summary>A neighbour's thumbnail was clicked (another point) or the panel was closed (null).</summary>
+    private async Task OnPointChangedAsync(int? point)
+    {
+        _clicked = point is { } p && p >= 0 && p < Result.Count ? p : null;
+        await ReportAsync();
     }
 
     private void OnHovered(int point)
@@ -90,6 +170,8 @@ public partial class RunMapView
     private void OnSelected(int[] points)
     {
         _selected = points;
+        _selectedSet = points.ToHashSet();
+        _drawn++;
         _preview = SelectionSample.Draw(points, p => Result.Labels[p], MaxShownSelection);
         _tagError = null;
     }

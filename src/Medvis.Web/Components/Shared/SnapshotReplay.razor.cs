@@ -32,6 +32,7 @@ public partial class SnapshotReplay : IAsyncDisposable
     private bool _playing;
     private CancellationTokenSource? _playback;
     private int _loadedRunId = -1;
+    private MapZoom? _bounds;
 
     private SnapshotPoint Current => _frames[_frame];
 
@@ -45,8 +46,25 @@ public partial class SnapshotReplay : IAsyncDisposable
         if (_loadedRunId == RunId) return;
         _loadedRunId = RunId;
         _frames = Results.Snapshots(RunId);
+        _bounds = SteadyBounds(_frames);
         // The finished map first: the last frame; play starts from the beginning.
         _frame = Math.Max(0, _frames.Count - 1);
+    }
+
+    /// <summary>
+    /// The axes of every frame: the box around all frames' points, with a 4% margin. Fixed rather than eased,
+    /// because then what moves on screen moved in the map: a cluster drifting, the map spreading out in stage 2 (as
+    /// t-SimCNE's output grows), clusters tightening in stage 3. Axes that follow each frame, even smoothly, rescale
+    /// the picture under the points and make still points look as if they moved. Class colours are fixed by class.
+    /// </summary>
+    private static MapZoom? SteadyBounds(IReadOnlyList<SnapshotPoint> frames)
+    {
+        var xs = frames.SelectMany(f => f.X).Where(float.IsFinite).ToArray();
+        var ys = frames.SelectMany(f => f.Y).Where(float.IsFinite).ToArray();
+        if (xs.Length == 0 || ys.Length == 0) return null;
+        double minX = xs.Min(), maxX = xs.Max(), minY = ys.Min(), maxY = ys.Max();
+        var (padX, padY) = (Math.Max((maxX - minX) * 0.04, 1e-6), Math.Max((maxY - minY) * 0.04, 1e-6));
+        return new MapZoom(minX - padX, maxX + padX, minY - padY, maxY + padY);
     }
 
     private async Task TogglePlayAsync()
