@@ -76,9 +76,10 @@ public sealed class FullDiskTests : IDisposable
         using var db = new MedvisDatabase(_temp.File("medvis.db"), new FreeSpaceRule(8), disk);
         var trainer = new FillingTrainer(4 * MB, () => disk.Fill(leave: 12L * MB));
 
-        var (execution, run) = Execute(db, trainer, CancellationToken.None);
+        var runId = QueuedRun(db);
 
-        Assert.Equal(RunExecution.Failed, execution);
+        Assert.Equal(RunExecution.Failed, Execute(db, runId, trainer, CancellationToken.None));
+        var run = db.Runs.Get(runId)!;
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Contains("storage write failed while saving the checkpoint", run.Error);
         Assert.Contains("Medvis:Storage:MinFreeMegabytes keeps 8 MB free", run.Error);
@@ -148,38 +149,38 @@ public sealed class FullDiskTests : IDisposable
         var trainer = new FillingTrainer(6 * MB, fill);
         var events = new RecordingEvents();
         using var shutdown = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var execution = Task.Run(() => Execute(db, trainer, shutdown.Token, events));
+        var run = QueuedRun(db);
+        var execution = Task.Run(() => Execute(db, run, trainer, shutdown.Token, events));
 
         var failedStatus = await events.Failed.Task.WaitAsync(TimeSpan.FromMinutes(1));
         Assert.Contains("No space left on device", failedStatus);
         await Task.Delay(StoredRunExecutor.OutcomeRetryInterval * 2);
-        // Reads are served while the disk is full; the record waits for room (or it fitted into free pages).
+        // Reads are served while the disk is full; the outcome waits for room.
         Assert.Equal("{\"kept\":true}", db.Artifacts.LoadMetricsJson(other));
+        Assert.Equal(RunStatus.Running, db.Runs.Get(run)!.Status);
+        Assert.False(execution.IsCompleted);
         free();
 
-        var (result, run) = await execution.WaitAsync(TimeSpan.FromMinutes(1));
-        Assert.Equal(RunExecution.Failed, result);
-        Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.Equal(failedStatus, run.Error);
-        Assert.Contains("storage write failed while saving the checkpoint", run.Error);
+        Assert.Equal(RunExecution.Failed, await execution.WaitAsync(TimeSpan.FromMinutes(1)));
+        var ended = db.Runs.Get(run)!;
+        Assert.Equal(RunStatus.Failed, ended.Status);
+        Assert.Equal(failedStatus, ended.Error);
+        Assert.Contains("storage write failed while saving the checkpoint", ended.Error);
         Assert.Equal(RunStatus.Done, db.Runs.Get(other)!.Status);
         Assert.Equal("{\"kept\":true}", db.Artifacts.LoadMetricsJson(other));
         db.Artifacts.SaveMetricsJson(other, "{\"written\":\"after\"}");
         Assert.Equal("{\"written\":\"after\"}", db.Artifacts.LoadMetricsJson(other));
     }
 
-    private static (RunExecution Execution, RunRecord Run) Execute(MedvisDatabase db, IMapTrainer trainer, CancellationToken shutdown, IRunEvents? events = null)
+    private static int QueuedRun(MedvisDatabase db) => db.Runs.Add(new RunRecord
     {
-        var run = db.Runs.Add(new RunRecord
-        {
-            Name = "filling", DatasetSpec = "two-classes", Status = RunStatus.Queued, ImageSize = 12,
-            OptionsJson = TrainingOptionsJson.Serialize(TrainingTestData.TinyOptions([1, 1, 1])),
-        });
-        var executor = new StoredRunExecutor(db, new MapRunPipeline(new FixedLoader(TrainingTestData.TwoClasses(40)), trainer),
-            events ?? new RecordingEvents(), NullLogger<StoredRunExecutor>.Instance);
-        var execution = executor.Execute(run.Id, shutdown, shutdown);
-        return (execution, db.Runs.Get(run.Id)!);
-    }
+        Name = "filling", DatasetSpec = "two-classes", Status = RunStatus.Queued, ImageSize = 12,
+        OptionsJson = TrainingOptionsJson.Serialize(TrainingTestData.TinyOptions([1, 1, 1])),
+    }).Id;
+
+    private static RunExecution Execute(MedvisDatabase db, int runId, IMapTrainer trainer, CancellationToken shutdown, IRunEvents? events = null) =>
+        new StoredRunExecutor(db, new MapRunPipeline(new FixedLoader(TrainingTestData.TwoClasses(40)), trainer),
+            events ?? new RecordingEvents(), NullLogger<StoredRunExecutor>.Instance).Execute(runId, shutdown, shutdown);
 
     private static SnapshotPoint Snapshot(int epoch, int points) => new()
     {
