@@ -172,7 +172,7 @@ public sealed class StoredRunExecutor(
             Record();
             if (status != RunStatus.Cancelled) database.ClearCheckpoints(runId);
         }
-        catch (IOException first)
+        catch (Exception first) when (StorageWriteFailures.Is(first))
         {
             logger.LogError(first, "Run {RunId}: the outcome {Status} could not be stored; freeing its checkpoint and trying again", runId, status);
             try
@@ -180,7 +180,7 @@ public sealed class StoredRunExecutor(
                 database.ClearCheckpoints(runId);
                 Record();
             }
-            catch (IOException second)
+            catch (Exception second) when (StorageWriteFailures.Is(second))
             {
                 events.StatusChanged(runId, status, error);
                 RecordOnceStorageWorks(runId, status, Record, second, shutdown);
@@ -193,7 +193,7 @@ public sealed class StoredRunExecutor(
     /// <summary>How often an outcome that could not be stored is tried again.</summary>
     public static TimeSpan OutcomeRetryInterval { get; } = TimeSpan.FromSeconds(2);
 
-    private void RecordOnceStorageWorks(int runId, RunStatus status, Action record, IOException failure, CancellationToken shutdown)
+    private void RecordOnceStorageWorks(int runId, RunStatus status, Action record, Exception failure, CancellationToken shutdown)
     {
         logger.LogError(failure, "Run {RunId}: the outcome {Status} could not be stored; trying again every {Seconds} s until the storage takes writes",
             runId, status, OutcomeRetryInterval.TotalSeconds);
@@ -205,7 +205,7 @@ public sealed class StoredRunExecutor(
                 logger.LogInformation("Run {RunId}: the outcome {Status} is stored now", runId, status);
                 return;
             }
-            catch (IOException) { } // still no room: the first error was logged
+            catch (Exception e) when (StorageWriteFailures.Is(e)) { } // still no room: the first error was logged
         }
         logger.LogCritical("Run {RunId}: the outcome {Status} could not be stored before shutdown; the next start counts it as a lost attempt", runId, status);
     }
