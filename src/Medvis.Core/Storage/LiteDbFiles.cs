@@ -9,6 +9,10 @@ namespace Medvis.Core.Storage;
 /// turn the log's tail into a transaction with a hole), so the files keep what was written up to the failure. A
 /// failed log write is recorded but not thrown: LiteDB writes its log from a background thread, and a thread that
 /// dies there leaves a commit waiting for it forever; the next call sees the failure and replaces the engine.
+/// The log's flush to disk (fsync) runs beside the writer instead of in its way: LiteDB acknowledges a commit before
+/// the fsync either way, and the store waits for each write to reach the file (<see cref="LiteDbLogWriter"/>), which
+/// would otherwise wait for the previous write's fsync too. The data file's flush stays in line: a checkpoint
+/// clears the log only after it.
 /// </summary>
 public sealed class LiteDbFiles : IDisposable
 {
@@ -47,8 +51,8 @@ public sealed class LiteDbFiles : IDisposable
         try
         {
             var fence = new Fence();
-            return new LiteDbFiles(dataPath, logPath, new WatchedStream(data, fence, dropFailedWrites: false),
-                new WatchedStream(volume.OpenFile(logPath), fence, dropFailedWrites: true), fence);
+            return new LiteDbFiles(dataPath, logPath, new WatchedStream(data, fence, isLog: false),
+                new WatchedStream(volume.OpenFile(logPath), fence, isLog: true), fence);
         }
         catch
         {
@@ -81,8 +85,11 @@ public sealed class LiteDbFiles : IDisposable
     /// A file stream behind the fence, that only the store closes: LiteDB disposes the streams it is given in some
     /// error paths, which must not close the store's file under it.
     /// </summary>
-    private sealed class WatchedStream(Stream inner, Fence fence, bool dropFailedWrites) : Stream
+    private sealed class WatchedStream(Stream inner, Fence fence, bool isLog) : Stream
     {
+        private readonly Lock _syncGate = new();
+        private Task? _syncing;
+        private bool _syncAgain;
         private int _released;
 
         public override bool CanRead => inner.CanRead;
@@ -96,25 +103,58 @@ public sealed class LiteDbFiles : IDisposable
         public override void Write(byte[] buffer, int offset, int count) => Watch(() => inner.Write(buffer, offset, count));
         public override void SetLength(long value) => Watch(() => inner.SetLength(value));
 
-        // LiteDB only flushes to make a commit or checkpoint durable, so every flush goes to the disk.
-        public override void Flush() => Watch(() =>
+        // LiteDB only flushes to make a commit or checkpoint durable, so every flush goes to the disk; the log's in the
+        // background, one at a time, a request during one repeating it once it is done.
+        public override void Flush()
+        {
+            if (!isLog)
+            {
+                Watch(FlushToDisk);
+                return;
+            }
+            lock (_syncGate)
+            {
+                if (_syncing is { IsCompleted: false })
+                {
+                    _syncAgain = true;
+                    return;
+                }
+                _syncing = Task.Run(SyncLog);
+            }
+        }
+
+        private void SyncLog()
+        {
+            while (true)
+            {
+                try { Watch(FlushToDisk); }
+                catch (ObjectDisposedException) { return; } // released meanwhile
+                lock (_syncGate)
+                {
+                    if (!_syncAgain) return;
+                    _syncAgain = false;
+                }
+            }
+        }
+
+        private void FlushToDisk()
         {
             if (inner is FileStream file) file.Flush(flushToDisk: true);
             else inner.Flush();
-        });
+        }
 
         private void Watch(Action write)
         {
             if (fence.Failure is { } earlier)
             {
-                if (dropFailedWrites) return;
+                if (isLog) return;
                 throw new IOException($"an earlier write failed ({earlier.Message.ReplaceLineEndings(" ").Trim()}); nothing more is written to this file until it is opened again", earlier);
             }
             try { write(); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 fence.Close(e);
-                if (!dropFailedWrites) throw;
+                if (!isLog) throw;
             }
         }
 
@@ -125,6 +165,9 @@ public sealed class LiteDbFiles : IDisposable
         public bool Release()
         {
             if (Interlocked.Exchange(ref _released, 1) == 1) return false;
+            Task? syncing;
+            lock (_syncGate) syncing = _syncing;
+            syncing?.Wait(TimeSpan.FromSeconds(10));
             var empty = false;
             try { empty = inner.Length == 0; }
             catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException) { }
