@@ -46,6 +46,9 @@ public sealed class FreeSpaceGuard(string folder, FreeSpaceRule rule, IStorageVo
     /// <summary>The folder whose volume is checked.</summary>
     public string Folder { get; } = folder;
 
+    /// <summary>The bytes free on the folder's volume, or null when the volume cannot tell.</summary>
+    public long? FreeBytes() => _volume.FreeBytes(Folder);
+
     /// <summary>Throws when writing <paramref name="bytes"/> would leave less than the headroom free.</summary>
     /// <param name="bytes">What the write adds to the volume at most.</param>
     /// <param name="what">What is written, for the message ("the checkpoint").</param>

@@ -111,6 +111,9 @@ public sealed class MedvisDatabase : IMedvisStore
     }
 
     /// <inheritdoc />
+    public long? FreeBytes() => _room.FreeBytes();
+
+    /// <inheritdoc />
     public long StoredBytes() => SizeOf(FilePath) + SizeOf(LiteDbFiles.LogPathOf(FilePath));
 
     private static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;

@@ -201,12 +201,4 @@ public sealed class DatasetUploadTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
-
-    /// <summary>The local disk with the free space the test says.</summary>
-    private sealed class ReportedVolume : IStorageVolume
-    {
-        public long Free { get; set; }
-        public long? FreeBytes(string folder) => Free;
-        public Stream OpenFile(string path) => LocalVolume.Instance.OpenFile(path);
-    }
 }

@@ -132,6 +132,7 @@ public sealed class FailureModeTests : IDisposable
             return Task.CompletedTask;
         });
         using var viewer = app.CreateClientAs(UserRole.Viewer);
+        var member = app.CallerOf(UserRole.Member); // stored now: adding a user needs room
 
         var runId = app.Services.GetRequiredService<RunPlanner>()
             .Queue(Caller.System, new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions, MaxImages: 64)).Runs[0].Id;
@@ -143,6 +144,9 @@ public sealed class FailureModeTests : IDisposable
         // The disk is still full: pages still render from the store.
         var runsPage = await viewer.GetStringAsync("/runs");
         Assert.Contains("trained before the disk filled", runsPage);
+        // Uploads (beside the database, on the same full disk) are refused with one line.
+        var upload = await app.Services.GetRequiredService<DatasetUploads>().UploadAsync(member, "cells.npz", new MemoryStream([1, 2, 3]));
+        Assert.StartsWith("cells.npz: not enough free space to store the upload cells.npz (8.0 MB): 0.0 MB free", upload.Error);
 
         File.Delete(filler!);
         var deadline = DateTime.UtcNow + Timeout;
