@@ -38,9 +38,6 @@ public sealed class RecoveringLiteEngine : ILiteEngine
     /// <summary>How many times a broken engine was replaced (for logs and tests).</summary>
     public int Reopened { get; private set; }
 
-    /// <summary>The error that broke the engine now in use and could not be repaired yet, or null.</summary>
-    public Exception? Broken => _current.BrokenBy ?? _current.Files.WriteFailure;
-
     private sealed class Opened(LiteEngine engine, LiteDbFiles files)
     {
         public LiteEngine Engine { get; } = engine;
