@@ -26,8 +26,9 @@ public sealed class MedvisDatabase : IMedvisStore
     /// <param name="path">The database file.</param>
     /// <param name="freeSpace">The headroom large writes keep free; <see cref="FreeSpaceRule.Default"/> when null.</param>
     /// <param name="volume">The file system under the file; the local one when null (tests pass a disk that fills up).</param>
+    /// <param name="logger">Hears when the engine is replaced after a failed write; none when null.</param>
     /// <exception cref="InvalidOperationException">The file is not a LiteDB database or cannot be opened.</exception>
-    public MedvisDatabase(string path, FreeSpaceRule? freeSpace = null, IStorageVolume? volume = null)
+    public MedvisDatabase(string path, FreeSpaceRule? freeSpace = null, IStorageVolume? volume = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         FilePath = Path.GetFullPath(path);
         volume ??= LocalVolume.Instance;
@@ -35,7 +36,7 @@ public sealed class MedvisDatabase : IMedvisStore
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-            _engine = new RecoveringLiteEngine(FilePath, volume);
+            _engine = new RecoveringLiteEngine(FilePath, volume, logger);
             _largeWrites = new LiteDbLargeWrites(_room, _engine);
             _db = new LiteDatabase(new SerialWriteLiteEngine(_engine), CreateMapper(), disposeOnClose: true)
             {

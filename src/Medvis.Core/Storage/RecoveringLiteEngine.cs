@@ -1,5 +1,7 @@
 using LiteDB;
 using LiteDB.Engine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Medvis.Core.Storage;
 
@@ -22,16 +24,21 @@ public sealed class RecoveringLiteEngine : ILiteEngine
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
     private readonly string _path;
     private readonly IStorageVolume _volume;
+    private readonly ILogger _logger;
     private readonly Lock _swap = new();
     private readonly ThreadLocal<Opened?> _pinned = new();
     private Opened _current;
     private bool _disposed;
 
     /// <summary>Opens (or creates) the database file <paramref name="path"/> on <paramref name="volume"/>.</summary>
-    public RecoveringLiteEngine(string path, IStorageVolume volume)
+    /// <param name="path">The database file.</param>
+    /// <param name="volume">The file system under it.</param>
+    /// <param name="logger">Hears when a broken engine is replaced; none when null.</param>
+    public RecoveringLiteEngine(string path, IStorageVolume volume, ILogger? logger = null)
     {
         _path = path;
         _volume = volume;
+        _logger = logger ?? NullLogger.Instance;
         _current = Open();
     }
 
@@ -105,9 +112,12 @@ public sealed class RecoveringLiteEngine : ILiteEngine
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
+                _logger.LogError(e, "{Path}: the database could not be opened again after a failed write ({Cause})", _path, Line(cause));
                 throw new IOException($"{_path}: the database could not be opened again after a failed write ({Line(cause)}): {Line(e)}", e);
             }
             Reopened++;
+            _logger.LogWarning("{Path}: a write failed ({Cause}); the database was opened again with what reached the file ({Count} time(s) since it was opened)",
+                _path, Line(cause), Reopened);
             return _current;
         }
     }
