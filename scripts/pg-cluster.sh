@@ -3,6 +3,7 @@
 # unix socket inside the temp dir, no password (trust, local socket only).
 #   scripts/pg-cluster.sh start   prints "DIR CONNECTION_STRING" on stdout
 #   scripts/pg-cluster.sh stop DIR
+# MEDVIS_PG_TMPFS_MB=N (root only) puts the cluster on a tmpfs of N MB, a disk that really fills up (FullDiskTests).
 set -euo pipefail
 
 bin_dir() {
@@ -25,6 +26,9 @@ start() {
   local bin dir port
   bin=$(bin_dir)
   dir=$(mktemp -d /tmp/medvis-pg.XXXXXX)
+  if [ -n "${MEDVIS_PG_TMPFS_MB:-}" ]; then
+    mount -t tmpfs -o "size=${MEDVIS_PG_TMPFS_MB}m" tmpfs "$dir" || { rmdir "$dir"; echo "pg-cluster: cannot mount a tmpfs (root only)" >&2; exit 1; }
+  fi
   chmod 755 "$dir"
   [ "$(id -u)" = 0 ] && chown postgres: "$dir"
   port=$(free_port)
@@ -39,10 +43,12 @@ start() {
 
 stop() {
   local dir=$1 bin pid
-  [ -f "$dir/data/postmaster.pid" ] || { rm -rf "$dir"; return 0; }
-  bin=$(bin_dir)
-  pid=$(head -1 "$dir/data/postmaster.pid")
-  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    bin=$(bin_dir)
+    pid=$(head -1 "$dir/data/postmaster.pid")
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+  fi
+  if mountpoint -q "$dir"; then umount -l "$dir"; fi
   rm -rf "$dir"
 }
 

@@ -19,8 +19,19 @@ public sealed class StoredRunSinkFactory(IMedvisStore database) : IRunSinkFactor
 }
 
 /// <summary>A write to storage failed (a full disk, a lost mount): the run cannot go on and says why.</summary>
-public sealed class RunStorageException(string what, IOException cause)
+public sealed class RunStorageException(string what, Exception cause)
     : IOException($"storage write failed while saving the {what} (is the disk full?): {cause.Message.ReplaceLineEndings(" ").Trim()}", cause);
+
+/// <summary>Which errors mean that a write to storage failed, in either store.</summary>
+public static class StorageWriteFailures
+{
+    /// <summary>
+    /// An I/O error (the disk under the LiteDB file, the upload folder) or PostgreSQL's <c>disk_full</c> (SQLSTATE
+    /// 53100: "could not extend file …: No space left on device" from the database server's disk, after which the
+    /// server rolls the statement back and carries on).
+    /// </summary>
+    public static bool Is(Exception e) => e is IOException || e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DiskFull };
+}
 
 /// <summary>
 /// Wraps a sink so that an I/O error while writing a checkpoint or the results reads as a storage failure
@@ -35,7 +46,7 @@ public sealed class StorageFailureSink(IMapRunSink inner) : IMapRunSink
     public void Save(MapRunArtifacts artifacts)
     {
         try { inner.Save(artifacts); }
-        catch (IOException e) when (e is not RunStorageException) { throw new RunStorageException("map, metrics and model", e); }
+        catch (Exception e) when (e is not RunStorageException && StorageWriteFailures.Is(e)) { throw new RunStorageException("map, metrics and model", e); }
     }
 
     private sealed class Store(ICheckpointStore inner) : ICheckpointStore
@@ -43,7 +54,7 @@ public sealed class StorageFailureSink(IMapRunSink inner) : IMapRunSink
         public void Save(TrainingCheckpoint checkpoint)
         {
             try { inner.Save(checkpoint); }
-            catch (IOException e) when (e is not RunStorageException) { throw new RunStorageException("checkpoint", e); }
+            catch (Exception e) when (e is not RunStorageException && StorageWriteFailures.Is(e)) { throw new RunStorageException("checkpoint", e); }
         }
 
         public TrainingCheckpoint? LoadLatest() => inner.LoadLatest();

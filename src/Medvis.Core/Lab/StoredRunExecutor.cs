@@ -82,7 +82,7 @@ public sealed class StoredRunExecutor(
                 options = options with { Device = device };
             var request = new MapRunRequest(new DatasetSelection(run.DatasetSpec, run.Split, run.ImageSize, run.MaxImages), options);
             var outcome = pipeline.Run(request, new StorageFailureSink(_sinks.For(runId)), progress, cancellation, run.DatasetContentHash);
-            Finish(runId, RunStatus.Done, null, clock, outcome.FinalLoss);
+            Finish(runId, RunStatus.Done, null, clock, outcome.FinalLoss, shutdown);
             return RunExecution.Done;
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
@@ -100,13 +100,13 @@ public sealed class StoredRunExecutor(
         }
         catch (OperationCanceledException)
         {
-            Finish(runId, RunStatus.Cancelled, null, clock, null);
+            Finish(runId, RunStatus.Cancelled, null, clock, null, shutdown);
             return RunExecution.Cancelled;
         }
         catch (Exception e)
         {
             logger.LogError(e, "Run {RunId} failed", runId);
-            Finish(runId, RunStatus.Failed, UserErrors.Describe(e), clock, null);
+            Finish(runId, RunStatus.Failed, UserErrors.Describe(e), clock, null, shutdown);
             return RunExecution.Failed;
         }
     }
@@ -152,10 +152,12 @@ public sealed class StoredRunExecutor(
     /// <summary>
     /// Records the outcome and drops the checkpoint, except a cancelled run's: it can be resumed from it
     /// (<see cref="RunResumption"/>) until it is deleted. When the record cannot be written (the disk that failed the run
-    /// is still full), the checkpoint goes first to free space and the write is tried once more; viewers hear the
-    /// outcome either way, and a record left "running" is failed by its attempt count on a later start.
+    /// is still full), the checkpoint goes first to free space and the write is tried once more; then viewers hear the
+    /// outcome, and the record is tried again every <see cref="OutcomeRetryInterval"/> until the storage takes writes
+    /// again (the run's slot stays taken meanwhile). A record still unwritten at shutdown is left "running", and the
+    /// next start counts that as a lost attempt.
     /// </summary>
-    private void Finish(int runId, RunStatus status, string? error, Stopwatch clock, double? finalLoss)
+    private void Finish(int runId, RunStatus status, string? error, Stopwatch clock, double? finalLoss, CancellationToken shutdown)
     {
         void Record() => database.Runs.Update(runId, r =>
         {
@@ -170,7 +172,7 @@ public sealed class StoredRunExecutor(
             Record();
             if (status != RunStatus.Cancelled) database.ClearCheckpoints(runId);
         }
-        catch (IOException first)
+        catch (Exception first) when (StorageWriteFailures.Is(first))
         {
             logger.LogError(first, "Run {RunId}: the outcome {Status} could not be stored; freeing its checkpoint and trying again", runId, status);
             try
@@ -178,11 +180,33 @@ public sealed class StoredRunExecutor(
                 database.ClearCheckpoints(runId);
                 Record();
             }
-            catch (IOException second)
+            catch (Exception second) when (StorageWriteFailures.Is(second))
             {
-                logger.LogCritical(second, "Run {RunId}: the outcome {Status} could not be stored", runId, status);
+                events.StatusChanged(runId, status, error);
+                RecordOnceStorageWorks(runId, status, Record, second, shutdown);
+                return;
             }
         }
         events.StatusChanged(runId, status, error);
+    }
+
+    /// <summary>How often an outcome that could not be stored is tried again.</summary>
+    public static TimeSpan OutcomeRetryInterval { get; } = TimeSpan.FromSeconds(2);
+
+    private void RecordOnceStorageWorks(int runId, RunStatus status, Action record, Exception failure, CancellationToken shutdown)
+    {
+        logger.LogError(failure, "Run {RunId}: the outcome {Status} could not be stored; trying again every {Seconds} s until the storage takes writes",
+            runId, status, OutcomeRetryInterval.TotalSeconds);
+        while (!shutdown.WaitHandle.WaitOne(OutcomeRetryInterval))
+        {
+            try
+            {
+                record();
+                logger.LogInformation("Run {RunId}: the outcome {Status} is stored now", runId, status);
+                return;
+            }
+            catch (Exception e) when (StorageWriteFailures.Is(e)) { } // still no room: the first error was logged
+        }
+        logger.LogCritical("Run {RunId}: the outcome {Status} could not be stored before shutdown; the next start counts it as a lost attempt", runId, status);
     }
 }

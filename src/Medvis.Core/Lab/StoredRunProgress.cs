@@ -78,7 +78,7 @@ public sealed class StoredRunProgress(int runId, IMedvisStore database, IRunEven
     private static void Write(string what, Action write)
     {
         try { write(); }
-        catch (IOException e) when (e is not RunStorageException) { throw new RunStorageException(what, e); }
+        catch (Exception e) when (e is not RunStorageException && StorageWriteFailures.Is(e)) { throw new RunStorageException(what, e); }
     }
 
     private void OnStep(StepProgress s)

@@ -49,6 +49,12 @@ public interface IMedvisStore : IDisposable
     /// <summary>The bytes the store takes on disk now (LiteDB: the file and its log; PostgreSQL: the database).</summary>
     long StoredBytes();
 
+    /// <summary>
+    /// The bytes still free on the disk under the store, or null when the store cannot tell (PostgreSQL: the
+    /// database server's disk is not visible from here).
+    /// </summary>
+    long? FreeBytes();
+
     /// <summary>Removes a run with everything stored for it (its share links stop showing it: the run is gone).</summary>
     void DeleteRun(int runId);
 }

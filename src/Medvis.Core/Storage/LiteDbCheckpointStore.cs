@@ -8,7 +8,10 @@ namespace Medvis.Core.Storage;
 /// state is uploaded under a fresh file id, then one document (the pointer) is switched to it, then the old
 /// file is removed. A crash at any point leaves the pointer on a complete checkpoint.
 /// </summary>
-public sealed class LiteDbCheckpointStore(ILiteDatabase db, int runId) : ICheckpointStore
+/// <param name="db">The database.</param>
+/// <param name="runId">The run.</param>
+/// <param name="largeWrites">Checks for room and keeps the replacement on one engine.</param>
+public sealed class LiteDbCheckpointStore(ILiteDatabase db, int runId, LiteDbLargeWrites largeWrites) : ICheckpointStore
 {
     internal const string Collection = "checkpoints";
     private ILiteCollection<CheckpointPointer> Pointers => db.GetCollection<CheckpointPointer>(Collection);
@@ -17,14 +20,17 @@ public sealed class LiteDbCheckpointStore(ILiteDatabase db, int runId) : ICheckp
     /// <inheritdoc />
     public void Save(TrainingCheckpoint checkpoint)
     {
-        var fileId = $"{FilePrefix}{checkpoint.GlobalEpoch}-{Guid.NewGuid():N}";
-        using (var stream = new MemoryStream(checkpoint.State, writable: false))
-            db.FileStorage.Upload(fileId, fileId.Replace('/', '-'), stream);
-        Pointers.Upsert(new CheckpointPointer
+        largeWrites.Run(checkpoint.State.Length, $"the checkpoint of run {runId}", () =>
         {
-            Id = runId, FileId = fileId, GlobalEpoch = checkpoint.GlobalEpoch, SavedAtUtc = checkpoint.SavedAtUtc,
+            var fileId = $"{FilePrefix}{checkpoint.GlobalEpoch}-{Guid.NewGuid():N}";
+            using (var stream = new MemoryStream(checkpoint.State, writable: false))
+                db.FileStorage.Upload(fileId, fileId.Replace('/', '-'), stream);
+            Pointers.Upsert(new CheckpointPointer
+            {
+                Id = runId, FileId = fileId, GlobalEpoch = checkpoint.GlobalEpoch, SavedAtUtc = checkpoint.SavedAtUtc,
+            });
+            DeleteFilesExcept(fileId);
         });
-        DeleteFilesExcept(fileId);
     }
 
     /// <inheritdoc />

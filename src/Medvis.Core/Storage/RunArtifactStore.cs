@@ -7,7 +7,9 @@ namespace Medvis.Core.Storage;
 /// The large outputs of a run, kept in LiteDB file storage: the map (coordinates, labels, dataset indices),
 /// the metrics JSON, the reproducibility card's JSON and the trained model's bytes.
 /// </summary>
-public sealed class RunArtifactStore(ILiteDatabase db) : IRunArtifactStore
+/// <param name="db">The database.</param>
+/// <param name="largeWrites">Checks for room and keeps each upload on one engine.</param>
+public sealed class RunArtifactStore(ILiteDatabase db, LiteDbLargeWrites largeWrites) : IRunArtifactStore
 {
     private static string ResultId(int runId) => $"result/{runId}";
     private static string MetricsId(int runId) => $"metrics/{runId}";
@@ -57,8 +59,11 @@ public sealed class RunArtifactStore(ILiteDatabase db) : IRunArtifactStore
 
     private void Upload(string id, byte[] bytes)
     {
-        using var stream = new MemoryStream(bytes, writable: false);
-        db.FileStorage.Upload(id, id.Replace('/', '-'), stream);
+        largeWrites.Run(bytes.Length, $"the {id.Split('/')[0]} of run {id.Split('/')[1]}", () =>
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            db.FileStorage.Upload(id, id.Replace('/', '-'), stream);
+        });
     }
 
     private byte[]? Download(string id)

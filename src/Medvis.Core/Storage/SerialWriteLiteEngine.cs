@@ -10,12 +10,13 @@ namespace Medvis.Core.Storage;
 /// and the list can stay broken (LiteDB issues 1940, 2503, 2825; fixed after 5.0.21, the newest release). Reads
 /// are not held up; every call that writes takes the one lock for its (automatic) transaction.
 /// </summary>
-public sealed class SerialWriteLiteEngine(EngineSettings settings) : ILiteEngine
+/// <param name="engine">The engine whose writes are serialised; disposed with this one.</param>
+public sealed class SerialWriteLiteEngine(ILiteEngine engine) : ILiteEngine
 {
-    private readonly LiteEngine _engine = new(settings);
+    private readonly ILiteEngine _engine = engine;
     private readonly Lock _write = new();
 
-    private T Write<T>(Func<LiteEngine, T> call)
+    private T Write<T>(Func<ILiteEngine, T> call)
     {
         lock (_write) return call(_engine);
     }

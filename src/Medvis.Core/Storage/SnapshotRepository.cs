@@ -3,7 +3,9 @@ using LiteDB;
 namespace Medvis.Core.Storage;
 
 /// <summary>The replay snapshots of runs in the LiteDB file: one document per snapshot, its points as one blob.</summary>
-public sealed class SnapshotRepository(ILiteDatabase db) : ISnapshotRepository
+/// <param name="db">The database.</param>
+/// <param name="largeWrites">Checks for room and keeps each change on one engine.</param>
+public sealed class SnapshotRepository(ILiteDatabase db, LiteDbLargeWrites largeWrites) : ISnapshotRepository
 {
     internal const string Collection = "snapshots";
     private readonly Lock _writeLock = new();
@@ -16,10 +18,13 @@ public sealed class SnapshotRepository(ILiteDatabase db) : ISnapshotRepository
         var data = SnapshotCodec.Encode(snapshot);
         lock (_writeLock)
         {
-            Items.DeleteMany(s => s.RunId == runId && s.GlobalEpoch >= snapshot.GlobalEpoch);
-            Items.Insert(new StoredSnapshot { RunId = runId, GlobalEpoch = snapshot.GlobalEpoch, Data = data });
-            var drop = SnapshotThinning.ToDrop(EpochsOf(runId), maxKept);
-            foreach (var epoch in drop) Items.DeleteMany(s => s.RunId == runId && s.GlobalEpoch == epoch);
+            largeWrites.Run(data.Length, $"the 2-D snapshot of run {runId}", () =>
+            {
+                Items.DeleteMany(s => s.RunId == runId && s.GlobalEpoch >= snapshot.GlobalEpoch);
+                Items.Insert(new StoredSnapshot { RunId = runId, GlobalEpoch = snapshot.GlobalEpoch, Data = data });
+                var drop = SnapshotThinning.ToDrop(EpochsOf(runId), maxKept);
+                foreach (var epoch in drop) Items.DeleteMany(s => s.RunId == runId && s.GlobalEpoch == epoch);
+            });
         }
     }
 

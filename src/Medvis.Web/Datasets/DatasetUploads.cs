@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text.RegularExpressions;
 using Medvis.Core.Data;
+using Medvis.Core.Storage;
 using Medvis.Web.Auth;
 using Microsoft.Extensions.Options;
 
@@ -10,12 +12,17 @@ namespace Medvis.Web.Datasets;
 /// Members' dataset uploads: an <c>.npz</c>, or a <c>.zip</c> of class folders, written into a fresh folder below
 /// <see cref="MedvisOptions.UploadFolder"/> (a data root of its own) and then registered like any dataset. The bytes
 /// are counted while they arrive, so an upload over <see cref="InputLimits.MaxUploadBytes"/> stops there; a zip is
-/// checked entry by entry before it is unpacked (<see cref="ZipDatasetExtractor"/>). A refused upload leaves nothing behind.
+/// checked entry by entry before it is unpacked (<see cref="ZipDatasetExtractor"/>). The disk keeps
+/// <see cref="FreeSpaceRule.MinFreeMegabytes"/> free: the upload is checked against it as it arrives (every
+/// <see cref="RoomCheckBytes"/>) and a zip's unpacked size before it is unpacked. A refused upload leaves nothing behind.
 /// </summary>
 public sealed partial class DatasetUploads(
-    DatasetService datasets, InputLimits limits, IOptions<MedvisOptions> options, ILogger<DatasetUploads> logger)
+    DatasetService datasets, InputLimits limits, IOptions<MedvisOptions> options, FreeSpaceRule freeSpace, ILogger<DatasetUploads> logger,
+    IStorageVolume? volume = null)
 {
     private const int MaxNameLength = 100;
+    /// <summary>How much of an upload may arrive between two checks of the free space.</summary>
+    public const int RoomCheckBytes = 8 << 20;
 
     /// <summary>Where uploads go (absolute).</summary>
     public string Folder => options.Value.UploadFolderPath;
@@ -37,13 +44,15 @@ public sealed partial class DatasetUploads(
             return new(null, $"'{Path.GetFileName(fileName ?? "")}' is not an upload name Medvis takes: use letters, digits, '.', '-' or '_' and end it in .npz or .zip.");
         var folder = Path.Combine(Folder, $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}"[..24]);
         Directory.CreateDirectory(folder);
+        var room = new FreeSpaceGuard(folder, freeSpace, volume);
         try
         {
             var received = Path.Combine(folder, name);
-            await ReceiveAsync(content, received, name, cancellation);
+            await ReceiveAsync(content, received, name, room, cancellation);
             var spec = received;
             if (Path.GetExtension(name).Equals(".zip", StringComparison.OrdinalIgnoreCase))
             {
+                room.EnsureRoom(Math.Min(UnpackedBytes(received), limits.MaxUploadBytes), $"the unpacked images of {name}");
                 spec = Path.Combine(folder, Path.GetFileNameWithoutExtension(name));
                 Directory.CreateDirectory(spec);
                 ZipDatasetExtractor.Extract(received, spec, name, limits);
@@ -58,6 +67,12 @@ public sealed partial class DatasetUploads(
             Remove(folder);
             return new(null, $"{name}: {e.Problem}");
         }
+        catch (IOException e) when (e is StorageFullException || IsDiskFull(e))
+        {
+            Remove(folder);
+            logger.LogWarning("Upload {Name} refused: {Reason}", name, e.Message);
+            return new(null, $"{name}: {e.Message.ReplaceLineEndings(" ").Replace(folder, "the upload folder", StringComparison.Ordinal)}");
+        }
         catch
         {
             Remove(folder);
@@ -65,22 +80,44 @@ public sealed partial class DatasetUploads(
         }
     }
 
-    // Counts while copying: a client that sends more than it announced (or announces nothing) is stopped at the limit.
-    private async Task ReceiveAsync(Stream content, string path, string name, CancellationToken cancellation)
+    // Counts while copying: a client that sends more than it announced (or announces nothing) is stopped at the limit,
+    // and the disk is checked for room for the next part before it arrives.
+    private async Task ReceiveAsync(Stream content, string path, string name, FreeSpaceGuard room, CancellationToken cancellation)
     {
         await using var output = File.Create(path);
         var buffer = new byte[81920];
         long total = 0;
+        long checkedUpTo = 0;
         int read;
         while ((read = await content.ReadAsync(buffer, cancellation)) > 0)
         {
             total += read;
+            if (total > checkedUpTo)
+            {
+                room.EnsureRoom(RoomCheckBytes, $"the upload {name}");
+                checkedUpTo = total + RoomCheckBytes;
+            }
             if (total > limits.MaxUploadBytes)
                 throw new DatasetFormatException(name, $"the upload is over the limit of {limits.MaxUploadBytes} bytes ({InputLimits.HowToRaise(nameof(InputLimits.MaxUploadBytes))})");
             await output.WriteAsync(buffer.AsMemory(0, read), cancellation);
         }
         if (total == 0) throw new DatasetFormatException(name, "the upload is empty");
     }
+
+    // What the zip's entries declare (the extractor stops any entry that inflates past its declared size, and refuses
+    // a total over the upload limit); 0 for a file that is no zip, which the extractor reports.
+    private static long UnpackedBytes(string zipPath)
+    {
+        try
+        {
+            using var zip = ZipFile.OpenRead(zipPath);
+            return zip.Entries.Sum(e => e.Length);
+        }
+        catch (InvalidDataException) { return 0; }
+    }
+
+    // ENOSPC (28) and EDQUOT (122) on Linux, ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.
+    private static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 122 or 39 or 112;
 
     private void Remove(string folder)
     {

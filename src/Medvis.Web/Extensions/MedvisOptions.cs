@@ -82,6 +82,22 @@ public sealed class MedvisOptions
 
     /// <summary>How the app sits behind a reverse proxy that terminates HTTPS.</summary>
     public ReverseProxySettings ReverseProxy { get; set; } = new();
+
+    /// <summary>How much room the store's disk keeps (<c>Medvis:Storage</c>).</summary>
+    public StorageSettings Storage { get; set; } = new();
+}
+
+/// <summary>The disk under the LiteDB file and the upload folder.</summary>
+public sealed class StorageSettings
+{
+    /// <summary>
+    /// Megabytes that must stay free after a large write (a checkpoint, a snapshot, a run's map and model, an upload,
+    /// compaction); a write that would leave less is refused with a message, and the run that made it ends failed.
+    /// </summary>
+    public int MinFreeMegabytes { get; set; } = Medvis.Core.Storage.FreeSpaceRule.DefaultMinFreeMegabytes;
+
+    /// <summary>The rule these settings describe.</summary>
+    public Medvis.Core.Storage.FreeSpaceRule FreeSpace => new(MinFreeMegabytes);
 }
 
 /// <summary>The values of <see cref="MedvisOptions.Store"/>.</summary>

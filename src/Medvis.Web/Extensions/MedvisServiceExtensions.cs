@@ -48,14 +48,17 @@ public static class MedvisServiceExtensions
             .Validate(o => o.LiveSessionRecheckSeconds is >= 1 and <= 3600, "Medvis:LiveSessionRecheckSeconds must be between 1 and 3600")
             .Validate(o => o.ReverseProxy.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "Medvis:ReverseProxy:KnownProxies must list IP addresses")
             .Validate(o => o.DataRoots.All(r => !string.IsNullOrWhiteSpace(r)), "Medvis:DataRoots must not hold empty entries")
+            .Validate(o => o.Storage.FreeSpace.Problem() is null, $"{FreeSpaceRule.Setting} must be between 0 and {FreeSpaceRule.MaxMinFreeMegabytes}")
             .ValidateOnStart();
 
         var baseFolder = repositoryRoot ?? builder.Environment.ContentRootPath;
         builder.Services.PostConfigure<MedvisOptions>(o => o.UploadFolderPath =
             string.IsNullOrWhiteSpace(o.UploadFolder) ? "" : Path.GetFullPath(Path.Combine(baseFolder, o.UploadFolder.Trim())));
-        builder.Services.AddSingleton(sp => OpenStore(sp.GetRequiredService<IOptions<MedvisOptions>>().Value, sp.GetRequiredService<IConfiguration>(), baseFolder));
+        builder.Services.AddSingleton(sp => OpenStore(sp.GetRequiredService<IOptions<MedvisOptions>>().Value, sp.GetRequiredService<IConfiguration>(), baseFolder,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<MedvisDatabase>()));
         builder.Services.AddSingleton(sp => CreateDataRoots(sp.GetRequiredService<IOptions<MedvisOptions>>().Value, baseFolder));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<MedvisOptions>>().Value.Storage.FreeSpace);
 
         // InputLimits.Validate throws naming the bad setting, so a bad limit stops the app at start.
         builder.Services.AddOptions<InputLimits>().BindConfiguration(InputLimits.ConfigurationSection)
@@ -232,10 +235,10 @@ public static class MedvisServiceExtensions
         new(options.UploadFolderPath.Length == 0 ? options.DataRoots : [.. options.DataRoots, options.UploadFolderPath], baseFolder);
 
     /// <summary>The store <see cref="MedvisOptions.Store"/> names; LiteDB paths are taken from <paramref name="baseFolder"/>.</summary>
-    public static IMedvisStore OpenStore(MedvisOptions options, IConfiguration configuration, string baseFolder) => options.Store switch
+    public static IMedvisStore OpenStore(MedvisOptions options, IConfiguration configuration, string baseFolder, ILogger? logger = null) => options.Store switch
     {
         StoreKinds.Postgres => new Core.Storage.Postgres.PostgresStore(configuration.GetConnectionString("Medvis")!),
-        _ => new MedvisDatabase(Path.Combine(baseFolder, options.DatabasePath)),
+        _ => new MedvisDatabase(Path.Combine(baseFolder, options.DatabasePath), options.Storage.FreeSpace, logger: logger),
     };
 
     // The Data Protection keys sit beside the LiteDB file in either store: they sign this web app's cookies and

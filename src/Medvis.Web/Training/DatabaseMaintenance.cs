@@ -20,6 +20,9 @@ public sealed class DatabaseMaintenance(IMedvisStore database, ILogger<DatabaseM
     /// <summary>The database's size on disk now (LiteDB: the data file and its write-ahead log; PostgreSQL: the database).</summary>
     public long FileBytes => database.StoredBytes();
 
+    /// <summary>The bytes free on the database's disk, or null when the store cannot tell (PostgreSQL).</summary>
+    public long? FreeBytes => database.FreeBytes();
+
     /// <summary>Why compaction cannot run now, or null when it can.</summary>
     public string? WhyNotNow() =>
         database.Runs.WithStatus(RunStatus.Queued, RunStatus.Running).Count is var busy and > 0
@@ -29,6 +32,7 @@ public sealed class DatabaseMaintenance(IMedvisStore database, ILogger<DatabaseM
     /// <summary>Compacts the database file for an admin.</summary>
     /// <exception cref="AccessDeniedException">The caller is not an admin.</exception>
     /// <exception cref="InvalidOperationException">A run is queued or training.</exception>
+    /// <exception cref="StorageFullException">The disk has no room for the compacted copy.</exception>
     public CompactionResult Compact(Caller caller)
     {
         AccessDeniedException.ThrowUnless(AccessRules.CanAdminister(caller), caller, "compact the database");

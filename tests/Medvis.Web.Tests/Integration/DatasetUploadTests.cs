@@ -175,5 +175,30 @@ public sealed class DatasetUploadTests : IDisposable
         Assert.Empty(FilesInUploads());
     }
 
+    [Fact]
+    public async Task AnUploadTheDiskHasNoRoomForIsRefusedNamingTheFreeSpaceAndTheSettingAndLeavesNothing()
+    {
+        var disk = new ReportedVolume();
+        await using var app = new MedvisAppFactory(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:Storage:MinFreeMegabytes"] = "64" },
+            s => s.AddSingleton<IStorageVolume>(disk));
+
+        disk.Free = 70L << 20; // under 64 MB + the 8 MB checked ahead of each part
+        var npz = await Upload(app, UserRole.Member, "cells.npz", [1, 2, 3]);
+        Assert.False(npz.Succeeded);
+        Assert.StartsWith("cells.npz: not enough free space to store the upload cells.npz (8.0 MB): 70.0 MB free", npz.Error);
+        Assert.Contains("Medvis:Storage:MinFreeMegabytes keeps 64 MB free", npz.Error);
+        Assert.DoesNotContain(UploadFolder, npz.Error);
+
+        disk.Free = (72L << 20) + 10; // the zip (a few KB) arrives; its 10 MB of images would not leave 64 MB
+        var zip = await Upload(app, UserRole.Member, "cells.zip", Zip(("a/x.png", new byte[5 << 20]), ("b/y.png", new byte[5 << 20])));
+        Assert.False(zip.Succeeded, $"{zip.Error} {zip.Dataset?.Spec}");
+        Assert.Contains("not enough free space to store the unpacked images of cells.zip (10.0 MB): 72.0 MB free", zip.Error);
+        Assert.Empty(FilesInUploads());
+        Assert.Empty(app.Services.GetRequiredService<IMedvisStore>().Datasets.All());
+
+        disk.Free = 1L << 40;
+        Assert.True((await Upload(app, UserRole.Member, "cells.zip", Zip(ClassFolders()))).Succeeded);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

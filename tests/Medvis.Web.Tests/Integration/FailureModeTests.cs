@@ -106,6 +106,59 @@ public sealed class FailureModeTests : IDisposable
         Assert.Empty(app.Services.GetRequiredService<IMedvisStore>().RunsWithCheckpoints());
     }
 
+    [SkippableFact]
+    public async Task OnARealFullDiskTheAppEndsTheRunFailedAndKeepsServingWithoutARestart()
+    {
+        using var tmpfs = Medvis.Core.Tests.Storage.TmpfsMount.Mount(48);
+        var path = Path.Combine(tmpfs.Path, "medvis.db");
+        string? filler = null;
+        var trainer = new FillingTrainer(() => filler = tmpfs.Fill());
+        // The free-space check sees an unknown disk and lets the checkpoint through: the disk fills up between the
+        // check and the write, as when another process takes the space.
+        await using var app = new MedvisAppFactory(path, services: s =>
+        {
+            s.AddSingleton<IMedvisStore>(new MedvisDatabase(path, new FreeSpaceRule(0), new BlindVolume()));
+            s.AddSingleton<IMapTrainer>(trainer);
+        });
+        var database = app.Services.GetRequiredService<IMedvisStore>();
+        var dataset = app.Services.GetRequiredService<DatasetService>().Register(Caller.System, DatasetService.DemoSpec).Dataset!;
+        var before = StoredRun(RunStatus.Done, attempts: 1);
+        before.Name = "trained before the disk filled";
+        var earlier = database.Runs.Add(before).Id;
+        var ended = new TaskCompletionSource<RunStatusUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var _ = app.Services.GetRequiredService<TrainingNotifier>().Subscribe(null, u =>
+        {
+            if (u is RunStatusUpdate { Status: RunStatus.Failed or RunStatus.Done or RunStatus.Cancelled } s) ended.TrySetResult(s);
+            return Task.CompletedTask;
+        });
+        using var viewer = app.CreateClientAs(UserRole.Viewer);
+        var member = app.CallerOf(UserRole.Member); // stored now: adding a user needs room
+
+        var runId = app.Services.GetRequiredService<RunPlanner>()
+            .Queue(Caller.System, new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions, MaxImages: 64)).Runs[0].Id;
+        var status = await ended.Task.WaitAsync(Timeout);
+
+        Assert.Equal(RunStatus.Failed, status.Status);
+        Assert.Contains("storage write failed while saving the checkpoint", status.Error);
+        Assert.Contains("No space left on device", status.Error);
+        // The disk is still full: pages still render from the store.
+        var runsPage = await viewer.GetStringAsync("/runs");
+        Assert.Contains("trained before the disk filled", runsPage);
+        // Uploads (beside the database, on the same full disk) are refused with one line.
+        var upload = await app.Services.GetRequiredService<DatasetUploads>().UploadAsync(member, "cells.npz", new MemoryStream([1, 2, 3]));
+        Assert.StartsWith("cells.npz: not enough free space to store the upload cells.npz (8.0 MB): 0.0 MB free", upload.Error);
+
+        File.Delete(filler!);
+        var deadline = DateTime.UtcNow + Timeout;
+        while (database.Runs.Get(runId)!.Status != RunStatus.Failed && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.Equal(status.Error, database.Runs.Get(runId)!.Error);
+        Assert.Equal(RunStatus.Done, database.Runs.Get(earlier)!.Status);
+        database.Audit.Add("test", "wrote after", "the disk was freed");
+        database.CheckpointsFor(earlier).Save(new TrainingCheckpoint(9, new byte[2 << 20], DateTime.UtcNow));
+        Assert.Equal(9, database.CheckpointsFor(earlier).LoadLatest()!.GlobalEpoch);
+        Assert.Contains(runId.ToString(System.Globalization.CultureInfo.InvariantCulture), await viewer.GetStringAsync("/runs"));
+    }
+
     [Fact]
     public async Task CompactingRemovesCheckpointsOfEndedRunsShrinksTheFileAndWaitsForQueuedRuns()
     {
@@ -138,6 +191,26 @@ public sealed class FailureModeTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    /// <summary>The local disk, its free space unknown: the free-space check lets every write through.</summary>
+    private sealed class BlindVolume : IStorageVolume
+    {
+        public long? FreeBytes(string folder) => null;
+        public Stream OpenFile(string path) => LocalVolume.Instance.OpenFile(path);
+    }
+
+    /// <summary>Saves a small checkpoint, lets the disk fill up, then saves a 6 MB one.</summary>
+    private sealed class FillingTrainer(Action fill) : IMapTrainer
+    {
+        public TrainingResult Train(ImageDataset data, TrainingOptions options, IProgress<TrainingEvent> progress,
+            ICheckpointStore checkpoints, CancellationToken cancellation)
+        {
+            checkpoints.Save(new TrainingCheckpoint(1, new byte[256 << 10], DateTime.UtcNow));
+            fill();
+            checkpoints.Save(new TrainingCheckpoint(2, new byte[6 << 20], DateTime.UtcNow));
+            throw new InvalidOperationException("the 6 MB checkpoint should not have fitted");
+        }
+    }
 
     /// <summary>Stands in for training that never ends by itself: waits for its cancellation.</summary>
     private sealed class BlockingTrainer : IMapTrainer

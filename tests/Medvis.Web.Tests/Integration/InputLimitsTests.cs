@@ -36,4 +36,16 @@ public sealed class InputLimitsTests : IDisposable
 
         Assert.Contains("MaxClasses", error.ToString());
     }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("2000000")]
+    public async Task AnInvalidFreeSpaceSettingStopsTheAppAtStart(string value)
+    {
+        await using var app = new MedvisAppFactory(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:Storage:MinFreeMegabytes"] = value });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Services);
+
+        Assert.Contains("Medvis:Storage:MinFreeMegabytes must be between 0 and 1048576", error.ToString());
+    }
 }

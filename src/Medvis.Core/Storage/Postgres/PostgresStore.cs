@@ -100,6 +100,9 @@ public sealed class PostgresStore : IMedvisStore
     }
 
     /// <inheritdoc />
+    public long? FreeBytes() => null;
+
+    /// <inheritdoc />
     public long StoredBytes()
     {
         using var command = _dataSource.CreateCommand("SELECT pg_database_size(current_database())");

@@ -4,20 +4,26 @@ using Microsoft.AspNetCore.Components;
 
 namespace Medvis.Web.Components.Pages.Admin;
 
-/// <summary>The data roots (from configuration) and the database file, with compaction.</summary>
+/// <summary>The data roots (from configuration) and the database file with the free space on its disk, with compaction.</summary>
 public partial class Storage
 {
     [Inject] private DataRoots Roots { get; set; } = default!;
     [Inject] private IMedvisStore Database { get; set; } = default!;
     [Inject] private DatabaseMaintenance Maintenance { get; set; } = default!;
     [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
+    [Inject] private FreeSpaceRule FreeSpace { get; set; } = default!;
 
     private long _bytes;
+    private long? _free;
     private bool _busy;
     private CompactionResult? _result;
     private string? _error;
 
-    protected override void OnInitialized() => _bytes = Maintenance.FileBytes;
+    protected override void OnInitialized()
+    {
+        _bytes = Maintenance.FileBytes;
+        _free = Maintenance.FreeBytes;
+    }
 
     private async Task CompactAsync()
     {
@@ -30,7 +36,8 @@ public partial class Storage
             // Off the circuit's thread: a rebuild of a large file takes a while.
             _result = await Task.Run(() => Maintenance.Compact(caller));
         }
-        catch (Exception e) when (e is AccessDeniedException or InvalidOperationException)
+        // A disk without room for the compacted copy (or one that fills up meanwhile) is a message, not a broken page.
+        catch (Exception e) when (e is AccessDeniedException or InvalidOperationException or IOException)
         {
             _error = e.Message;
         }
@@ -38,6 +45,7 @@ public partial class Storage
         {
             _busy = false;
             _bytes = Maintenance.FileBytes;
+            _free = Maintenance.FreeBytes;
         }
     }
 
