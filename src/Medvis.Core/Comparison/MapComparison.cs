@@ -66,11 +66,29 @@ public sealed record MapComparison(SharedImages Shared, IReadOnlyList<AlignedMap
     {
         if (map < 1 || map >= Maps.Count) throw new ArgumentOutOfRangeException(nameof(map), $"Map {map} is not one of the compared maps 1..{Maps.Count - 1}.");
         var target = Maps[map];
-        return Enumerable.Range(0, Shared.Count)
-            .Select(i => new MovedImage(i, Shared.DatasetIndices[i], target.DisplacementToFirst[i], target.JaccardToFirst[i]))
-            .OrderByDescending(m => m.Displacement).ThenBy(m => m.Jaccard).ThenBy(m => m.DatasetIndex)
-            .Take(Math.Max(0, count))
-            .ToList();
+        var wanted = Math.Max(0, count);
+        if (wanted == 0) return [];
+        // Keeps the best few seen in a heap whose top is the worst kept: O(n log count), not a sort of every image.
+        var order = Comparer<MovedImage>.Create(Ranks);
+        var kept = new PriorityQueue<MovedImage, MovedImage>(Comparer<MovedImage>.Create((a, b) => Ranks(b, a)));
+        for (var i = 0; i < Shared.Count; i++)
+        {
+            var moved = new MovedImage(i, Shared.DatasetIndices[i], target.DisplacementToFirst[i], target.JaccardToFirst[i]);
+            if (kept.Count < wanted) kept.Enqueue(moved, moved);
+            else if (Ranks(moved, kept.Peek()) < 0) kept.EnqueueDequeue(moved, moved);
+        }
+        var result = kept.UnorderedItems.Select(e => e.Element).ToList();
+        result.Sort(order);
+        return result;
+    }
+
+    // Farther first; then the one whose neighbours changed more; then the lower dataset index.
+    private static int Ranks(MovedImage a, MovedImage b)
+    {
+        var byDisplacement = b.Displacement.CompareTo(a.Displacement);
+        if (byDisplacement != 0) return byDisplacement;
+        var byJaccard = a.Jaccard.CompareTo(b.Jaccard);
+        return byJaccard != 0 ? byJaccard : a.DatasetIndex.CompareTo(b.DatasetIndex);
     }
 
     private static (float[] X, float[] Y) Columns(IndexedMap map, int[] points) =>

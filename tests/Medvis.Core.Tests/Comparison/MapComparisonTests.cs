@@ -118,6 +118,26 @@ public sealed class MapComparisonTests
     }
 
     [Fact]
+    public void TheMovedMostListEqualsSortingEveryImage()
+    {
+        // Coordinates on a coarse lattice: many images move by exactly the same distance, so the tie rules decide.
+        var random = new Random(4);
+        var map = new IndexedMap(Enumerable.Range(0, 3_000).Select(_ => (float)random.Next(40)).ToArray(),
+            Enumerable.Range(0, 3_000).Select(_ => (float)random.Next(40)).ToArray(), Enumerable.Range(0, 3_000).Select(i => 5_000 - i).ToArray());
+        var moved = map with { X = map.X.Select(v => v + random.Next(3)).ToArray(), Y = map.Y.Select(v => v + random.Next(3)).ToArray() };
+        var comparison = MapComparison.Of([map, moved]);
+        var target = comparison.Maps[1];
+
+        var expected = Enumerable.Range(0, comparison.Shared.Count)
+            .Select(i => new MovedImage(i, comparison.Shared.DatasetIndices[i], target.DisplacementToFirst[i], target.JaccardToFirst[i]))
+            .OrderByDescending(m => m.Displacement).ThenBy(m => m.Jaccard).ThenBy(m => m.DatasetIndex).ToList();
+
+        Assert.Equal(expected.Take(40), comparison.MovedMost(1, 40));
+        Assert.Equal(expected, comparison.MovedMost(1, 10_000));
+        Assert.Empty(comparison.MovedMost(1, 0));
+    }
+
+    [Fact]
     public void CohesionIsOneForACompactClusterAndLowForScatteredPoints()
     {
         // A tight cluster of 30 points far from 300 spread points.
