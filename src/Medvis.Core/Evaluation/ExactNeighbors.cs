@@ -132,10 +132,15 @@ internal static class ExactNeighbors
 
         var indices = new int[queries.Length][];
         var distances = new double[queries.Length][];
+        // Queries taken cell by cell: neighbouring queries read the same cells, which then stay in the CPU's cache.
+        var byCell = Enumerable.Range(0, queries.Length).ToArray();
+        var queryCells = queries.Select(r => RowOf(points[r, 1]) * columns + ColumnOf(points[r, 0])).ToArray();
+        Array.Sort(queryCells, byCell);
         Parallel.ForEach(Partitioner.Create(0, queries.Length, 1024), range =>
         {
-            for (var q = range.Item1; q < range.Item2; q++)
+            for (var taken = range.Item1; taken < range.Item2; taken++)
             {
+                var q = byCell[taken];
                 double qx = points[queries[q], 0], qy = points[queries[q], 1];
                 int centerColumn = ColumnOf(qx), centerRow = RowOf(qy);
                 var best = new BoundedNearest(k);

@@ -138,6 +138,26 @@ public sealed class MapComparisonTests
     }
 
     [Fact]
+    public void ClassAgreementIsOneForSeparateClassesAndFallsWhereClassesMix()
+    {
+        // Class 0 left, class 1 right; in the second map five class-0 points sit inside class 1.
+        var random = new Random(3);
+        var x = Enumerable.Range(0, 200).Select(i => (i < 100 ? 0f : 50f) + (float)random.NextDouble() * 10).ToArray();
+        var y = Enumerable.Range(0, 200).Select(_ => (float)random.NextDouble() * 10).ToArray();
+        var labels = Enumerable.Range(0, 200).Select(i => i < 100 ? 0 : 1).ToArray();
+        var mixedX = x.Select((v, i) => i < 5 ? v + 50 : v).ToArray();
+
+        var apart = NeighbourhoodChange.ClassAgreement(MapNeighbourhoods.Of(MapPoints.FromColumns(x, y)), labels, 3);
+        var mixed = NeighbourhoodChange.ClassAgreement(MapNeighbourhoods.Of(MapPoints.FromColumns(mixedX, y)), labels, 3);
+
+        Assert.Equal(1.0, apart[0]);
+        Assert.Equal(1.0, apart[1]);
+        Assert.Null(apart[2]);
+        Assert.InRange(mixed[0]!.Value, 0.90, 0.96); // the five moved points keep (almost) no class-0 neighbours
+        Assert.True(mixed[1] < 1.0);
+    }
+
+    [Fact]
     public void CohesionIsOneForACompactClusterAndLowForScatteredPoints()
     {
         // A tight cluster of 30 points far from 300 spread points.
