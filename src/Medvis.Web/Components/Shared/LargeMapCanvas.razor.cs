@@ -7,7 +7,9 @@ namespace Medvis.Web.Components.Shared;
 /// A map of any size drawn with WebGL (wwwroot/largemap.js): the page fetches the points once as binary columns
 /// (api/runs/{id}/points.bin) and keeps them on the GPU; hover and lasso come back here as a position or a polygon
 /// and are answered by the server's spatial index (<see cref="LargeMaps"/>), so no per-point object crosses the
-/// circuit. Reports the hovered point and the lassoed points like <see cref="ClassScatter"/> does.
+/// circuit. Reports the hovered point and the lassoed points like <see cref="ClassScatter"/> does. A page that draws
+/// other points than a run's own (Compare: aligned maps) gives their <see cref="Source"/> and the queries that answer
+/// hover and lasso over them, and can push a linked selection, a marked point and a colour overlay into the view.
 /// </summary>
 public sealed partial class LargeMapCanvas : IAsyncDisposable
 {
@@ -21,8 +23,23 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     [Parameter, EditorRequired] public IReadOnlyList<string> ClassNames { get; set; } = [];
     [Parameter] public EventCallback<int> PointHovered { get; set; }
     [Parameter] public EventCallback<int[]> PointsSelected { get; set; }
+    /// <summary>URL of the binary point columns; default: the run's own map.</summary>
+    [Parameter] public string? Source { get; set; }
+    /// <summary>Answers a hover (x, y, radius, hidden classes) when the points are not the run's own map.</summary>
+    [Parameter] public Func<double, double, double, IReadOnlySet<int>?, HoveredPoint?>? FindNearest { get; set; }
+    /// <summary>Answers a lasso (vertex xs, ys, hidden classes) when the points are not the run's own map.</summary>
+    [Parameter] public Func<double[], double[], IReadOnlySet<int>?, int[]>? FindInLasso { get; set; }
+    /// <summary>False where the page shows one legend for several views (it hides classes through <see cref="SetHiddenAsync"/>).</summary>
+    [Parameter] public bool ShowLegend { get; set; } = true;
+    /// <summary>File name of the PNG export.</summary>
+    [Parameter] public string? PngName { get; set; }
 
-    private string PointsUrl => $"api/runs/{RunId}/points.bin";
+    private string PointsUrl => Source ?? $"api/runs/{RunId}/points.bin";
+
+    // What the page asked for before the view had its points; applied once it has.
+    private (byte[]? Bits, bool KeepLasso)? _pendingSelection;
+    private string? _pendingValues;
+    private int? _pendingMark;
 
     private ElementReference _host;
     private IJSObjectReference? _module;
@@ -44,6 +61,10 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
             _module = await Js.InvokeAsync<IJSObjectReference>("import", "./largemap.js");
             var palette = Enumerable.Range(0, Math.Max(1, ClassNames.Count)).Select(ClassPalette.Of).ToArray();
             _view = await _module.InvokeAsync<IJSObjectReference>("create", _host, PointsUrl, _self, new { palette });
+            if (_hidden.Count > 0) await CallAsync("setHidden", _hidden.ToArray());
+            if (_pendingSelection is { } selection) await CallAsync("setSelection", selection.Bits, selection.KeepLasso);
+            if (_pendingValues is not null) await CallAsync("setValues", _pendingValues);
+            if (_pendingMark is { } mark) await CallAsync("markPoint", mark);
         }
         catch (JSException e)
         {
@@ -60,7 +81,8 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     [JSInvokable]
     public async Task<HoveredPoint?> OnHover(double x, double y, double radius)
     {
-        var found = Maps.Nearest(RunId, x, y, radius, _hidden.Count == 0 ? null : _hidden.ToHashSet());
+        var hidden = _hidden.Count == 0 ? null : _hidden.ToHashSet();
+        var found = FindNearest is { } find ? find(x, y, radius, hidden) : Maps.Nearest(RunId, x, y, radius, hidden);
         if (found is not null) await PointHovered.InvokeAsync(found.Point);
         return found;
     }
@@ -70,7 +92,8 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     public async Task OnLasso(double[] xs, double[] ys)
     {
         var hidden = _hidden.ToHashSet();
-        var selected = await Task.Run(() => Maps.InLasso(RunId, xs, ys, hidden));
+        var find = FindInLasso;
+        var selected = await Task.Run(() => find is not null ? find(xs, ys, hidden) : Maps.InLasso(RunId, xs, ys, hidden));
         await PointsSelected.InvokeAsync(selected);
     }
 
@@ -94,7 +117,39 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
 
     private Task ResetAsync() => CallAsync("reset");
 
-    private Task DownloadPngAsync() => CallAsync("downloadPng", $"run-{RunId}-map.png");
+    private Task DownloadPngAsync() => CallAsync("downloadPng", PngName ?? $"run-{RunId}-map.png");
+
+    /// <summary>Hides the classes <paramref name="classes"/> (and shows the others), from a legend the page shares between views.</summary>
+    public async Task SetHiddenAsync(IEnumerable<int> classes)
+    {
+        _hidden.Clear();
+        _hidden.UnionWith(classes);
+        await CallAsync("setHidden", _hidden.ToArray());
+    }
+
+    /// <summary>
+    /// Draws the points outside a selection grey: <paramref name="bits"/> holds bit i%8 of byte i/8 for point i
+    /// (null: no selection). A selection made in another view drops this view's lasso outline unless <paramref name="keepLasso"/>.
+    /// </summary>
+    public async Task SetSelectionAsync(byte[]? bits, bool keepLasso)
+    {
+        _pendingSelection = (bits, keepLasso);
+        await CallAsync("setSelection", bits, keepLasso);
+    }
+
+    /// <summary>Rings point <paramref name="point"/> (the same image hovered in another view); -1 removes the ring.</summary>
+    public async Task MarkAsync(int point)
+    {
+        _pendingMark = point;
+        await CallAsync("markPoint", point);
+    }
+
+    /// <summary>Colours the points by one byte each from <paramref name="url"/> on a colour ramp (0 to 255); null: by class again.</summary>
+    public async Task SetValuesAsync(string? url)
+    {
+        _pendingValues = url;
+        await CallAsync("setValues", url);
+    }
 
     private async Task CallAsync(string function, params object?[] arguments)
     {
