@@ -26,8 +26,17 @@ public sealed class LargeComparison
         ClassNames = first.ClassNames;
         _indices = alignment.Maps.Select(m => new Lazy<PointGrid>(() => PointGrid.Build(m.X, m.Y))).ToArray();
         // Started here, so it runs while the page draws; the page awaits it for the overlay, cohesion and lists.
-        Neighbourhoods = Task.Run(() => MapComparison.Of(alignment));
+        Neighbourhoods = Task.Run(() =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var found = MapComparison.Of(alignment);
+            NeighbourSeconds = clock.Elapsed.TotalSeconds;
+            return found;
+        });
     }
+
+    /// <summary>How long the neighbour searches took (0 until they end).</summary>
+    public double NeighbourSeconds { get; private set; }
 
     /// <summary>The runs in the order asked for; the first is the reference.</summary>
     public IReadOnlyList<RunRecord> Runs { get; }

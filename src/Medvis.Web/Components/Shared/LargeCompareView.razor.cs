@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Medvis.Core.Comparison;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
@@ -36,8 +35,6 @@ public sealed partial class LargeCompareView : IDisposable
     private bool _hasImages;
     private MapComparison? _neighbourhoods;
     private string? _neighbourhoodProblem;
-    private Stopwatch _neighbourClock = new();
-    private double _neighbourSeconds;
     private IReadOnlyList<IReadOnlyList<MovedImage>> _moved = [];
     private IReadOnlyList<ClassComparisonRow> _classRows = [];
     private bool _colourByKept;
@@ -53,7 +50,7 @@ public sealed partial class LargeCompareView : IDisposable
     private string NeighbourhoodStatus =>
         _neighbourhoodProblem is not null ? $"The neighbourhoods could not be searched: {_neighbourhoodProblem}"
         : _neighbourhoods is null ? $"Searching each image's {MapNeighbourhoods.DefaultK} nearest neighbours in every map ({_comparison?.SharedCount:N0} images × {_comparison?.Runs.Count} maps, through a grid; tens of seconds for a million images on a busy machine). The maps, hover and lasso work meanwhile; the neighbourhood colouring, how together each map keeps a selection, the images that moved most and the per-class table follow."
-        : $"Neighbourhoods of {_comparison?.SharedCount:N0} images in {_comparison?.Runs.Count} maps searched in {_neighbourSeconds:F1} s.";
+        : $"Neighbourhoods of {_comparison?.SharedCount:N0} images in {_comparison?.Runs.Count} maps searched in {_comparison?.NeighbourSeconds:F1} s.";
 
     protected override async Task OnParametersSetAsync()
     {
@@ -65,7 +62,6 @@ public sealed partial class LargeCompareView : IDisposable
         _hovered = null;
         _colourByKept = false;
         _hiddenClasses.Clear();
-        _neighbourClock = Stopwatch.StartNew();
         var (comparison, problem) = await Comparisons.OpenAsync(Caller, RunIds.ToList());
         (_comparison, _problem) = (comparison, problem);
         if (comparison is null) return;
@@ -97,7 +93,6 @@ public sealed partial class LargeCompareView : IDisposable
         {
             if (!ReferenceEquals(comparison, _comparison)) return;
             (_neighbourhoods, _neighbourhoodProblem, _moved, _classRows) = (found, problem, moved, rows);
-            _neighbourSeconds = _neighbourClock.Elapsed.TotalSeconds;
             if (_selection.Count > 0) _selected = comparison.Describe(_selection, PreviewSize);
             StateHasChanged();
         });
