@@ -31,7 +31,8 @@ public sealed class RunQuality(RunResults results, DatasetService datasets, IMem
             var images = datasets.Load(run.DatasetSpec, run.ImageSize, run.Split);
             return input with
             {
-                Features = ImageFingerprints.PixelComponents(images, result.DatasetIndices),
+                // A large map's features would not be searched (QualityAnalysis.MaxFeaturePoints): no PCA of its pixels either.
+                Features = QualityAnalysis.UsesFeatures(result.Count) ? ImageFingerprints.PixelComponents(images, result.DatasetIndices) : null,
                 PixelHashes = ImageFingerprints.PixelHashes(images, result.DatasetIndices),
             };
         }
