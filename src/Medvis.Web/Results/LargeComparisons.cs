@@ -16,6 +16,7 @@ namespace Medvis.Web.Results;
 public sealed class LargeComparison
 {
     private readonly Lazy<PointGrid>[] _indices;
+    private readonly Lazy<Task<MapComparison>> _neighbourhoods;
 
     internal LargeComparison(IReadOnlyList<(RunRecord Run, RunResult Result)> runs, MapAlignment alignment)
     {
@@ -25,14 +26,13 @@ public sealed class LargeComparison
         Labels = alignment.Shared.PointsOfMap[0].Select(p => first.Labels[p]).ToArray();
         ClassNames = first.ClassNames;
         _indices = alignment.Maps.Select(m => new Lazy<PointGrid>(() => PointGrid.Build(m.X, m.Y))).ToArray();
-        // Started here, so it runs while the page draws; the page awaits it for the overlay, cohesion and lists.
-        Neighbourhoods = Task.Run(() =>
+        _neighbourhoods = new Lazy<Task<MapComparison>>(() => Task.Run(() =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var found = MapComparison.Of(alignment);
             NeighbourSeconds = clock.Elapsed.TotalSeconds;
             return found;
-        });
+        }));
     }
 
     /// <summary>How long the neighbour searches took (0 until they end).</summary>
@@ -53,8 +53,16 @@ public sealed class LargeComparison
     /// <summary>Images every compared map shows.</summary>
     public int SharedCount => Alignment.Shared.Count;
 
-    /// <summary>The full comparison (neighbourhoods, Jaccard to the first map) once the neighbour searches end.</summary>
-    public Task<MapComparison> Neighbourhoods { get; }
+    /// <summary>
+    /// The full comparison (neighbourhoods, Jaccard to the first map) once the neighbour searches end; the first call
+    /// starts them. A page starts them once its maps are drawn: on a busy machine they take all cores for a while, and
+    /// the first picture comes first.
+    /// </summary>
+    public Task<MapComparison> Neighbourhoods => _neighbourhoods.Value;
+
+    /// <summary>The neighbourhoods when their search has finished, else null (does not start it).</summary>
+    public MapComparison? NeighbourhoodsIfReady =>
+        _neighbourhoods.IsValueCreated && _neighbourhoods.Value.IsCompletedSuccessfully ? _neighbourhoods.Value.Result : null;
 
     /// <summary>Image URL of shared image <paramref name="shared"/> as map <paramref name="map"/>'s run serves it.</summary>
     public string ImageUrl(int map, int shared, int scale) =>
@@ -71,8 +79,8 @@ public sealed class LargeComparison
     /// </summary>
     public byte[]? KeptColumn(int map)
     {
-        if (!Neighbourhoods.IsCompletedSuccessfully) return null;
-        var maps = Neighbourhoods.Result.Maps;
+        if (NeighbourhoodsIfReady is not { } found) return null;
+        var maps = found.Maps;
         var bytes = new byte[SharedCount];
         for (var i = 0; i < bytes.Length; i++)
         {
@@ -122,8 +130,8 @@ public sealed class LargeComparison
     public ComparedSelection Describe(IReadOnlyCollection<int> selection, int previewSize)
     {
         var valid = selection.Where(i => i >= 0 && i < SharedCount).Distinct().ToArray();
-        IReadOnlyList<double?> cohesion = Neighbourhoods.IsCompletedSuccessfully
-            ? Neighbourhoods.Result.Maps.Select(m => NeighbourhoodChange.Cohesion(m.Neighbourhoods, valid)).ToList()
+        IReadOnlyList<double?> cohesion = NeighbourhoodsIfReady is { } found
+            ? found.Maps.Select(m => NeighbourhoodChange.Cohesion(m.Neighbourhoods, valid)).ToList()
             : Runs.Select(_ => (double?)null).ToList();
         return new ComparedSelection(valid.Length, cohesion, SelectionSample.Draw(valid, i => Labels[i], previewSize));
     }

@@ -28,6 +28,7 @@ public sealed partial class LargeCompareView : IDisposable
 
     private readonly LargeMapCanvas?[] _canvases = new LargeMapCanvas?[RunComparisons.MaxRuns];
     private readonly HashSet<int> _hiddenClasses = [];
+    private readonly HashSet<int> _drawn = [];
     private readonly CancellationTokenSource _gone = new();
     private string? _openedKey;
     private LargeComparison? _comparison;
@@ -49,6 +50,7 @@ public sealed partial class LargeCompareView : IDisposable
 
     private string NeighbourhoodStatus =>
         _neighbourhoodProblem is not null ? $"The neighbourhoods could not be searched: {_neighbourhoodProblem}"
+        : _neighbourhoods is null && _drawn.Count < (_comparison?.Runs.Count ?? 0) ? "The neighbourhoods are searched once the maps are drawn."
         : _neighbourhoods is null ? $"Searching each image's {MapNeighbourhoods.DefaultK} nearest neighbours in every map ({_comparison?.SharedCount:N0} images × {_comparison?.Runs.Count} maps, through a grid; tens of seconds for a million images on a busy machine). The maps, hover and lasso work meanwhile; the neighbourhood colouring, how together each map keeps a selection, the images that moved most and the per-class table follow."
         : $"Neighbourhoods of {_comparison?.SharedCount:N0} images in {_comparison?.Runs.Count} maps searched in {_comparison?.NeighbourSeconds:F1} s.";
 
@@ -66,7 +68,16 @@ public sealed partial class LargeCompareView : IDisposable
         (_comparison, _problem) = (comparison, problem);
         if (comparison is null) return;
         _hasImages = comparison.Runs[0].HasImages();
+        _drawn.Clear();
         _ = Task.Run(comparison.Prepare);
+        // Already searched (the comparison is cached): show at once; else the search starts once every map is drawn.
+        if (comparison.NeighbourhoodsIfReady is not null) _ = ShowNeighbourhoodsAsync(comparison);
+    }
+
+    // The neighbour searches take every core for a while: they start once the maps are on screen, not before.
+    private void OnDrawn(int map)
+    {
+        if (_comparison is not { } comparison || !_drawn.Add(map) || _drawn.Count < comparison.Runs.Count) return;
         _ = ShowNeighbourhoodsAsync(comparison);
     }
 

@@ -31,6 +31,8 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     [Parameter] public Func<double[], double[], IReadOnlySet<int>?, int[]>? FindInLasso { get; set; }
     /// <summary>False where the page shows one legend for several views (it hides classes through <see cref="SetHiddenAsync"/>).</summary>
     [Parameter] public bool ShowLegend { get; set; } = true;
+    /// <summary>Raised once the view has drawn its points for the first time.</summary>
+    [Parameter] public EventCallback Drawn { get; set; }
     /// <summary>File name of the PNG export.</summary>
     [Parameter] public string? PngName { get; set; }
 
@@ -65,6 +67,7 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
             if (_pendingSelection is { } selection) await CallAsync("setSelection", selection.Bits, selection.KeepLasso);
             if (_pendingValues is not null) await CallAsync("setValues", _pendingValues);
             if (_pendingMark is { } mark) await CallAsync("markPoint", mark);
+            await Drawn.InvokeAsync();
         }
         catch (JSException e)
         {
