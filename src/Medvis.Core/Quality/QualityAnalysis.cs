@@ -22,7 +22,7 @@ public static class QualityAnalysis
     /// <summary>What a map of <paramref name="points"/> points leaves out, in one line for the user; null when nothing.</summary>
     public static string? Limitation(int points) => UsesFeatures(points) ? null
         : $"{points:N0} points is over {MaxFeaturePoints:N0}: distances are measured in the map alone (its neighbours through a grid), "
-          + "without the pixel features, whose neighbour search grows with the square of the count; exact duplicates still come from the pixel hashes.";
+          + "without the pixel features, whose neighbour search grows with the square of the count; exact duplicates still come from the pixel hashes where the images are at hand.";
 
     /// <summary>The ranked lists of <paramref name="input"/>'s suspicious points.</summary>
     public static QualityReport Run(QualityInput input, QualityOptions? options = null)
