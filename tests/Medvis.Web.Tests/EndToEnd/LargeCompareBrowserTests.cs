@@ -123,6 +123,18 @@ public sealed class LargeCompareBrowserTests(ITestOutputHelper output) : IDispos
             // The lasso outline stays only where it was drawn.
             Assert.True(await maps.Nth(1).EvaluateAsync<bool>("el => el.medvisMap.lasso === null"));
 
+            // Hovering an image in the second map rings the same image in the first and shows it in the hover panel.
+            var target = inside[inside.Length / 2];
+            var secondSurface = page.GetByTestId("large-map-surface").Nth(1);
+            var secondBox = (await secondSurface.BoundingBoxAsync())!;
+            var at = await maps.Nth(1).EvaluateAsync<double[]>("(el, i) => el.medvisMap.toScreen(el.medvisMap.points.x[i], el.medvisMap.points.y[i])", target);
+            await page.Mouse.MoveAsync(secondBox.X + (float)at[0], secondBox.Y + (float)at[1]);
+            await Assertions.Expect(page.GetByTestId("hover-image")).ToBeVisibleAsync();
+            var hovered = int.Parse((await page.GetByTestId("hover-image").GetAttributeAsync("data-point"))!, CultureInfo.InvariantCulture);
+            var ring = await maps.Nth(0).EvaluateAsync<double[]>("el => el.medvisMap.hovered ? [el.medvisMap.hovered.x, el.medvisMap.hovered.y] : []");
+            Assert.Equal(new double[] { x[hovered], y[hovered] }, ring);
+            Assert.True(Math.Abs(x[hovered] - x[target]) < 1 && Math.Abs(y[hovered] - y[target]) < 1, $"hovered image {hovered} is not near {target}");
+
             // The neighbourhoods arrive in the background; then the cohesion chips, the lists and the overlay.
             var clock = Stopwatch.StartNew();
             await Assertions.Expect(page.GetByTestId("neighbourhood-status")).ToHaveAttributeAsync("data-ready", "1", new() { Timeout = 300_000 });
