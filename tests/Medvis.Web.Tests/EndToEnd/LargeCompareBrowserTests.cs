@@ -129,9 +129,19 @@ public sealed class LargeCompareBrowserTests(ITestOutputHelper output) : IDispos
             var secondBox = (await secondSurface.BoundingBoxAsync())!;
             var at = await maps.Nth(1).EvaluateAsync<double[]>("(el, i) => el.medvisMap.toScreen(el.medvisMap.points.x[i], el.medvisMap.points.y[i])", target);
             await page.Mouse.MoveAsync(secondBox.X + (float)at[0], secondBox.Y + (float)at[1]);
-            await Assertions.Expect(page.GetByTestId("hover-image")).ToBeVisibleAsync();
-            var hovered = int.Parse((await page.GetByTestId("hover-image").GetAttributeAsync("data-point"))!, CultureInfo.InvariantCulture);
-            var ring = await maps.Nth(0).EvaluateAsync<double[]>("el => el.medvisMap.hovered ? [el.medvisMap.hovered.x, el.medvisMap.hovered.y] : []");
+            // Done when the panel shows an image near the target and the first map rings that same image.
+            var hovered = await (await page.WaitForFunctionAsync(
+                """
+                t => {
+                    const img = document.querySelector('[data-testid=hover-image]');
+                    const [first, second] = [...document.querySelectorAll('[data-testid=large-map]')].map(el => el.medvisMap);
+                    if (!img || !first.hovered || !second.hovered) return null;
+                    const p = Number(img.dataset.point);
+                    if (Math.hypot(second.points.x[p] - second.points.x[t], second.points.y[p] - second.points.y[t]) > 1) return null;
+                    return first.hovered.x === first.points.x[p] && first.hovered.y === first.points.y[p] ? p : null;
+                }
+                """, target, new() { PollingInterval = 20, Timeout = 60_000 })).JsonValueAsync<int>();
+            var ring = await maps.Nth(0).EvaluateAsync<double[]>("el => [el.medvisMap.hovered.x, el.medvisMap.hovered.y]");
             Assert.Equal(new double[] { x[hovered], y[hovered] }, ring);
             Assert.True(Math.Abs(x[hovered] - x[target]) < 1 && Math.Abs(y[hovered] - y[target]) < 1, $"hovered image {hovered} is not near {target}");
 

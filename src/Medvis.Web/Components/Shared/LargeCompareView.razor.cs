@@ -19,6 +19,7 @@ public sealed partial class LargeCompareView : IDisposable
 
     [Inject] private LargeComparisons Comparisons { get; set; } = default!;
     [Inject] private IOptions<MedvisOptions> Options { get; set; } = default!;
+    [Inject] private RunResults Results { get; set; } = default!;
 
     /// <summary>The runs compared, the first being the reference.</summary>
     [Parameter, EditorRequired] public IReadOnlyList<int> RunIds { get; set; } = [];
@@ -34,6 +35,7 @@ public sealed partial class LargeCompareView : IDisposable
     private LargeComparison? _comparison;
     private string? _problem;
     private bool _hasImages;
+    private IReadOnlyList<RunMetrics?> _metrics = [];
     private MapComparison? _neighbourhoods;
     private string? _neighbourhoodProblem;
     private IReadOnlyList<IReadOnlyList<MovedImage>> _moved = [];
@@ -68,6 +70,7 @@ public sealed partial class LargeCompareView : IDisposable
         (_comparison, _problem) = (comparison, problem);
         if (comparison is null) return;
         _hasImages = comparison.Runs[0].HasImages();
+        _metrics = comparison.Runs.Select(r => Results.Metrics(r.Id)).ToList();
         _drawn.Clear();
         _ = Task.Run(comparison.Prepare);
         // Already searched (the comparison is cached): show at once; else the search starts once every map is drawn.
