@@ -18,7 +18,14 @@ public sealed class LargeComparison
     private readonly Lazy<PointGrid>[] _indices;
     private readonly Lazy<Task<MapComparison>> _neighbourhoods;
 
-    internal LargeComparison(IReadOnlyList<(RunRecord Run, RunResult Result)> runs, MapAlignment alignment)
+    /// <summary>
+    /// Most images × maps whose neighbours are searched (4 maps of a million, 2 of two million): about a minute on two
+    /// busy cores and a gigabyte of neighbour lists. Past it the maps, hover and lasso still work; the page says what
+    /// is not computed instead of holding the machine for many minutes.
+    /// </summary>
+    public const long MaxNeighbourSearchPoints = 4_000_000;
+
+    internal LargeComparison(IReadOnlyList<(RunRecord Run, RunResult Result)> runs, MapAlignment alignment, long maxNeighbourSearchPoints = MaxNeighbourSearchPoints)
     {
         Runs = runs.Select(r => r.Run).ToList();
         Alignment = alignment;
@@ -26,8 +33,12 @@ public sealed class LargeComparison
         Labels = alignment.Shared.PointsOfMap[0].Select(p => first.Labels[p]).ToArray();
         ClassNames = first.ClassNames;
         _indices = alignment.Maps.Select(m => new Lazy<PointGrid>(() => PointGrid.Build(m.X, m.Y))).ToArray();
+        var searched = (long)alignment.Shared.Count * alignment.Maps.Count;
         _neighbourhoods = new Lazy<Task<MapComparison>>(() => Task.Run(() =>
         {
+            if (searched > maxNeighbourSearchPoints)
+                throw new ArgumentException($"{alignment.Shared.Count:N0} images × {alignment.Maps.Count} maps is over the {maxNeighbourSearchPoints:N0} whose neighbours are searched; "
+                    + "compare fewer maps, or open each on its own page. The aligned maps, hover and lasso are not limited.");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var found = MapComparison.Of(alignment);
             NeighbourSeconds = clock.Elapsed.TotalSeconds;
