@@ -37,10 +37,11 @@ internal static class ExactNeighbors
         var available = reference.Length - (excludeSelf ? 1 : 0);
         if (k < 1 || k > available)
             throw new ArgumentException($"k = {k} neighbours requested but only {available} reference points are available.");
-        var wanted = excludeSelf ? k + 1 : k;
         var dimensions = points.GetLength(1);
-        var raw = dimensions == 2 && reference.Length >= GridMinPoints ? GridScan(points, reference, queries, wanted)
-            : dimensions <= DirectScanMaxDimensions ? DirectScan(points, reference, queries, wanted)
+        // The grid leaves each query's own point out as it scans, which equals asking for one more and dropping it.
+        if (dimensions == 2 && reference.Length >= GridMinPoints) return GridScan(points, reference, queries, k, excludeSelf);
+        var wanted = excludeSelf ? k + 1 : k;
+        var raw = dimensions <= DirectScanMaxDimensions ? DirectScan(points, reference, queries, wanted)
             : TensorScan(points, reference, queries, wanted);
         return excludeSelf ? DropSelf(raw, queries, k) : raw;
     }
@@ -89,7 +90,7 @@ internal static class ExactNeighbors
     /// touches a few hundred points where the slab touches thousands. Same distances and tie rule as
     /// <see cref="DirectScan"/>, so the same neighbours.
     /// </summary>
-    internal static NeighborLists GridScan(float[,] points, int[] reference, int[] queries, int k)
+    internal static NeighborLists GridScan(float[,] points, int[] reference, int[] queries, int k, bool excludeSelf = false)
     {
         var n = reference.Length;
         double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
@@ -141,6 +142,7 @@ internal static class ExactNeighbors
             for (var taken = range.Item1; taken < range.Item2; taken++)
             {
                 var q = byCell[taken];
+                var self = excludeSelf ? queries[q] : -1;
                 double qx = points[queries[q], 0], qy = points[queries[q], 1];
                 int centerColumn = ColumnOf(qx), centerRow = RowOf(qy);
                 var best = new BoundedNearest(k);
@@ -158,6 +160,7 @@ internal static class ExactNeighbors
                             var cell = row * columns + column;
                             for (var at = cellStart[cell]; at < cellStart[cell + 1]; at++)
                             {
+                                if (reference[order[at]] == self) continue;
                                 double dx = xs[at] - qx, dy = ys[at] - qy;
                                 best.Offer(dx * dx + dy * dy, order[at]);
                             }
@@ -293,7 +296,12 @@ internal static class ExactNeighbors
         private bool Before(double distance, int position, int slot) =>
             distance < _distances[slot] || (distance == _distances[slot] && position < _positions[slot]);
 
-        public (int[] Indices, double[] Distances) Sorted(int[] reference) =>
-            (_positions.Take(_count).Select(p => reference[p]).ToArray(), _distances.Take(_count).ToArray());
+        public (int[] Indices, double[] Distances) Sorted(int[] reference)
+        {
+            // Plain loops: this runs once per query, a million times for a large map.
+            var indices = new int[_count];
+            for (var m = 0; m < _count; m++) indices[m] = reference[_positions[m]];
+            return (indices, _distances.AsSpan(0, _count).ToArray());
+        }
     }
 }

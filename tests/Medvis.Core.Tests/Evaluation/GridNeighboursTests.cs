@@ -51,6 +51,22 @@ public sealed class GridNeighboursTests
     }
 
     [Fact]
+    public void LeavingTheQueryOutInTheGridEqualsDroppingItFromTheSlabsList()
+    {
+        // Repeated points: a query's own point can sit anywhere among the points at distance 0, or be crowded out.
+        var points = LatticeClusters(3_000, 3);
+        var all = Enumerable.Range(0, 3_000).ToArray();
+        var slab = ExactNeighbors.Find(points, all, all, 15, excludeSelf: true);
+        var grid = ExactNeighbors.GridScan(points, all, all, 15, excludeSelf: true);
+        for (var q = 0; q < all.Length; q++)
+        {
+            Assert.Equal(slab.Indices[q], grid.Indices[q]);
+            Assert.Equal(slab.SquaredDistances[q], grid.SquaredDistances[q]);
+            Assert.DoesNotContain(q, grid.Indices[q]);
+        }
+    }
+
+    [Fact]
     public void GridAnswersQueriesOutsideAReferenceSubsetAsAFullScanDoes()
     {
         var points = LatticeClusters(2_000, 5);
