@@ -41,6 +41,23 @@ public sealed class QcCommandTests : IDisposable
     }
 
     [Fact]
+    public void QcOnAMapPastTheFeatureLimitSaysWhatWasLeftOut()
+    {
+        var n = QualityAnalysis.MaxFeaturePoints + 1;
+        var random = new Random(6);
+        var map = new float[n, 2];
+        for (var i = 0; i < n; i++) (map[i, 0], map[i, 1]) = ((float)random.NextDouble(), (float)random.NextDouble());
+        var path = Path.Combine(_folder.FullName, "large.csv");
+        CoordsCsv.Write(path, new MapCoordinates(Enumerable.Range(0, n).ToArray(), Enumerable.Range(0, n).Select(i => i % 3).ToArray(), ["a", "b", "c"], map));
+
+        var (exit, output, error) = Run("--coords", path, "--show", "1");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains($"{n} points, k = 15, distances in map,", output);
+        Assert.Contains("Limited: 50,001 points is over 50,000", output);
+    }
+
+    [Fact]
     public void QcListsTheInjectedCopiesFirstAndWritesTheReport()
     {
         var (coords, data) = WriteMap();

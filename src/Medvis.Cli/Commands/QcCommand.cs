@@ -55,14 +55,16 @@ public static class QcCommand
     {
         var rows = map.Indices.Select(index => index >= 0 && index < images.Count ? index
             : throw new ArgumentException($"The map's index {index} lies outside the {images.Count} images of {images.Name}; is --split right?")).ToArray();
+        // Past QualityAnalysis.MaxFeaturePoints the features would not be used: the PCA of every image is skipped too.
         return new QualityInput(map.Coords, map.Labels, map.ClassNames, map.Indices,
-            ImageFingerprints.PixelComponents(images, rows), ImageFingerprints.PixelHashes(images, rows));
+            QualityAnalysis.UsesFeatures(rows.Length) ? ImageFingerprints.PixelComponents(images, rows) : null, ImageFingerprints.PixelHashes(images, rows));
     }
 
     private static void Print(QualityReport report, int show, TextWriter output)
     {
         output.WriteLine(FormattableString.Invariant(
             $"{report.PointCount} points, k = {report.K}, distances in {report.Spaces}, {report.Seconds:F2} s"));
+        if (report.Limited is { } limited) output.WriteLine($"Limited: {limited}");
         PrintList("Near-duplicates", report.NearDuplicates, show, output);
         PrintList("Outliers", report.Outliers, show, output);
         PrintList("Likely label errors", report.LabelErrors, show, output);

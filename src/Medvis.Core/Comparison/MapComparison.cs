@@ -1,3 +1,5 @@
+using Medvis.Core.Evaluation;
+
 namespace Medvis.Core.Comparison;
 
 /// <summary>One map of a comparison over the shared images, laid onto the first map.</summary>
@@ -30,32 +32,28 @@ public sealed record MapComparison(SharedImages Shared, IReadOnlyList<AlignedMap
     /// all show, and measures every image's neighbourhood change and displacement against the first.
     /// </summary>
     /// <exception cref="ArgumentException">Fewer than two maps or fewer than two shared images.</exception>
-    public static MapComparison Of(IReadOnlyList<IndexedMap> maps, int k = MapNeighbourhoods.DefaultK)
+    public static MapComparison Of(IReadOnlyList<IndexedMap> maps, int k = MapNeighbourhoods.DefaultK) => Of(MapAlignment.Of(maps), k);
+
+    /// <summary>
+    /// Adds to an <paramref name="alignment"/> every image's <paramref name="k"/> nearest neighbours in each map and
+    /// how they changed against the first map (the slow part: seconds for a million points).
+    /// </summary>
+    public static MapComparison Of(MapAlignment alignment, int k = MapNeighbourhoods.DefaultK)
     {
-        ArgumentNullException.ThrowIfNull(maps);
-        if (maps.Count < 2) throw new ArgumentException($"A comparison needs at least 2 maps, got {maps.Count}.");
-        var shared = SharedImages.Match(maps);
-        if (shared.Count < 2) throw new ArgumentException($"The maps share {shared.Count} image(s); a comparison needs at least 2.");
-        var columns = Enumerable.Range(0, maps.Count).Select(m => Columns(maps[m], shared.PointsOfMap[m])).ToArray();
-        var (firstX, firstY) = columns[0];
-        var spread = Spread(firstX, firstY);
-        var firstNeighbourhoods = MapNeighbourhoods.Of(Matrix(firstX, firstY), k);
-        var aligned = new List<AlignedMap>(maps.Count)
+        ArgumentNullException.ThrowIfNull(alignment);
+        MapNeighbourhoods? firstNeighbourhoods = null;
+        var aligned = new List<AlignedMap>(alignment.Maps.Count);
+        foreach (var placement in alignment.Maps)
         {
-            new(firstX, firstY, new ProcrustesFit(SimilarityTransform.Identity, 0), firstNeighbourhoods,
-                Enumerable.Repeat(1.0, shared.Count).ToArray(), new double[shared.Count]),
-        };
-        foreach (var (x, y) in columns.Skip(1))
-        {
-            var fit = ProcrustesAlignment.Fit(firstX, firstY, x, y);
-            var (alignedX, alignedY) = fit.Transform.Apply(x, y);
             // Neighbours from the unaligned coordinates: a similarity transform keeps them, rounding to float would not always.
-            var neighbourhoods = MapNeighbourhoods.Of(Matrix(x, y), k);
-            aligned.Add(new AlignedMap(alignedX, alignedY, fit, neighbourhoods,
-                NeighbourhoodChange.Jaccard(firstNeighbourhoods, neighbourhoods),
-                Displacements(firstX, firstY, alignedX, alignedY, spread)));
+            var neighbourhoods = MapNeighbourhoods.Of(MapPoints.FromColumns(placement.OwnX, placement.OwnY), k);
+            firstNeighbourhoods ??= neighbourhoods;
+            var jaccard = ReferenceEquals(neighbourhoods, firstNeighbourhoods)
+                ? Enumerable.Repeat(1.0, alignment.Shared.Count).ToArray()
+                : NeighbourhoodChange.Jaccard(firstNeighbourhoods, neighbourhoods);
+            aligned.Add(new AlignedMap(placement.X, placement.Y, placement.Fit, neighbourhoods, jaccard, placement.DisplacementToFirst));
         }
-        return new MapComparison(shared, aligned);
+        return new MapComparison(alignment.Shared, aligned);
     }
 
     /// <summary>
@@ -66,33 +64,28 @@ public sealed record MapComparison(SharedImages Shared, IReadOnlyList<AlignedMap
     {
         if (map < 1 || map >= Maps.Count) throw new ArgumentOutOfRangeException(nameof(map), $"Map {map} is not one of the compared maps 1..{Maps.Count - 1}.");
         var target = Maps[map];
-        return Enumerable.Range(0, Shared.Count)
-            .Select(i => new MovedImage(i, Shared.DatasetIndices[i], target.DisplacementToFirst[i], target.JaccardToFirst[i]))
-            .OrderByDescending(m => m.Displacement).ThenBy(m => m.Jaccard).ThenBy(m => m.DatasetIndex)
-            .Take(Math.Max(0, count))
-            .ToList();
+        var wanted = Math.Max(0, count);
+        if (wanted == 0) return [];
+        // Keeps the best few seen in a heap whose top is the worst kept: O(n log count), not a sort of every image.
+        var order = Comparer<MovedImage>.Create(Ranks);
+        var kept = new PriorityQueue<MovedImage, MovedImage>(Comparer<MovedImage>.Create((a, b) => Ranks(b, a)));
+        for (var i = 0; i < Shared.Count; i++)
+        {
+            var moved = new MovedImage(i, Shared.DatasetIndices[i], target.DisplacementToFirst[i], target.JaccardToFirst[i]);
+            if (kept.Count < wanted) kept.Enqueue(moved, moved);
+            else if (Ranks(moved, kept.Peek()) < 0) kept.EnqueueDequeue(moved, moved);
+        }
+        var result = kept.UnorderedItems.Select(e => e.Element).ToList();
+        result.Sort(order);
+        return result;
     }
 
-    private static (float[] X, float[] Y) Columns(IndexedMap map, int[] points) =>
-        (points.Select(p => map.X[p]).ToArray(), points.Select(p => map.Y[p]).ToArray());
-
-    private static float[,] Matrix(float[] x, float[] y)
+    // Farther first; then the one whose neighbours changed more; then the lower dataset index.
+    private static int Ranks(MovedImage a, MovedImage b)
     {
-        var points = new float[x.Length, 2];
-        for (var i = 0; i < x.Length; i++) { points[i, 0] = x[i]; points[i, 1] = y[i]; }
-        return points;
+        var byDisplacement = b.Displacement.CompareTo(a.Displacement);
+        if (byDisplacement != 0) return byDisplacement;
+        var byJaccard = a.Jaccard.CompareTo(b.Jaccard);
+        return byJaccard != 0 ? byJaccard : a.DatasetIndex.CompareTo(b.DatasetIndex);
     }
-
-    /// <summary>Root mean square distance from the centre; 1 for a map collapsed to a point so displacements stay finite.</summary>
-    private static double Spread(float[] x, float[] y)
-    {
-        double mx = x.Average(v => (double)v), my = y.Average(v => (double)v);
-        var rms = Math.Sqrt(Enumerable.Range(0, x.Length).Average(i => Square(x[i] - mx) + Square(y[i] - my)));
-        return rms > 0 ? rms : 1;
-    }
-
-    private static double[] Displacements(float[] x0, float[] y0, float[] x1, float[] y1, double spread) =>
-        Enumerable.Range(0, x0.Length).Select(i => Math.Sqrt(Square(x1[i] - (double)x0[i]) + Square(y1[i] - (double)y0[i])) / spread).ToArray();
-
-    private static double Square(double value) => value * value;
 }

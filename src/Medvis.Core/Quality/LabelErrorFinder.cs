@@ -19,10 +19,11 @@ internal sealed class LabelErrorFinder(QualityOptions options)
             share[i] = (double)others.Length / map.Neighbours[i].Length;
             closeness[i] = others.Length == 0 ? double.PositiveInfinity : others.Average(m => map.Distances[i][m]);
         }
-        return Enumerable.Range(0, n)
-            .Where(i => share[i] > 0)
-            .OrderByDescending(i => share[i]).ThenBy(i => closeness[i]).ThenBy(i => i)
-            .Take(options.Top)
+        return TopRanked.Of(n, options.Top, (a, b) =>
+                share[b].CompareTo(share[a]) is var byShare and not 0 ? byShare
+                : closeness[a].CompareTo(closeness[b]) is var byCloseness and not 0 ? byCloseness
+                : a.CompareTo(b),
+                i => share[i] > 0)
             .Select(i => new QualityItem(i, input.Indices?[i] ?? i, input.Labels[i], share[i], Reason(i, input, map)))
             .ToList();
     }

@@ -20,9 +20,7 @@ internal sealed class NearDuplicateFinder(QualityOptions options)
             combined[i] = identical[i] > 0 ? 0 : RelativeDistance.Combine(ratios[i]);
         }
         var groups = Groups(input.PixelHashes, spaces, ratios, combined);
-        return Enumerable.Range(0, n)
-            .OrderBy(i => combined[i]).ThenBy(i => i)
-            .Take(options.Top)
+        return TopRanked.Of(n, options.Top, (a, b) => combined[a].CompareTo(combined[b]) is var byDistance and not 0 ? byDistance : a.CompareTo(b))
             .Select(i => new QualityItem(i, input.Indices?[i] ?? i, input.Labels[i], Math.Max(0, 1 - combined[i]),
                 Reason(i, identical[i], combined[i], spaces, ratios[i], input.Indices), groups[i]))
             .ToList();

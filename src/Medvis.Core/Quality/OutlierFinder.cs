@@ -22,14 +22,14 @@ internal sealed class OutlierFinder(QualityOptions options)
         var ratios = Enumerable.Range(0, n).Select(i => spaces.Select(s => s.Distances[i][^1] / s.TypicalFarthest).ToArray()).ToArray();
         var scores = Enumerable.Range(0, spaces.Count).Select(s => RobustScores(ratios.Select(r => r[s]).ToArray())).ToArray();
         var best = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, spaces.Count).MaxBy(s => scores[s][i])).ToArray();
-        return Enumerable.Range(0, n)
-            .OrderByDescending(i => scores[best[i]][i]).ThenBy(i => i)
-            .Take(options.Top)
+        return TopRanked.Of(n, options.Top, (a, b) => Then(scores[best[b]][b].CompareTo(scores[best[a]][a]), a, b))
             .Select(i => new QualityItem(i, input.Indices?[i] ?? i, input.Labels[i], scores[best[i]][i],
                 $"its {options.K}th nearest neighbour lies {RelativeDistance.Times(ratios[i][best[i]])} as far as usual in the {spaces[best[i]].Name} "
                 + $"({RelativeDistance.Describe(spaces, ratios[i])})"))
             .ToList();
     }
+
+    private static int Then(int byScore, int a, int b) => byScore != 0 ? byScore : a.CompareTo(b);
 
     /// <summary>Per point, its log-ratio over the space's robust spread of log-ratios.</summary>
     private static double[] RobustScores(double[] ratios)

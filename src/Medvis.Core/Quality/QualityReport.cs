@@ -27,6 +27,7 @@ public sealed record QualityItem(int Point, int Index, int Label, double Score, 
 /// <param name="Outliers">Points far from their neighbours.</param>
 /// <param name="LabelErrors">Points whose neighbours mostly carry another label.</param>
 /// <param name="Seconds">Wall time of the whole analysis (neighbour searches included).</param>
+/// <param name="Limited">What was left out because the map is large (see <see cref="QualityAnalysis.Limitation"/>); null when nothing.</param>
 public sealed record QualityReport(
     int PointCount,
     int K,
@@ -34,7 +35,8 @@ public sealed record QualityReport(
     IReadOnlyList<QualityItem> NearDuplicates,
     IReadOnlyList<QualityItem> Outliers,
     IReadOnlyList<QualityItem> LabelErrors,
-    double Seconds)
+    double Seconds,
+    string? Limited = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -101,6 +101,8 @@ public interface IRunRepository
     IReadOnlyList<RunRecord> All();
     /// <summary>Runs in one of the given states, oldest first.</summary>
     IReadOnlyList<RunRecord> WithStatus(params RunStatus[] statuses);
+    /// <summary>How many runs map dataset <paramref name="datasetId"/>, counted by the store without loading any run.</summary>
+    int CountForDataset(int datasetId);
     /// <summary>Applies <paramref name="change"/> to the stored run and saves it; null when the run is gone.</summary>
     RunRecord? Update(int id, Action<RunRecord> change);
     /// <summary>Removes the run record alone; false when there is none.</summary>

@@ -44,6 +44,8 @@ public sealed class MedvisDatabase : IMedvisStore
             };
             CreateMissingCollections(_db);
             _db.GetCollection<RunRecord>(RunRepository.Collection).EnsureIndex(r => r.Status);
+            // Deleting a dataset counts its runs through this index instead of reading every run.
+            _db.GetCollection<RunRecord>(RunRepository.Collection).EnsureIndex(r => r.DatasetId);
             _db.GetCollection<AnnotationRecord>(AnnotationRepository.Collection).EnsureIndex(a => a.RunId);
             _db.GetCollection<SnapshotRepository.StoredSnapshot>(SnapshotRepository.Collection).EnsureIndex(s => s.RunId);
         }

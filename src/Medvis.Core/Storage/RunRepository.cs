@@ -28,6 +28,9 @@ public sealed class RunRepository(ILiteDatabase db) : IRunRepository
     public IReadOnlyList<RunRecord> WithStatus(params RunStatus[] statuses) =>
         Items.FindAll().Where(r => statuses.Contains(r.Status)).OrderBy(r => r.Id).ToList();
 
+    /// <inheritdoc />
+    public int CountForDataset(int datasetId) => Items.Count(r => r.DatasetId == datasetId);
+
     /// <summary>Applies <paramref name="change"/> to the stored run and saves it; null when the run is gone.</summary>
     public RunRecord? Update(int id, Action<RunRecord> change)
     {

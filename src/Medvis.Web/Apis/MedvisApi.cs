@@ -23,6 +23,8 @@ public static class MedvisApi
         api.MapGet("/runs/{runId:int}/tags.csv", Tags);
         api.MapGet("/runs/{runId:int}/run.json", Card);
         api.MapGet("/runs/{runId:int}/points.bin", PointColumns);
+        api.MapGet("/compare/points.bin", ComparedPointColumns);
+        api.MapGet("/compare/kept.bin", ComparedKeptColumn);
         api.MapPost("/datasets/upload", UploadDataset).RequireAuthorization(MedvisClaims.MemberPolicy);
         api.MapPost("/maps/import", ImportMap).RequireAuthorization(MedvisClaims.MemberPolicy);
         api.MapGet("/datasets/{datasetId:int}/metadata.json", MetadataSummary);
@@ -76,6 +78,52 @@ public static class MedvisApi
     /// </summary>
     public static Results<FileContentHttpResult, NotFound> PointColumns(int runId, LargeMaps maps) =>
         maps.PointColumns(runId) is { } bytes ? TypedResults.File(bytes, "application/octet-stream") : TypedResults.NotFound();
+
+    /// <summary>
+    /// Map <paramref name="map"/> (0-based) of the large comparison of <paramref name="runs"/> (ids, comma-separated)
+    /// as binary columns: its shared points aligned onto the first map, with the first map's labels. The caller must
+    /// be able to compare those runs (a share link only its own); 400 with the reason otherwise.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, BadRequest<string>, ForbidHttpResult>> ComparedPointColumns(
+        string runs, int map, LargeComparisons comparisons, CallerResolver callers, HttpContext context)
+    {
+        var (comparison, problem, forbidden) = await OpenComparisonAsync(runs, map, comparisons, callers, context);
+        if (forbidden) return TypedResults.Forbid();
+        return comparison is null ? TypedResults.BadRequest(problem!) : TypedResults.File(comparison.PointColumns(map), "application/octet-stream");
+    }
+
+    /// <summary>
+    /// Per shared image of map <paramref name="map"/> one byte: the share of its nearest neighbours it kept against
+    /// the first map, times 255 (see <see cref="LargeComparison.KeptColumn"/>); 409 while the neighbourhoods are
+    /// still being searched.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, BadRequest<string>, Conflict<string>, ForbidHttpResult>> ComparedKeptColumn(
+        string runs, int map, LargeComparisons comparisons, CallerResolver callers, HttpContext context)
+    {
+        var (comparison, problem, forbidden) = await OpenComparisonAsync(runs, map, comparisons, callers, context);
+        if (forbidden) return TypedResults.Forbid();
+        if (comparison is null) return TypedResults.BadRequest(problem!);
+        return comparison.KeptColumn(map) is { } bytes
+            ? TypedResults.File(bytes, "application/octet-stream")
+            : TypedResults.Conflict("The neighbourhoods of this comparison are still being searched.");
+    }
+
+    // The comparison, or the reason there is none, or forbidden: a run the caller may not read (a share link's other runs).
+    private static async Task<(LargeComparison? Comparison, string? Problem, bool Forbidden)> OpenComparisonAsync(
+        string runs, int map, LargeComparisons comparisons, CallerResolver callers, HttpContext context)
+    {
+        var caller = callers.Resolve(context.User);
+        var ids = new List<int>();
+        foreach (var part in (runs ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return (null, $"\"{part}\" is not a run id.", false);
+            if (!AccessRules.CanRead(caller, id)) return (null, null, true);
+            ids.Add(id);
+        }
+        var (comparison, problem) = await comparisons.OpenAsync(caller, ids);
+        if (comparison is null) return (null, problem, false);
+        return map < 0 || map >= comparison.Runs.Count ? (null, $"Map {map} is not one of the compared maps 0..{comparison.Runs.Count - 1}.", false) : (comparison, null, false);
+    }
 
     /// <summary>
     /// A member's import of a map computed elsewhere: the body is a CSV of index,x,y (see <c>ImportedMapCsv</c>),

@@ -62,7 +62,7 @@ public sealed class DatasetService(
     {
         AccessDeniedException.ThrowUnless(AccessRules.CanRegisterDatasets(caller), caller, "delete datasets");
         if (database.Datasets.Get(id) is not { } dataset) return $"Dataset {id} does not exist.";
-        var runs = database.Runs.All().Count(r => r.DatasetId == id);
+        var runs = database.Runs.CountForDataset(id);
         if (runs > 0) return $"\"{dataset.Name}\" is used by {runs} run(s): delete them first.";
         database.Datasets.Delete(id);
         database.Audit.Add(caller.Name, "deleted dataset", $"{id} \"{dataset.Name}\" from {dataset.Spec}");

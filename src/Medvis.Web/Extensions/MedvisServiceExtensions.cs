@@ -77,6 +77,7 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton<RunCropPositions>();
         builder.Services.AddSingleton<RunComparisons>();
         builder.Services.AddSingleton<LargeMaps>();
+        builder.Services.AddSingleton<LargeComparisons>();
         builder.Services.AddSingleton<MapImportService>();
         builder.Services.AddSingleton(sp => new RunPresetCatalog(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.CpuQuick.ToOverrides()));
         builder.Services.AddSingleton<OutOfSampleService>();

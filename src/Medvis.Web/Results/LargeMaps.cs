@@ -29,23 +29,36 @@ public sealed class LargeMaps(RunResults results, IMemoryCache cache)
     /// labels as uint8 (up to 256 classes) or int32. Every array starts on a 4-byte boundary, so the page views
     /// them as typed arrays without a copy. Null when the run has no map.
     /// </summary>
-    public byte[]? PointColumns(int runId)
+    public byte[]? PointColumns(int runId) =>
+        results.Result(runId) is { } map ? Columns(map.X, map.Y, map.Labels, map.ClassNames.Count) : null;
+
+    /// <summary>Points (<paramref name="x"/>[i], <paramref name="y"/>[i]) of class <paramref name="labels"/>[i] in the format of <see cref="PointColumns"/>.</summary>
+    public static byte[] Columns(float[] x, float[] y, int[] labels, int classes)
     {
-        if (results.Result(runId) is not { } map) return null;
-        var n = map.Count;
-        var labelBytes = map.ClassNames.Count <= 256 ? 1 : 4;
+        var n = x.Length;
+        var labelBytes = classes <= 256 ? 1 : 4;
         var bytes = new byte[16 + 8L * n + (long)labelBytes * n + 3 & ~3L];
         "MVP1"u8.CopyTo(bytes);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), n);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), labelBytes);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), map.ClassNames.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), classes);
         // The stored arrays are little-endian on every machine .NET runs this app on (x64, arm64).
-        MemoryMarshal.AsBytes(map.X.AsSpan()).CopyTo(bytes.AsSpan(16));
-        MemoryMarshal.AsBytes(map.Y.AsSpan()).CopyTo(bytes.AsSpan(16 + 4 * n));
-        var labels = bytes.AsSpan(16 + 8 * n);
-        if (labelBytes == 4) MemoryMarshal.AsBytes(map.Labels.AsSpan()).CopyTo(labels);
-        else for (var i = 0; i < n; i++) labels[i] = (byte)map.Labels[i];
+        MemoryMarshal.AsBytes(x.AsSpan()).CopyTo(bytes.AsSpan(16));
+        MemoryMarshal.AsBytes(y.AsSpan()).CopyTo(bytes.AsSpan(16 + 4 * n));
+        var labelSpan = bytes.AsSpan(16 + 8 * n);
+        if (labelBytes == 4) MemoryMarshal.AsBytes(labels.AsSpan()).CopyTo(labelSpan);
+        else for (var i = 0; i < n; i++) labelSpan[i] = (byte)labels[i];
         return bytes;
+    }
+
+    /// <summary>The points inside a lasso given as vertex columns, through <paramref name="index"/>; empty for a lasso that is not one.</summary>
+    public static int[] InLasso(PointGrid index, IReadOnlyList<double> xs, IReadOnlyList<double> ys)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(xs);
+        ArgumentNullException.ThrowIfNull(ys);
+        if (xs.Count != ys.Count || xs.Count < 3 || xs.Count > MaxLassoVertices) return [];
+        return index.InPolygon(Enumerable.Range(0, xs.Count).Select(i => new PlanePoint(xs[i], ys[i])).ToArray());
     }
 
     /// <summary>
@@ -67,8 +80,8 @@ public sealed class LargeMaps(RunResults results, IMemoryCache cache)
     {
         ArgumentNullException.ThrowIfNull(xs);
         ArgumentNullException.ThrowIfNull(ys);
-        if (xs.Count != ys.Count || xs.Count < 3 || xs.Count > MaxLassoVertices || Index(runId) is not { } index) return [];
-        var inside = index.InPolygon(Enumerable.Range(0, xs.Count).Select(i => new PlanePoint(xs[i], ys[i])).ToArray());
+        if (Index(runId) is not { } index) return [];
+        var inside = InLasso(index, xs, ys);
         if (hiddenClasses is not { Count: > 0 } || results.Result(runId) is not { } map) return inside;
         return inside.Where(p => !hiddenClasses.Contains(map.Labels[p])).ToArray();
     }

@@ -88,16 +88,8 @@ public sealed class RunComparisons(RunResults results, IMemoryCache cache)
     /// </summary>
     public async Task<ComparisonOutcome> CompareAsync(Caller caller, IReadOnlyList<int> runIds)
     {
-        ArgumentNullException.ThrowIfNull(runIds);
-        if (runIds.Count is < MinRuns or > MaxRuns) return Problem($"Pick {MinRuns} to {MaxRuns} finished runs.");
-        var runs = new List<(RunRecord Run, RunResult Result)>();
-        foreach (var id in runIds)
-        {
-            if (!AccessRules.CanRead(caller, id) || results.Run(id) is not { Status: RunStatus.Done } run || results.Result(id) is not { } result)
-                return Problem($"Run #{id} is not a finished run you can open.");
-            runs.Add((run, result));
-        }
-        if (DifferentImages(runs.Select(r => r.Run).ToList()) is { } difference) return Problem(difference);
+        var (runs, problem) = Check(caller, runIds);
+        if (runs is null) return Problem(problem!);
         var key = ("comparison", string.Join(',', runIds));
         if (cache.TryGetValue(key, out RunComparison? cached)) return new ComparisonOutcome(cached, null);
         try
@@ -109,6 +101,24 @@ public sealed class RunComparisons(RunResults results, IMemoryCache cache)
         {
             return Problem(e.Message);
         }
+    }
+
+    /// <summary>
+    /// The runs <paramref name="runIds"/> when <paramref name="caller"/> may compare them (2–4 finished runs the caller
+    /// may read, all of one dataset split), else the one-line reason; shared by small and large comparisons.
+    /// </summary>
+    public (IReadOnlyList<(RunRecord Run, RunResult Result)>? Runs, string? Problem) Check(Caller caller, IReadOnlyList<int> runIds)
+    {
+        ArgumentNullException.ThrowIfNull(runIds);
+        if (runIds.Count is < MinRuns or > MaxRuns) return (null, $"Pick {MinRuns} to {MaxRuns} finished runs.");
+        var runs = new List<(RunRecord Run, RunResult Result)>();
+        foreach (var id in runIds)
+        {
+            if (!AccessRules.CanRead(caller, id) || results.Run(id) is not { Status: RunStatus.Done } run || results.Result(id) is not { } result)
+                return (null, $"Run #{id} is not a finished run you can open.");
+            runs.Add((run, result));
+        }
+        return DifferentImages(runs.Select(r => r.Run).ToList()) is { } difference ? (null, difference) : (runs, null);
     }
 
     private RunComparison Build(IReadOnlyList<(RunRecord Run, RunResult Result)> runs)

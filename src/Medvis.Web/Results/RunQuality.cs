@@ -22,16 +22,19 @@ public sealed class RunQuality(RunResults results, DatasetService datasets, IMem
         return cache.Set(("quality", runId), report, CacheLifetime);
     }
 
-    /// <summary>The map with its images' pixel hashes and components; the map alone when the images cannot be read any more.</summary>
+    /// <summary>The map with its images' pixel hashes and components; the map alone when it has no images or they cannot be read any more.</summary>
     private QualityInput Input(RunRecord run, RunResult result)
     {
         var input = new QualityInput(MapPoints.FromColumns(result.X, result.Y), result.Labels, result.ClassNames, result.DatasetIndices);
+        // A map imported without a dataset has no images to hash.
+        if (!run.HasImages()) return input;
         try
         {
             var images = datasets.Load(run.DatasetSpec, run.ImageSize, run.Split);
             return input with
             {
-                Features = ImageFingerprints.PixelComponents(images, result.DatasetIndices),
+                // A large map's features would not be searched (QualityAnalysis.MaxFeaturePoints): no PCA of its pixels either.
+                Features = QualityAnalysis.UsesFeatures(result.Count) ? ImageFingerprints.PixelComponents(images, result.DatasetIndices) : null,
                 PixelHashes = ImageFingerprints.PixelHashes(images, result.DatasetIndices),
             };
         }

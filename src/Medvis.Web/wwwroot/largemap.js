@@ -91,6 +91,13 @@ function parseColumns(buffer) {
     return { n, x, y, labels, labelBytes, classes };
 }
 
+// The overlay's ramp: viridis (as the small maps' Plotly colour scale and the page's legend), 0 dark purple, 1 yellow.
+function valueColour(t) {
+    const stops = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+    const at = Math.min(0.9999, Math.max(0, t)) * (stops.length - 1), i = Math.floor(at), f = at - i;
+    return stops[i].map((c, k) => Math.round(c + (stops[i + 1][k] - c) * f));
+}
+
 function hexToRgb(hex) {
     const v = parseInt(hex.replace("#", ""), 16);
     return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
@@ -184,6 +191,8 @@ class LargeMap {
         upload(0, points.x, l => gl.vertexAttribPointer(l, 1, gl.FLOAT, false, 0, 0));
         upload(1, points.y, l => gl.vertexAttribPointer(l, 1, gl.FLOAT, false, 0, 0));
         upload(2, points.labels, l => gl.vertexAttribIPointer(l, 1, points.labelBytes === 1 ? gl.UNSIGNED_BYTE : gl.UNSIGNED_INT, 0, 0));
+        this.labelBuffer = gl.getVertexAttrib(2, gl.VERTEX_ATTRIB_ARRAY_BUFFER_BINDING);
+        this.colourBy = points.labels; // what picks each point's palette entry: its class, or its value under an overlay
         this.selectionBuffer = gl.createBuffer();
         gl.bindBuffer(gl.ARRAY_BUFFER, this.selectionBuffer);
         gl.bufferData(gl.ARRAY_BUFFER, points.n, gl.DYNAMIC_DRAW);
@@ -205,6 +214,7 @@ class LargeMap {
     }
 
     updatePalette() {
+        if (this.values) { this.updateRamp(); return; }
         const gl = this.gl, classes = Math.max(1, this.points.classes);
         const texels = new Uint8Array(classes * 4);
         // Labels past the class count (a damaged file) stay hidden, as the shader's texelFetch outside the palette does.
@@ -218,6 +228,70 @@ class LargeMap {
         gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, classes, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, texels);
         gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
         gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    }
+
+    // Under a value overlay: 256 palette entries along the colour ramp (0 to 255).
+    updateRamp() {
+        const gl = this.gl, texels = new Uint8Array(256 * 4);
+        this.paletteFloats = new Float32Array(256 * 4);
+        for (let v = 0; v < 256; v++) {
+            const [r, g, b] = valueColour(v / 255);
+            texels.set([r, g, b, 255], v * 4);
+            this.paletteFloats.set([r / 255, g / 255, b / 255, 1], v * 4);
+        }
+        gl.bindTexture(gl.TEXTURE_2D, this.paletteTexture);
+        gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 256, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, texels);
+        gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+        gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    }
+
+    // Colours by one byte per point (null: by class again); the bytes come from url as a plain array of n bytes.
+    async setValues(url) {
+        if (!this.points) return;
+        const gl = this.gl;
+        if (url) {
+            const response = await fetch(url, { credentials: "same-origin" });
+            if (!response.ok) throw new Error(`values: HTTP ${response.status}`);
+            const values = new Uint8Array(await response.arrayBuffer());
+            if (values.length !== this.points.n) throw new Error(`values: ${values.length} for ${this.points.n} points`);
+            this.values = values;
+            if (!this.valueBuffer) this.valueBuffer = gl.createBuffer();
+            gl.bindBuffer(gl.ARRAY_BUFFER, this.valueBuffer);
+            gl.bufferData(gl.ARRAY_BUFFER, values, gl.STATIC_DRAW);
+            gl.bindVertexArray(this.vao);
+            gl.vertexAttribIPointer(2, 1, gl.UNSIGNED_BYTE, 0, 0);
+        } else {
+            this.values = null;
+            gl.bindVertexArray(this.vao);
+            gl.bindBuffer(gl.ARRAY_BUFFER, this.labelBuffer);
+            gl.vertexAttribIPointer(2, 1, this.points.labelBytes === 1 ? gl.UNSIGNED_BYTE : gl.UNSIGNED_INT, 0, 0);
+        }
+        gl.bindVertexArray(null);
+        this.colourBy = this.values ?? this.points.labels;
+        this.host.dataset.colouring = this.values ? "values" : "classes";
+        this.updatePalette();
+        this.requestDraw();
+    }
+
+    // A selection made elsewhere (another map of a comparison): bit i%8 of byte i/8 marks point i; null clears it.
+    setSelection(bits, keepLasso) {
+        if (!this.points) return;
+        if (!keepLasso) this.lasso = null;
+        if (!bits) { this.selected = null; this.requestDraw(); return; }
+        const n = this.points.n, flags = new Uint8Array(n);
+        for (let i = 0; i < n; i++) flags[i] = (bits[i >> 3] >> (i & 7)) & 1;
+        this.selected = flags;
+        const gl = this.gl;
+        gl.bindBuffer(gl.ARRAY_BUFFER, this.selectionBuffer);
+        gl.bufferSubData(gl.ARRAY_BUFFER, 0, flags);
+        this.requestDraw();
+    }
+
+    // Rings point index (the image hovered in another map); a negative index removes the ring.
+    markPoint(index) {
+        if (!this.points) return;
+        this.hovered = index >= 0 && index < this.points.n ? { x: this.points.x[index], y: this.points.y[index] } : null;
+        this.drawOverlay();
     }
 
     resize() {
@@ -310,7 +384,7 @@ class LargeMap {
 
     // Adds every visible point's colour and a count of 1 into the pixels its disc covers, as the sprites would.
     accumulateOnCpu(w, h, v, size) {
-        const gl = this.gl, sums = this.sums, points = this.points, n = points.n, xs = points.x, ys = points.y, labels = points.labels;
+        const gl = this.gl, sums = this.sums, points = this.points, n = points.n, xs = points.x, ys = points.y, labels = this.colourBy;
         sums.fill(0);
         const colours = this.paletteFloats, selected = this.selected;
         const ppu = v.pixelsPerUnit, ox = w / 2 - v.cx * ppu, oy = h / 2 - v.cy * ppu;
@@ -556,6 +630,9 @@ export function clearLasso(handle) { handle.map.clearLasso(); }
 export function setLasso(handle, xs, ys) { handle.map.setLasso(xs, ys); }
 export function setRange(handle, range) { handle.map.setRange(range); }
 export function range(handle) { return handle.map.range(); }
+export function setSelection(handle, bits, keepLasso) { handle.map.setSelection(bits, keepLasso); }
+export function markPoint(handle, index) { handle.map.markPoint(index); }
+export async function setValues(handle, url) { await handle.map.setValues(url); }
 export function dispose(handle) { if (handle && handle.map) handle.map.dispose(); }
 
 // Saves the current picture as a PNG file.

@@ -118,6 +118,46 @@ public sealed class MapComparisonTests
     }
 
     [Fact]
+    public void TheMovedMostListEqualsSortingEveryImage()
+    {
+        // Coordinates on a coarse lattice: many images move by exactly the same distance, so the tie rules decide.
+        var random = new Random(4);
+        var map = new IndexedMap(Enumerable.Range(0, 3_000).Select(_ => (float)random.Next(40)).ToArray(),
+            Enumerable.Range(0, 3_000).Select(_ => (float)random.Next(40)).ToArray(), Enumerable.Range(0, 3_000).Select(i => 5_000 - i).ToArray());
+        var moved = map with { X = map.X.Select(v => v + random.Next(3)).ToArray(), Y = map.Y.Select(v => v + random.Next(3)).ToArray() };
+        var comparison = MapComparison.Of([map, moved]);
+        var target = comparison.Maps[1];
+
+        var expected = Enumerable.Range(0, comparison.Shared.Count)
+            .Select(i => new MovedImage(i, comparison.Shared.DatasetIndices[i], target.DisplacementToFirst[i], target.JaccardToFirst[i]))
+            .OrderByDescending(m => m.Displacement).ThenBy(m => m.Jaccard).ThenBy(m => m.DatasetIndex).ToList();
+
+        Assert.Equal(expected.Take(40), comparison.MovedMost(1, 40));
+        Assert.Equal(expected, comparison.MovedMost(1, 10_000));
+        Assert.Empty(comparison.MovedMost(1, 0));
+    }
+
+    [Fact]
+    public void ClassAgreementIsOneForSeparateClassesAndFallsWhereClassesMix()
+    {
+        // Class 0 left, class 1 right; in the second map five class-0 points sit inside class 1.
+        var random = new Random(3);
+        var x = Enumerable.Range(0, 200).Select(i => (i < 100 ? 0f : 50f) + (float)random.NextDouble() * 10).ToArray();
+        var y = Enumerable.Range(0, 200).Select(_ => (float)random.NextDouble() * 10).ToArray();
+        var labels = Enumerable.Range(0, 200).Select(i => i < 100 ? 0 : 1).ToArray();
+        var mixedX = x.Select((v, i) => i < 5 ? v + 50 : v).ToArray();
+
+        var apart = NeighbourhoodChange.ClassAgreement(MapNeighbourhoods.Of(MapPoints.FromColumns(x, y)), labels, 3);
+        var mixed = NeighbourhoodChange.ClassAgreement(MapNeighbourhoods.Of(MapPoints.FromColumns(mixedX, y)), labels, 3);
+
+        Assert.Equal(1.0, apart[0]);
+        Assert.Equal(1.0, apart[1]);
+        Assert.Null(apart[2]);
+        Assert.InRange(mixed[0]!.Value, 0.90, 0.96); // the five moved points keep (almost) no class-0 neighbours
+        Assert.True(mixed[1] < 1.0);
+    }
+
+    [Fact]
     public void CohesionIsOneForACompactClusterAndLowForScatteredPoints()
     {
         // A tight cluster of 30 points far from 300 spread points.

@@ -50,6 +50,21 @@ public abstract class MedvisStoreContract : IDisposable
     }
 
     [SkippableFact]
+    public void CountForDatasetCountsOnlyThatDatasetsRunsAndFollowsDeletes()
+    {
+        using var db = Open();
+        db.Runs.Add(new RunRecord { DatasetId = 3, Status = RunStatus.Done });
+        var second = db.Runs.Add(new RunRecord { DatasetId = 3, Status = RunStatus.Queued });
+        db.Runs.Add(new RunRecord { DatasetId = 4, Status = RunStatus.Done });
+
+        Assert.Equal(2, db.Runs.CountForDataset(3));
+        Assert.Equal(1, db.Runs.CountForDataset(4));
+        Assert.Equal(0, db.Runs.CountForDataset(5));
+        db.Runs.Delete(second.Id);
+        Assert.Equal(1, db.Runs.CountForDataset(3));
+    }
+
+    [SkippableFact]
     public void WithStatusReturnsOnlyMatchingRunsOldestFirst()
     {
         using var db = Open();

@@ -48,6 +48,29 @@ public sealed class QualityPanelTests : DatabasePageTestContext
     }
 
     [Fact]
+    public void ALargeImportedMapWithoutImagesGetsItsListsAndSaysWhatWasLimited()
+    {
+        // A map past QualityAnalysis.MaxFeaturePoints, imported without a dataset: no images, no features.
+        var n = QualityAnalysis.MaxFeaturePoints + 2_000;
+        var random = new Random(4);
+        var x = Enumerable.Range(0, n).Select(i => (float)(i % 4 * 30 + random.NextDouble() * 10)).ToArray();
+        var y = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 10)).ToArray();
+        var labels = Enumerable.Range(0, n).Select(i => i % 4).ToArray();
+        // Point 5 (class 1) sits in class 2's cluster.
+        x[5] = 65;
+        var run = Database.Runs.Add(new RunRecord { Name = "imported", Status = RunStatus.Done, Kind = RunKind.Imported });
+        Database.Artifacts.SaveResult(new RunResult(run.Id, x, y, labels, Enumerable.Range(0, n).ToArray(), ["a", "b", "c", "d"]));
+
+        var cut = Render<QualityPanel>(p => p.Add(c => c.RunId, run.Id).Add(c => c.HasImages, false));
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=quality-limited]")), TimeSpan.FromSeconds(120));
+        Assert.Contains("without the pixel features", cut.Find("[data-testid=quality-limited]").TextContent);
+        Assert.Contains("distances in map", cut.Find("[data-testid=quality-summary]").TextContent);
+        Assert.Empty(cut.FindAll("img"));
+        Assert.Contains(cut.FindAll("[data-testid=quality-label-errors] .mud-chip"), chip => chip.GetAttribute("data-point") == "5");
+    }
+
+    [Fact]
     public void ARunWithoutAMapShowsWhyTheListsAreMissing()
     {
         var run = Database.Runs.Add(new RunRecord { Name = "empty", Status = RunStatus.Done, DatasetSpec = "demo" });

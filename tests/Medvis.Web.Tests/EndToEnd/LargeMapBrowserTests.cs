@@ -24,7 +24,7 @@ namespace Medvis.Web.Tests.EndToEnd;
 public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDisposable
 {
     // Software WebGL (SwiftShader) instead of --disable-gpu: the large map draws with WebGL.
-    private static readonly string[] ChromiumArgs =
+    internal static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
          "--enable-unsafe-swiftshader", "--use-angle=swiftshader"];
     private const int Points = 1_000_000;
@@ -173,7 +173,7 @@ public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDi
         }
     }
 
-    private static async Task<(double X, double Y)> ToScreenAsync(ILocator map, float x, float y)
+    internal static async Task<(double X, double Y)> ToScreenAsync(ILocator map, float x, float y)
     {
         var p = await map.EvaluateAsync<double[]>("(el, p) => el.medvisMap.toScreen(p[0], p[1])", new double[] { x, y });
         Assert.True(double.IsFinite(p[0]) && double.IsFinite(p[1]),
@@ -181,21 +181,21 @@ public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDi
         return (p[0], p[1]);
     }
 
-    private static (double X, double Y) ClusterCentre(int cluster) =>
+    internal static (double X, double Y) ClusterCentre(int cluster) =>
         (30 * Math.Cos(2 * Math.PI * cluster / Classes), 30 * Math.Sin(2 * Math.PI * cluster / Classes));
 
     /// <summary>
-    /// An npz of 1,000,000 grey 8×8 images in 10 classes (each image a gradient of its own brightness) and their map:
+    /// An npz of <paramref name="points"/> (default 1,000,000) grey 8×8 images in 10 classes (each image a gradient of its own brightness) and their map:
     /// ten clusters on a ring, one per class, Gaussian with σ = 1.5.
     /// </summary>
-    private static (float[] X, float[] Y) WriteDatasetAndMap(string path)
+    internal static (float[] X, float[] Y) WriteDatasetAndMap(string path, int points = Points)
     {
         var random = new Random(7);
-        var pixels = new byte[Points * 64L];
-        var labels = new byte[Points];
-        var x = new float[Points];
-        var y = new float[Points];
-        for (var i = 0; i < Points; i++)
+        var pixels = new byte[points * 64L];
+        var labels = new byte[points];
+        var x = new float[points];
+        var y = new float[points];
+        for (var i = 0; i < points; i++)
         {
             labels[i] = (byte)(i % Classes);
             var brightness = random.Next(256);
@@ -206,8 +206,8 @@ public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDi
         }
         using var file = File.Create(path);
         using var zip = new ZipArchive(file, ZipArchiveMode.Create);
-        WriteMember(zip, "train_images.npy", "|u1", $"({Points}, 8, 8)", pixels);
-        WriteMember(zip, "train_labels.npy", "|u1", $"({Points},)", labels);
+        WriteMember(zip, "train_images.npy", "|u1", $"({points}, 8, 8)", pixels);
+        WriteMember(zip, "train_labels.npy", "|u1", $"({points},)", labels);
         return (x, y);
     }
 
@@ -222,7 +222,7 @@ public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDi
         entry.Write(data);
     }
 
-    private static string MapCsv(float[] x, float[] y)
+    internal static string MapCsv(float[] x, float[] y)
     {
         var text = new StringBuilder("index,x,y\n", x.Length * 30);
         for (var i = 0; i < x.Length; i++)

@@ -61,6 +61,7 @@ public sealed class AccessTests : IAsyncLifetime
         "/api/runs/{run}/tags.csv",
         "/api/runs/{run}/run.json",
         "/api/runs/{run}/points.bin",
+        "/api/compare/points.bin?runs={run},{other}&map=1",
         "/api/runs/{run}/neighbours/0.json",
         "/api/datasets/{dataset}/metadata.json",
     ];
@@ -68,7 +69,7 @@ public sealed class AccessTests : IAsyncLifetime
     public static TheoryData<string> Endpoints => new(EndpointTemplates);
 
     private string Url(string template, int? run = null) =>
-        template.Replace("{dataset}", _dataset.ToString()).Replace("{run}", (run ?? _doneRun).ToString());
+        template.Replace("{dataset}", _dataset.ToString()).Replace("{run}", (run ?? _doneRun).ToString()).Replace("{other}", _otherRun.ToString());
 
     [Theory]
     [MemberData(nameof(Endpoints))]
@@ -355,6 +356,30 @@ public sealed class AccessTests : IAsyncLifetime
         var demo = _app.Services.GetRequiredService<DatasetService>().Load(_app.Services.GetRequiredService<DatasetService>().Get(_dataset)!, DatasetSplit.Train);
         Assert.Equal([(byte)demo.Labels[7], (byte)demo.Labels[3]], bytes[32..34]);
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/api/runs/{runId}/images/0.png")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ComparedColumnsNeedEveryRunAndTheKeptOverlayWaitsForTheNeighbourhoods()
+    {
+        using var viewer = _app.CreateClientAs(UserRole.Viewer);
+        var points = await viewer.GetByteArrayAsync($"/api/compare/points.bin?runs={_doneRun},{_otherRun}&map=1");
+        Assert.Equal("MVP1", System.Text.Encoding.ASCII.GetString(points, 0, 4));
+        Assert.Equal(3, BitConverter.ToInt32(points, 4));
+        var kept = $"/api/compare/kept.bin?runs={_doneRun},{_otherRun}&map=1";
+        Assert.Equal(HttpStatusCode.Conflict, (await viewer.GetAsync(kept)).StatusCode);
+        var (comparison, _) = await _app.Services.GetRequiredService<LargeComparisons>().OpenAsync(_app.CallerOf(UserRole.Viewer), [_doneRun, _otherRun]);
+        await comparison!.Neighbourhoods;
+        // The two stored maps are the same: every image keeps all its neighbours (255).
+        Assert.Equal([255, 255, 255], await viewer.GetByteArrayAsync(kept));
+        Assert.Equal(HttpStatusCode.BadRequest, (await viewer.GetAsync($"/api/compare/points.bin?runs={_doneRun},{_otherRun}&map=2")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await viewer.GetAsync($"/api/compare/points.bin?runs={_doneRun}&map=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await viewer.GetAsync($"/api/compare/points.bin?runs=x,{_doneRun}&map=0")).StatusCode);
+
+        // A share link of one run opens no comparison with another.
+        var (_, token) = _app.Services.GetRequiredService<ShareLinks>().Create(_app.CallerOf(UserRole.Member), ShareKind.Run, [_doneRun], TimeSpan.FromDays(1));
+        using var visitor = _app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        await visitor.GetAsync($"/share/{token}");
+        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.GetAsync($"/api/compare/points.bin?runs={_doneRun},{_otherRun}&map=0")).StatusCode);
     }
 
     [Fact]

@@ -26,6 +26,14 @@ internal sealed class PostgresRunRepository(PostgresDocuments documents) : IRunR
         documents.Query("SELECT id, doc FROM runs WHERE status = ANY(@statuses) ORDER BY id", SetId,
             Parameter("statuses", statuses.Select(s => s.ToString()).ToArray()));
 
+    // Counted server-side from one field of each document; no run travels to the app.
+    public int CountForDataset(int datasetId)
+    {
+        using var command = documents.DataSource.CreateCommand("SELECT count(*) FROM runs WHERE (doc->>'DatasetId')::int = @dataset");
+        command.Parameters.Add(Parameter("dataset", datasetId));
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public RunRecord? Update(int id, Action<RunRecord> change) =>
         documents.Update("runs", id, change, SetId, r => [("status", r.Status.ToString())]);
 

@@ -22,6 +22,7 @@ public partial class Compare
     [Inject] private RunComparisons Comparisons { get; set; } = default!;
     [Inject] private Auth.CurrentCaller CurrentCaller { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
+    [Inject] private Microsoft.Extensions.Options.IOptions<MedvisOptions> Options { get; set; } = default!;
 
     /// <summary>Preselected runs, e.g. /compare?runs=3,4,5.</summary>
     [SupplyParameterFromQuery(Name = "runs")] public string? RunIds { get; set; }
@@ -62,6 +63,7 @@ public partial class Compare
     private IList<ITrace> _bars = new List<ITrace>();
     private PlotLayout _barsLayout = new();
     private double[]? _meanJaccard;
+    private bool _large;
 
     private string SetKey => string.Join(',', _chosen);
     private object MapRevision => (SetKey, _mapVersion);
@@ -96,7 +98,8 @@ public partial class Compare
         // The chosen runs stay in the URL, so the address bar is a link to this comparison.
         if (SetKey != (RunIds ?? "") && RendererInfo.IsInteractive)
             await Js.InvokeVoidAsync("medvis.replaceQuery", "runs", SetKey);
-        var outcome = await Comparisons.CompareAsync(_caller, _chosen.ToList());
+        _large = HasLargeMap(_chosen);
+        var outcome = _large ? new ComparisonOutcome(null, null) : await Comparisons.CompareAsync(_caller, _chosen.ToList());
         _comparison = outcome.Comparison;
         _message = outcome.Problem;
         _meanJaccard = _comparison is { } c ? MeanJaccardOfOthers(c) : null;
@@ -137,6 +140,10 @@ public partial class Compare
         _zoom = zoom is { } z ? MapViewQuery.Round(z) : null;
         await WriteViewAsync();
     }
+
+    /// <summary>Whether any chosen map has more points than Plotly is given (the large view takes the comparison then).</summary>
+    private bool HasLargeMap(IReadOnlyCollection<int> chosen) =>
+        chosen.Count >= RunComparisons.MinRuns && chosen.Any(id => Results.Result(id)?.Count > Options.Value.LargeMapPoints);
 
     private void OnColourChanged(ColourMode mode)
     {

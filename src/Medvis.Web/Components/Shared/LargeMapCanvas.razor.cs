@@ -7,10 +7,12 @@ namespace Medvis.Web.Components.Shared;
 /// A map of any size drawn with WebGL (wwwroot/largemap.js): the page fetches the points once as binary columns
 /// (api/runs/{id}/points.bin) and keeps them on the GPU; hover and lasso come back here as a position or a polygon
 /// and are answered by the server's spatial index (<see cref="LargeMaps"/>), so no per-point object crosses the
-/// circuit. Reports the hovered point like <see cref="ClassScatter"/> does; a drawn lasso goes to the parent as
-/// <see cref="Lassoed"/>, which passes the outline it keeps back as <see cref="Lasso"/>, whose points this view then
-/// asks the index for and reports as <see cref="PointsSelected"/>. Zoom comes in as <see cref="Zoom"/> and goes out
-/// through <see cref="ZoomChanged"/>.
+/// circuit. Reports the hovered point like <see cref="ClassScatter"/> does. On a run's page a drawn lasso goes to the
+/// parent as <see cref="Lassoed"/>, which passes the outline it keeps back as <see cref="Lasso"/>, whose points this
+/// view then asks the index for and reports as <see cref="PointsSelected"/>; zoom comes in as <see cref="Zoom"/> and
+/// goes out through <see cref="ZoomChanged"/>. A page that draws other points than a run's own (Compare: aligned
+/// maps) gives their <see cref="Source"/> and the queries that answer hover and lasso over them, and can push a
+/// linked selection, a marked point and a colour overlay into the view.
 /// </summary>
 public sealed partial class LargeMapCanvas : IAsyncDisposable
 {
@@ -32,8 +34,25 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     [Parameter] public MapZoom? Zoom { get; set; }
     /// <summary>The person zoomed, panned or reset the view (null: the whole map).</summary>
     [Parameter] public EventCallback<MapZoom?> ZoomChanged { get; set; }
+    /// <summary>URL of the binary point columns; default: the run's own map.</summary>
+    [Parameter] public string? Source { get; set; }
+    /// <summary>Answers a hover (x, y, radius, hidden classes) when the points are not the run's own map.</summary>
+    [Parameter] public Func<double, double, double, IReadOnlySet<int>?, HoveredPoint?>? FindNearest { get; set; }
+    /// <summary>Answers a lasso (vertex xs, ys, hidden classes) when the points are not the run's own map.</summary>
+    [Parameter] public Func<double[], double[], IReadOnlySet<int>?, int[]>? FindInLasso { get; set; }
+    /// <summary>False where the page shows one legend for several views (it hides classes through <see cref="SetHiddenAsync"/>).</summary>
+    [Parameter] public bool ShowLegend { get; set; } = true;
+    /// <summary>Raised once the view has drawn its points for the first time.</summary>
+    [Parameter] public EventCallback Drawn { get; set; }
+    /// <summary>File name of the PNG export.</summary>
+    [Parameter] public string? PngName { get; set; }
 
-    private string PointsUrl => $"api/runs/{RunId}/points.bin";
+    private string PointsUrl => Source ?? $"api/runs/{RunId}/points.bin";
+
+    // What the page asked for before the view had its points; applied once it has.
+    private (byte[]? Bits, bool KeepLasso)? _pendingSelection;
+    private string? _pendingValues;
+    private int? _pendingMark;
 
     private ElementReference _host;
     private IJSObjectReference? _module;
@@ -60,9 +79,15 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     private async Task SelectLassoAsync()
     {
         if (Lasso is not { Count: >= 3 } lasso) return;
+        await PointsSelected.InvokeAsync(await FindInLassoAsync(lasso.Select(p => p.X).ToArray(), lasso.Select(p => p.Y).ToArray()));
+    }
+
+    /// <summary>The points inside a lasso, from the page's query when it draws other points than the run's own map.</summary>
+    private Task<int[]> FindInLassoAsync(double[] xs, double[] ys)
+    {
         var hidden = _hidden.ToHashSet();
-        var selected = await Task.Run(() => Maps.InLasso(RunId, lasso.Select(p => p.X).ToArray(), lasso.Select(p => p.Y).ToArray(), hidden));
-        await PointsSelected.InvokeAsync(selected);
+        var find = FindInLasso;
+        return Task.Run(() => find is not null ? find(xs, ys, hidden) : Maps.InLasso(RunId, xs, ys, hidden));
     }
 
     private Task ShowLassoAsync() => Lasso is { Count: >= 3 } lasso
@@ -79,9 +104,14 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
             var palette = Enumerable.Range(0, Math.Max(1, ClassNames.Count)).Select(ClassPalette.Of).ToArray();
             _view = await _module.InvokeAsync<IJSObjectReference>("create", _host, PointsUrl, _self, new { palette });
             _ready = true;
+            if (_hidden.Count > 0) await CallAsync("setHidden", _hidden.ToArray());
             // A link's zoom and lasso, shown once the points are drawn.
             if (Zoom is { } zoom) await CallAsync("setRange", zoom.ToArray());
             if (Lasso is not null) await ShowLassoAsync();
+            if (_pendingSelection is { } selection) await CallAsync("setSelection", selection.Bits, selection.KeepLasso);
+            if (_pendingValues is not null) await CallAsync("setValues", _pendingValues);
+            if (_pendingMark is { } mark) await CallAsync("markPoint", mark);
+            await Drawn.InvokeAsync();
         }
         catch (JSException e)
         {
@@ -98,7 +128,8 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     [JSInvokable]
     public async Task<HoveredPoint?> OnHover(double x, double y, double radius)
     {
-        var found = Maps.Nearest(RunId, x, y, radius, _hidden.Count == 0 ? null : _hidden.ToHashSet());
+        var hidden = _hidden.Count == 0 ? null : _hidden.ToHashSet();
+        var found = FindNearest is { } find ? find(x, y, radius, hidden) : Maps.Nearest(RunId, x, y, radius, hidden);
         if (found is not null) await PointHovered.InvokeAsync(found.Point);
         return found;
     }
@@ -108,9 +139,15 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     public async Task OnLasso(double[] xs, double[] ys)
     {
         if (xs is null || ys is null || xs.Length != ys.Length || xs.Length > LargeMaps.MaxLassoVertices) return;
-        await Lassoed.InvokeAsync(new DrawnLasso(xs.Zip(ys, (x, y) => new Medvis.Core.Maps.PlanePoint(x, y)).ToArray()));
-        // The same outline again (a lasso that reduces to the kept one) still gets the page's picture back in line.
-        if (ReferenceEquals(Lasso, _shownLasso)) await ShowLassoAsync();
+        if (Lassoed.HasDelegate)
+        {
+            // The page keeps the outline (its address holds it) and passes it back as Lasso, which selects.
+            await Lassoed.InvokeAsync(new DrawnLasso(xs.Zip(ys, (x, y) => new Medvis.Core.Maps.PlanePoint(x, y)).ToArray()));
+            // The same outline again (a lasso that reduces to the kept one) still gets the page's picture back in line.
+            if (ReferenceEquals(Lasso, _shownLasso)) await ShowLassoAsync();
+            return;
+        }
+        await PointsSelected.InvokeAsync(await FindInLassoAsync(xs, ys));
     }
 
     /// <summary>The page's view moved: its axis ranges (null: the whole map).</summary>
@@ -137,7 +174,39 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
 
     private Task ResetAsync() => CallAsync("reset");
 
-    private Task DownloadPngAsync() => CallAsync("downloadPng", $"run-{RunId}-map.png");
+    private Task DownloadPngAsync() => CallAsync("downloadPng", PngName ?? $"run-{RunId}-map.png");
+
+    /// <summary>Hides the classes <paramref name="classes"/> (and shows the others), from a legend the page shares between views.</summary>
+    public async Task SetHiddenAsync(IEnumerable<int> classes)
+    {
+        _hidden.Clear();
+        _hidden.UnionWith(classes);
+        await CallAsync("setHidden", _hidden.ToArray());
+    }
+
+    /// <summary>
+    /// Draws the points outside a selection grey: <paramref name="bits"/> holds bit i%8 of byte i/8 for point i
+    /// (null: no selection). A selection made in another view drops this view's lasso outline unless <paramref name="keepLasso"/>.
+    /// </summary>
+    public async Task SetSelectionAsync(byte[]? bits, bool keepLasso)
+    {
+        _pendingSelection = (bits, keepLasso);
+        await CallAsync("setSelection", bits, keepLasso);
+    }
+
+    /// <summary>Rings point <paramref name="point"/> (the same image hovered in another view); -1 removes the ring.</summary>
+    public async Task MarkAsync(int point)
+    {
+        _pendingMark = point;
+        await CallAsync("markPoint", point);
+    }
+
+    /// <summary>Colours the points by one byte each from <paramref name="url"/> on a colour ramp (0 to 255); null: by class again.</summary>
+    public async Task SetValuesAsync(string? url)
+    {
+        _pendingValues = url;
+        await CallAsync("setValues", url);
+    }
 
     private async Task CallAsync(string function, params object?[] arguments)
     {

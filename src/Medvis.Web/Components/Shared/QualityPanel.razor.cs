@@ -15,6 +15,9 @@ public partial class QualityPanel
     /// <summary>The run whose map is examined.</summary>
     [Parameter] public int RunId { get; set; }
 
+    /// <summary>False for a map imported without a dataset: its items show as point numbers, not thumbnails.</summary>
+    [Parameter] public bool HasImages { get; set; } = true;
+
     private QualityReport? _report;
     private bool _loading;
 
