@@ -69,6 +69,7 @@ public abstract class DatabasePageTestContext : MudTestContext
         Services.AddCoreAdapters();
         Services.AddSingleton<DatasetService>();
         Services.TryAddSingleton(InputLimits.Default);
+        Services.TryAddSingleton(Core.Storage.FreeSpaceRule.Default);
         Services.AddSingleton<DatasetUploads>();
         Services.TryAddSingleton(Core.Data.Metadata.MetadataLimits.Default);
         Services.AddSingleton<DatasetMetadataService>();
