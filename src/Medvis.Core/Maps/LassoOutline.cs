@@ -25,6 +25,27 @@ public static class LassoOutline
     }
 
     /// <summary>
+    /// The larger side of the bounding box of the points (<paramref name="x"/>[i], <paramref name="y"/>[i]), 1 for
+    /// none: the extent a lasso drawn over them is rounded by (<see cref="Reduce"/>).
+    /// </summary>
+    public static double Extent(float[] x, float[] y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        var n = Math.Min(x.Length, y.Length);
+        if (n == 0) return 1;
+        float minX = float.PositiveInfinity, maxX = float.NegativeInfinity, minY = float.PositiveInfinity, maxY = float.NegativeInfinity;
+        for (var i = 0; i < n; i++)
+        {
+            minX = Math.Min(minX, x[i]);
+            maxX = Math.Max(maxX, x[i]);
+            minY = Math.Min(minY, y[i]);
+            maxY = Math.Max(maxY, y[i]);
+        }
+        return Math.Max((double)maxX - minX, (double)maxY - minY);
+    }
+
+    /// <summary>
     /// The reduced outline of <paramref name="drawn"/> on a map <paramref name="extent"/> units wide, or null when
     /// fewer than three distinct finite corners remain (a click, a line).
     /// </summary>

@@ -46,6 +46,45 @@ public sealed record MapViewState(MapZoom? Zoom, IReadOnlyList<PlanePoint>? Lass
 }
 
 /// <summary>
+/// A compare page's view fitted to its comparison. The maps are aligned, so one zoom and one selection hold for all
+/// of them: a lasso (its reduced outline and the map it was drawn in) or else one picked image. Both compare views
+/// (Plotly's for small maps, <c>LargeCompareView</c> for large ones) read their address and write it through this.
+/// </summary>
+/// <param name="Zoom">Axis ranges of every map; null: the whole maps.</param>
+/// <param name="Lasso">The lasso's reduced outline (<see cref="LassoOutline.Reduce"/>); null: none.</param>
+/// <param name="LassoMap">Position of the map the lasso was drawn in (0 without a lasso).</param>
+/// <param name="Picked">The picked image as a shared index (the comparison's order); null: none.</param>
+public sealed record ComparedView(MapZoom? Zoom, PlanePoint[]? Lasso, int LassoMap, int? Picked)
+{
+    /// <summary>Nothing zoomed, selected or picked.</summary>
+    public static readonly ComparedView Empty = new(null, null, 0, null);
+
+    /// <summary>
+    /// What of a link's <paramref name="view"/> fits a comparison of <paramref name="maps"/> maps whose shared images
+    /// have the dataset indices <paramref name="datasetIndices"/>: a lasso drawn in a map it has, reduced by that map's
+    /// <paramref name="extent"/> as a drawn one is, or else an image it shows. The rest is dropped, silently.
+    /// </summary>
+    public static ComparedView Fit(MapViewState view, int maps, Func<int, double> extent, int[] datasetIndices)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(extent);
+        ArgumentNullException.ThrowIfNull(datasetIndices);
+        if (view.Lasso is { } lasso && view.LassoMap >= 0 && view.LassoMap < maps && LassoOutline.Reduce(lasso, extent(view.LassoMap)) is { } outline)
+            return new ComparedView(view.Zoom, outline, view.LassoMap, null);
+        int? picked = view.Image is { } image && Array.IndexOf(datasetIndices, image) is var shared and >= 0 ? shared : null;
+        return new ComparedView(view.Zoom, null, 0, picked);
+    }
+
+    /// <summary>The state for the address: the picked image as its dataset index.</summary>
+    public MapViewState ToState(int[] datasetIndices)
+    {
+        ArgumentNullException.ThrowIfNull(datasetIndices);
+        return new MapViewState(Zoom, Lasso, Lasso is null ? 0 : LassoMap,
+            Picked is { } p && p >= 0 && p < datasetIndices.Length ? datasetIndices[p] : null);
+    }
+}
+
+/// <summary>
 /// Reads and writes <see cref="MapViewState"/> as query parameters: <c>zoom=x0_x1_y0_y1</c>,
 /// <c>lasso=x_y_x_y_…</c> (at most <see cref="LassoOutline.MaxVertices"/> corners), <c>lassoin=map</c> and
 /// <c>point=image</c>. Numbers are joined by '_' because browsers leave it unescaped in a query (a comma becomes

@@ -78,6 +78,14 @@ public sealed class LassoOutlineTests
     }
 
     [Fact]
+    public void TheExtentIsTheLargerSideOfThePointsBoundingBox()
+    {
+        Assert.Equal(8.0, LassoOutline.Extent([-3f, 5f, 1f], [2f, -1f, 0f]));
+        Assert.Equal(12.0, LassoOutline.Extent([0f, 1f], [-2f, 10f]));
+        Assert.Equal(1.0, LassoOutline.Extent([], []));
+    }
+
+    [Fact]
     public void InsideTakesThePointsTheGridIndexTakesAndLeavesOutSkippedOnes()
     {
         var random = new Random(5);

@@ -14,7 +14,7 @@ namespace Medvis.Web.Tests.EndToEnd;
 /// Defect 7.7 and its neighbours in Debian's headless Chromium at 1400×1000: a map's zoom and lasso go into the
 /// address, and the copied address opened in a fresh page (and by a share-link visitor) shows the same axis ranges
 /// and the same selection; a click on a point keeps the lasso's selection; the large WebGL map and the compare page
-/// do the same; the training replay keeps one axis range over its frames.
+/// do the same, with small maps (Plotly) and large ones (WebGL); the training replay keeps one axis range over its frames.
 /// </summary>
 [Collection(TrainingCollection.Name)]
 public sealed class MapLinkBrowserTests(ITestOutputHelper output) : IDisposable
@@ -257,6 +257,138 @@ public sealed class MapLinkBrowserTests(ITestOutputHelper output) : IDisposable
         {
             await page.ScreenshotAsync(new() { Path = Shot("compare-link-failure"), FullPage = true });
             throw;
+        }
+    }
+
+    [SkippableFact]
+    public async Task TheLargeComparePagesZoomLassoAndPickedImageGoIntoTheAddressAndAFreshPageShowsTheSame()
+    {
+        HeadlessChromium.SkipUnlessInstalled();
+        await using var app = StartApp(("Medvis:LargeMapPoints", "100"));
+        var (database, demo, images) = Demo(app);
+        var runs = Enumerable.Range(0, 3).Select(seed => StoreMap(database, demo, images, seed, snapshots: 0)).ToArray();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright, LargeMapBrowserTests.ChromiumArgs);
+        var page = await SignedInPageAsync(browser, app);
+        try
+        {
+            await page.GotoAsync($"compare?runs={string.Join(',', runs)}");
+            var maps = await LargeCompareMapsAsync(page);
+            var whole = await LargeRangeAsync(maps[0]);
+
+            // Wheel in the first map: every map follows (they are aligned).
+            var first = (await page.GetByTestId("large-map-surface").Nth(0).BoundingBoxAsync())!;
+            await page.Mouse.MoveAsync(first.X + first.Width * 0.55f, first.Y + first.Height * 0.5f);
+            for (var i = 0; i < 3; i++) await page.Mouse.WheelAsync(0, -120);
+            await WaitForAddressAsync(page, "zoom=");
+            var zoomed = await WaitForAlignedLargeRangesAsync(maps);
+            Assert.True(zoomed[1] - zoomed[0] < 0.8 * (whole[1] - whole[0]), "the wheel did not zoom in");
+
+            // A lasso around the right half of the second map's view.
+            var second = (await page.GetByTestId("large-map-surface").Nth(1).BoundingBoxAsync())!;
+            await page.Mouse.MoveAsync(second.X + second.Width * 0.5f, second.Y + second.Height * 0.05f);
+            await page.Mouse.DownAsync();
+            foreach (var (fx, fy) in new[] { (0.97f, 0.05f), (0.97f, 0.95f), (0.5f, 0.95f), (0.5f, 0.06f) })
+                await page.Mouse.MoveAsync(second.X + second.Width * fx, second.Y + second.Height * fy, new() { Steps = 6 });
+            await page.Mouse.UpAsync();
+            await Assertions.Expect(page.Locator("[data-testid=selection-grid] img").First).ToBeVisibleAsync();
+            var count = await SelectionCountAsync(page);
+            Assert.True(count > 10, $"the lasso selected {count} images");
+            var url = await WaitForAddressAsync(page, "zoom=", "lasso=", "lassoin=1");
+            output.WriteLine($"large compare address: {url}");
+            await AssertLargeSelectionAsync(maps, count, lassoIn: 1, "after the lasso");
+
+            // The copied address in a fresh page: the same range in every map, the same images selected and greyed.
+            var fresh = await page.Context.NewPageAsync();
+            fresh.SetDefaultTimeout(90_000);
+            await fresh.GotoAsync(url);
+            var freshMaps = await LargeCompareMapsAsync(fresh);
+            await Assertions.Expect(fresh.GetByTestId("selection-count")).ToContainTextAsync($"Selection: {count} image(s)");
+            await Assertions.Expect(fresh.Locator("[data-testid=selection-grid] img").First).ToBeVisibleAsync();
+            for (var i = 0; i < 3; i++)
+                await WaitForLargeRangeAsync(freshMaps[i], zoomed, $"large compare map {i + 1} in a fresh page");
+            await AssertLargeSelectionAsync(freshMaps, count, lassoIn: 1, "in a fresh page");
+            await fresh.ScreenshotAsync(new() { Path = Shot("large-compare-link-fresh-page"), FullPage = true });
+
+            // An image picked from the moved-most list ends the lasso; its link selects that image alone.
+            await Assertions.Expect(page.GetByTestId("moved-image").First).ToBeVisibleAsync();
+            await page.GetByTestId("moved-image").First.ClickAsync();
+            await Assertions.Expect(page.GetByTestId("selection-count")).ToContainTextAsync("Selection: 1 image(s)");
+            var picked = await (await page.WaitForFunctionAsync(
+                "() => location.search.includes('point=') && !location.search.includes('lasso=') ? location.href : null")).JsonValueAsync<string>();
+            await AssertLargeSelectionAsync(maps, 1, lassoIn: -1, "after picking an image");
+            var pickedPage = await page.Context.NewPageAsync();
+            pickedPage.SetDefaultTimeout(90_000);
+            await pickedPage.GotoAsync(picked);
+            var pickedMaps = await LargeCompareMapsAsync(pickedPage);
+            await Assertions.Expect(pickedPage.GetByTestId("selection-count")).ToContainTextAsync("Selection: 1 image(s)");
+            await AssertLargeSelectionAsync(pickedMaps, 1, lassoIn: -1, "a picked image's link");
+            await WaitForLargeRangeAsync(pickedMaps[2], zoomed, "a picked image's link");
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Shot("large-compare-link-failure"), FullPage = true });
+            throw;
+        }
+    }
+
+    /// <summary>The large compare page's three WebGL maps once drawn and the page is live.</summary>
+    private static async Task<ILocator[]> LargeCompareMapsAsync(IPage page)
+    {
+        var maps = page.GetByTestId("large-map");
+        await Assertions.Expect(maps).ToHaveCountAsync(3);
+        for (var i = 0; i < 3; i++) await Assertions.Expect(maps.Nth(i)).ToHaveAttributeAsync("data-drawn", "1");
+        await Assertions.Expect(page.GetByTestId("circuit-interactive")).ToBeAttachedAsync();
+        return Enumerable.Range(0, 3).Select(maps.Nth).ToArray();
+    }
+
+    /// <summary>The first map's range once every map shows it (the wheel's last step may still be on its way).</summary>
+    private static async Task<double[]> WaitForAlignedLargeRangesAsync(ILocator[] maps)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var ranges = new List<double[]>();
+            foreach (var map in maps) ranges.Add(await LargeRangeAsync(map));
+            var (sx, sy) = (ranges[0][1] - ranges[0][0], ranges[0][3] - ranges[0][2]);
+            if (ranges.Skip(1).All(r => Enumerable.Range(0, 4).All(i => Math.Abs(r[i] - ranges[0][i]) <= (i < 2 ? sx : sy) * 1e-3))) return ranges[0];
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"the maps' ranges differ: {string.Join(" | ", ranges.Select(r => string.Join(", ", r)))}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Waits until a WebGL map shows <paramref name="expected"/> (the view takes a link's range just after it first draws).</summary>
+    private static async Task WaitForLargeRangeAsync(ILocator map, double[] expected, string where)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var (sx, sy) = (expected[1] - expected[0], expected[3] - expected[2]);
+        while (true)
+        {
+            var range = await LargeRangeAsync(map);
+            if (Enumerable.Range(0, 4).All(i => Math.Abs(expected[i] - range[i]) <= (i < 2 ? sx : sy) * 1e-3)) return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{where}: range {string.Join(", ", range)} differs from {string.Join(", ", expected)}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Every map marks <paramref name="count"/> points (the rest grey); only map <paramref name="lassoIn"/> (-1: none) draws the lasso.</summary>
+    private static async Task AssertLargeSelectionAsync(ILocator[] maps, int count, int lassoIn, string where)
+    {
+        for (var i = 0; i < maps.Length; i++)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                var marked = await maps[i].EvaluateAsync<int>("e => e.medvisMap.selected ? e.medvisMap.selected.reduce((a, b) => a + b, 0) : -1");
+                var hasLasso = await maps[i].EvaluateAsync<bool>("e => e.medvisMap.lasso !== null");
+                if (marked == count && hasLasso == (i == lassoIn)) break;
+                if (DateTime.UtcNow > deadline)
+                    throw new TimeoutException($"{where}: map {i + 1} marks {marked} points (expected {count}) and {(hasLasso ? "draws" : "does not draw")} a lasso");
+                await Task.Delay(200);
+            }
         }
     }
 

@@ -108,4 +108,47 @@ public sealed class MapViewQueryTests
         Assert.NotEqual(zoom, rounded);
         Assert.False(new MapZoom(0, 1, 0, 1).IsCloseTo(new MapZoom(0.01, 1, 0, 1)));
     }
+
+    [Fact]
+    public void ACompareLinksLassoIsFittedToTheMapItWasDrawnInAndReducedByThatMapsExtent()
+    {
+        // Three maps of very different sizes: the outline is rounded by the size of map 2, where it was drawn.
+        var extents = new[] { 1_000.0, 10.0, 0.01 };
+        var drawn = new[] { new PlanePoint(0.0012345, 0.0012345), new PlanePoint(0.0051234, 0.0012345), new PlanePoint(0.0051234, 0.0061234) };
+        var view = new MapViewState(new MapZoom(-1, 1, -2, 2), drawn, 2, 7);
+
+        var fitted = ComparedView.Fit(view, 3, map => extents[map], [3, 7, 9]);
+
+        Assert.Equal(new MapZoom(-1, 1, -2, 2), fitted.Zoom);
+        Assert.Equal(LassoOutline.Reduce(drawn, extents[2]), fitted.Lasso);
+        Assert.NotEqual(LassoOutline.Reduce(drawn, extents[0]), fitted.Lasso);
+        Assert.Equal(2, fitted.LassoMap);
+        // A lasso and a picked image: the lasso is the selection, as on the page (a pick ends a lasso).
+        Assert.Null(fitted.Picked);
+        Assert.Equal(new MapViewState(view.Zoom, fitted.Lasso, 2, null), fitted.ToState([3, 7, 9]));
+    }
+
+    [Fact]
+    public void ACompareLinksPickedImageIsTheSharedImageOfThatDatasetIndex()
+    {
+        var fitted = ComparedView.Fit(new MapViewState(null, null, 0, 9), 2, _ => 1, [3, 7, 9, 12]);
+
+        Assert.Equal(2, fitted.Picked);
+        Assert.Null(fitted.Lasso);
+        // Back to the address as the dataset index, not the shared position.
+        Assert.Equal(9, fitted.ToState([3, 7, 9, 12]).Image);
+    }
+
+    [Fact]
+    public void WhatACompareLinkNamesThatTheComparisonLacksIsDropped()
+    {
+        var triangle = new[] { new PlanePoint(0, 0), new PlanePoint(1, 0), new PlanePoint(0, 1) };
+        // The lasso's map is not among the two compared; the image is not shared: only the zoom stays.
+        var fitted = ComparedView.Fit(new MapViewState(new MapZoom(0, 1, 0, 1), triangle, 2, 5), 2, _ => 1, [3, 7]);
+        Assert.Equal(new ComparedView(new MapZoom(0, 1, 0, 1), null, 0, null), fitted);
+        // An outline that reduces to nothing (all corners on a line) leaves the picked image.
+        var line = new[] { new PlanePoint(0, 0), new PlanePoint(1, 1), new PlanePoint(2, 2) };
+        Assert.Equal(new ComparedView(null, null, 0, 1), ComparedView.Fit(new MapViewState(null, line, 1, 7), 2, _ => 1, [3, 7]));
+        Assert.Equal(MapViewState.Empty, ComparedView.Empty.ToState([3, 7]));
+    }
 }

@@ -44,6 +44,8 @@ public partial class Compare
     private PlanePoint[]? _lasso;
     private int _lassoMap;
     private int? _picked;
+    // A link's view for the large compare view, which keeps and writes its own state from then on.
+    private MapViewState _largeView = MapViewState.Empty;
 
     /// <summary>What the points of the maps are coloured by.</summary>
     private enum ColourMode { Class, Neighbourhood }
@@ -81,8 +83,9 @@ public partial class Compare
             .Select(s => int.TryParse(s, out var id) ? id : -1)
             .Where(id => _finished.Any(r => r.Id == id));
         await ChooseAsync(preselected);
-        if (_comparison is { } comparison)
-            Restore(comparison, MapViewQuery.Parse(Zoom, Lasso, LassoIn, Point, comparison.Runs.Count));
+        var view = MapViewQuery.Parse(Zoom, Lasso, LassoIn, Point, _chosen.Count);
+        if (_comparison is { } comparison) Restore(comparison, view);
+        else if (_large) _largeView = view;
     }
 
     /// <summary>Runs picked in the list: a new comparison starts unzoomed, with nothing selected.</summary>
@@ -105,6 +108,7 @@ public partial class Compare
         _meanJaccard = _comparison is { } c ? MeanJaccardOfOthers(c) : null;
         _hiddenClasses.Clear();
         _zoom = null;
+        _largeView = MapViewState.Empty;
         ClearSelectionState();
         BuildBars();
     }
@@ -112,28 +116,23 @@ public partial class Compare
     /// <summary>A link's zoom and selection, shown as if drawn: values that do not fit this comparison are dropped.</summary>
     private void Restore(RunComparison comparison, MapViewState view)
     {
-        _zoom = view.Zoom;
-        if (view.Lasso is { } lasso && view.LassoMap < comparison.Runs.Count && LassoOutline.Reduce(lasso, Extent(view.LassoMap)) is { } outline)
-            SelectInside(view.LassoMap, outline, null);
-        else if (view.Image is { } image && Array.IndexOf(comparison.DatasetIndices, image) is var shared and >= 0)
-            SelectOneState(shared);
+        var fitted = ComparedView.Fit(view, comparison.Runs.Count, Extent, comparison.DatasetIndices);
+        _zoom = fitted.Zoom;
+        if (fitted.Lasso is { } outline) SelectInside(fitted.LassoMap, outline, null);
+        else if (fitted.Picked is { } shared) SelectOneState(shared);
     }
 
-    private async Task WriteViewAsync()
-    {
-        // Called from the person's actions only, so always on an interactive page.
-        if (_comparison is not { } comparison) return;
-        var view = new MapViewState(_zoom, _lasso, _lassoMap, _picked is { } p ? comparison.DatasetIndices[p] : null);
+    // Called from the person's actions only, so always on an interactive page. Without a small comparison (another
+    // choice of runs, or the large view, which writes its own) the previous comparison's view leaves the address.
+    private Task WriteViewAsync() =>
+        WriteAddressAsync(_comparison is { } comparison ? new ComparedView(_zoom, _lasso, _lassoMap, _picked).ToState(comparison.DatasetIndices) : MapViewState.Empty);
+
+    private async Task WriteAddressAsync(MapViewState view) =>
         await Js.InvokeVoidAsync("medvis.replaceQueryValues", MapViewQuery.Format(view));
-    }
 
     /// <summary>The larger side of map <paramref name="run"/>'s bounding box: it sets how finely a lasso is rounded.</summary>
-    private double Extent(int run)
-    {
-        if (_comparison is not { } comparison || comparison.SharedCount == 0) return 1;
-        var map = comparison.Runs[run].Map;
-        return Math.Max(map.X.Max() - map.X.Min(), map.Y.Max() - map.Y.Min());
-    }
+    private double Extent(int run) =>
+        _comparison is { } comparison ? LassoOutline.Extent(comparison.Runs[run].Map.X, comparison.Runs[run].Map.Y) : 1;
 
     private async Task OnZoomedAsync(MapZoom? zoom)
     {

@@ -1,4 +1,5 @@
 using Medvis.Core.Comparison;
+using Medvis.Core.Maps;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using MudBlazor;
@@ -10,7 +11,9 @@ namespace Medvis.Web.Components.Shared;
 /// <see cref="LargeMapCanvas"/> from binary columns (api/compare/points.bin), hover and lasso answered by a grid index
 /// per aligned map, the selection pushed to every map as a bitset (unselected points grey), and the neighbourhood
 /// overlay, cohesion, moved-most list and per-class deltas once the background neighbour search has finished. Plotly
-/// would receive every point as JSON through the circuit and hang on a million.
+/// would receive every point as JSON through the circuit and hang on a million. Zoom, lasso and picked image are one
+/// state for all the maps (they are aligned), as on the small compare page: they come in as <see cref="View"/> (a
+/// link) and go out through <see cref="ViewChanged"/> for the page's address.
 /// </summary>
 public sealed partial class LargeCompareView : IDisposable
 {
@@ -26,6 +29,12 @@ public sealed partial class LargeCompareView : IDisposable
 
     /// <summary>Who looks: access to the runs, and the share panel for those who may share.</summary>
     [Parameter] public Auth.Caller Caller { get; set; } = Auth.Caller.Anonymous;
+
+    /// <summary>The zoom, lasso and picked image to show when the comparison opens (from the address).</summary>
+    [Parameter] public MapViewState View { get; set; } = MapViewState.Empty;
+
+    /// <summary>The person zoomed, drew or cleared a lasso, or picked an image.</summary>
+    [Parameter] public EventCallback<MapViewState> ViewChanged { get; set; }
 
     private readonly LargeMapCanvas?[] _canvases = new LargeMapCanvas?[RunComparisons.MaxRuns];
     private readonly HashSet<int> _hiddenClasses = [];
@@ -44,6 +53,13 @@ public sealed partial class LargeCompareView : IDisposable
     private HashSet<int> _selection = [];
     private ComparedSelection? _selected;
     private int? _hovered;
+    // One view for every map (see ComparedView); a lasso's map selects its points itself, through the index.
+    private MapZoom? _zoom;
+    private PlanePoint[]? _lasso;
+    private int _lassoMap;
+    private int? _picked;
+    // The selection waits for the next render to reach the maps: a map losing its lasso clears its grey as it renders.
+    private bool _selectionUnsent;
 
     private string Key => string.Join(',', RunIds);
     private int LargeMapPoints => Options.Value.LargeMapPoints;
@@ -64,6 +80,7 @@ public sealed partial class LargeCompareView : IDisposable
         _selection = [];
         _selected = null;
         _hovered = null;
+        (_zoom, _lasso, _lassoMap, _picked, _selectionUnsent) = (null, null, 0, null, false);
         _colourByKept = false;
         _hiddenClasses.Clear();
         var (comparison, problem) = await Comparisons.OpenAsync(Caller, RunIds.ToList());
@@ -72,6 +89,7 @@ public sealed partial class LargeCompareView : IDisposable
         _hasImages = comparison.Runs[0].HasImages();
         _metrics = comparison.Runs.Select(r => Results.Metrics(r.Id)).ToList();
         _drawn.Clear();
+        Restore(comparison, View);
         _ = Task.Run(comparison.Prepare);
         // Already searched (the comparison is cached): show at once; else the search starts once every map is drawn.
         if (comparison.NeighbourhoodsIfReady is not null) _ = ShowNeighbourhoodsAsync(comparison);
@@ -142,18 +160,94 @@ public sealed partial class LargeCompareView : IDisposable
             if (map != fromMap && _canvases[map] is { } canvas) await canvas.MarkAsync(shared);
     }
 
-    /// <summary>A lasso in map <paramref name="fromMap"/> (-1: a picked image): the same images light up in every map.</summary>
-    private async Task SelectAsync(int[] shared, int fromMap)
+    /// <summary>
+    /// A link's zoom and selection, shown as if drawn: the lasso goes to its map's view, which asks the index for its
+    /// points; a picked image is selected at once. Values that do not fit this comparison are dropped.
+    /// </summary>
+    private void Restore(LargeComparison comparison, MapViewState view)
+    {
+        var fitted = ComparedView.Fit(view, comparison.Runs.Count, Extent, comparison.Alignment.Shared.DatasetIndices);
+        (_zoom, _lasso, _lassoMap, _picked) = (fitted.Zoom, fitted.Lasso, fitted.LassoMap, fitted.Picked);
+        if (_picked is { } shared) Select([shared]);
+    }
+
+    /// <summary>The larger side of aligned map <paramref name="map"/>'s bounding box: it sets how finely a lasso is rounded.</summary>
+    private double Extent(int map) =>
+        _comparison is { } comparison ? LassoOutline.Extent(comparison.Alignment.Maps[map].X, comparison.Alignment.Maps[map].Y) : 1;
+
+    private async Task OnZoomedAsync(MapZoom? zoom)
+    {
+        // Every map gets the range as its Zoom; the one zoomed shows it already.
+        _zoom = zoom is { } z ? MapViewQuery.Round(z) : null;
+        await ReportAsync();
+    }
+
+    /// <summary>
+    /// A lasso drawn in map <paramref name="map"/>: its reduced outline becomes the view's, and that map's view selects
+    /// the points inside it (<see cref="OnLassoSelected"/>). A path that encloses nothing keeps the selection there is.
+    /// </summary>
+    private async Task OnLassoedAsync(int map, DrawnLasso drawn)
+    {
+        if (_comparison is null || LassoOutline.Reduce(drawn.Outline, Extent(map)) is not { } outline) return;
+        (_lasso, _lassoMap, _picked) = (outline, map, null);
+        await ReportAsync();
+    }
+
+    /// <summary>The images inside the lasso of map <paramref name="map"/>: the same images light up in every map.</summary>
+    private void OnLassoSelected(int map, int[] shared)
+    {
+        // A late answer for a lasso since replaced (drawn in another map, cleared, or a picked image) is dropped.
+        if (_lasso is null || map != _lassoMap) return;
+        Select(shared);
+    }
+
+    /// <summary>An image picked from the moved-most lists: selected alone in every map, the lasso ends.</summary>
+    private async Task PickAsync(int shared)
+    {
+        (_lasso, _lassoMap, _picked) = (null, 0, shared);
+        Select([shared]);
+        await ReportAsync();
+    }
+
+    private async Task ClearSelectionAsync()
+    {
+        (_lasso, _lassoMap, _picked) = (null, 0, null);
+        Select([]);
+        await ReportAsync();
+    }
+
+    private void Select(int[] shared)
     {
         if (_comparison is not { } comparison) return;
         _selection = shared.ToHashSet();
         _selected = _selection.Count == 0 ? null : comparison.Describe(_selection, PreviewSize);
-        var bits = _selection.Count == 0 ? null : comparison.SelectionBits(_selection);
-        for (var map = 0; map < comparison.Runs.Count; map++)
-            if (_canvases[map] is { } canvas) await canvas.SetSelectionAsync(bits, keepLasso: map == fromMap);
+        _selectionUnsent = true;
     }
 
-    private Task ClearSelectionAsync() => SelectAsync([], -1);
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (_selectionUnsent) await SendSelectionAsync();
+    }
+
+    /// <summary>
+    /// The selection to every map as a bitset (unselected points grey); the lasso's map keeps its outline. Sent after
+    /// a render, so that a map whose lasso ended has cleared it before the new selection arrives; a map not created
+    /// yet gets it at the next render, one not drawn yet when it is.
+    /// </summary>
+    private async Task SendSelectionAsync()
+    {
+        if (_comparison is not { } comparison) return;
+        _selectionUnsent = Enumerable.Range(0, comparison.Runs.Count).Any(map => _canvases[map] is null);
+        var bits = _selection.Count == 0 ? null : comparison.SelectionBits(_selection);
+        for (var map = 0; map < comparison.Runs.Count; map++)
+            if (_canvases[map] is { } canvas) await canvas.SetSelectionAsync(bits, keepLasso: _lasso is not null && map == _lassoMap);
+    }
+
+    private async Task ReportAsync()
+    {
+        if (_comparison is not { } comparison) return;
+        await ViewChanged.InvokeAsync(new ComparedView(_zoom, _lasso, _lassoMap, _picked).ToState(comparison.Alignment.Shared.DatasetIndices));
+    }
 
     private string AlignmentText(int map)
     {

@@ -30,7 +30,10 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     [Parameter] public EventCallback<DrawnLasso> Lassoed { get; set; }
     /// <summary>The lasso shown and selected (data units); null: none.</summary>
     [Parameter] public IReadOnlyList<Medvis.Core.Maps.PlanePoint>? Lasso { get; set; }
-    /// <summary>Axis ranges shown when the map opens; null: the whole map.</summary>
+    /// <summary>
+    /// Axis ranges shown (null: the whole map): when the map opens, and whenever the page passes other ranges than the
+    /// view shows (a compare page zooms every aligned map with the one the person zoomed).
+    /// </summary>
     [Parameter] public MapZoom? Zoom { get; set; }
     /// <summary>The person zoomed, panned or reset the view (null: the whole map).</summary>
     [Parameter] public EventCallback<MapZoom?> ZoomChanged { get; set; }
@@ -63,17 +66,25 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
     private bool _densityRamp;
     private string? _error;
     private IReadOnlyList<Medvis.Core.Maps.PlanePoint>? _shownLasso;
+    private MapZoom? _shownZoom;
     private bool _ready;
 
     protected override void OnInitialized() => _ = Task.Run(() => Maps.Prepare(RunId));
 
     protected override async Task OnParametersSetAsync()
     {
-        if (ReferenceEquals(Lasso, _shownLasso)) return;
-        _shownLasso = Lasso;
-        // Before the view exists the lasso waits for it (OnAfterRenderAsync); the selection need not.
-        await SelectLassoAsync();
-        if (_ready) await ShowLassoAsync();
+        var zoomChanged = _ready && !SameZoom(Zoom, _shownZoom);
+        var lassoChanged = !ReferenceEquals(Lasso, _shownLasso);
+        (_shownZoom, _shownLasso) = (zoomChanged ? Zoom : _shownZoom, Lasso);
+        // Before the view exists the zoom and the lasso wait for it (OnAfterRenderAsync); the selection need not.
+        // Both calls leave at once, in this render, and the browser runs them in order: a page that sends a selection
+        // after rendering (Compare) relies on a lasso's end reaching the view first, and the outline kept (not the
+        // path drawn) is shown before the selection the index finds for it.
+        var range = zoomChanged ? CallAsync("setRange", Zoom?.ToArray()) : Task.CompletedTask;
+        var outline = lassoChanged && _ready ? ShowLassoAsync() : Task.CompletedTask;
+        if (lassoChanged) await SelectLassoAsync();
+        await range;
+        await outline;
     }
 
     private async Task SelectLassoAsync()
@@ -106,6 +117,7 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
             _ready = true;
             if (_hidden.Count > 0) await CallAsync("setHidden", _hidden.ToArray());
             // A link's zoom and lasso, shown once the points are drawn.
+            _shownZoom = Zoom;
             if (Zoom is { } zoom) await CallAsync("setRange", zoom.ToArray());
             if (Lasso is not null) await ShowLassoAsync();
             if (_pendingSelection is { } selection) await CallAsync("setSelection", selection.Bits, selection.KeepLasso);
@@ -152,7 +164,16 @@ public sealed partial class LargeMapCanvas : IAsyncDisposable
 
     /// <summary>The page's view moved: its axis ranges (null: the whole map).</summary>
     [JSInvokable]
-    public Task OnZoomed(double[]? range) => ZoomChanged.InvokeAsync(MapZoom.From(range));
+    public Task OnZoomed(double[]? range)
+    {
+        // The view shows it already: the page's rounded copy coming back as Zoom must not move it again.
+        _shownZoom = MapZoom.From(range);
+        return ZoomChanged.InvokeAsync(_shownZoom);
+    }
+
+    // The same ranges up to the address's rounding (a thousandth of the span, far below a pixel).
+    private static bool SameZoom(MapZoom? a, MapZoom? b) =>
+        a is { } x ? b is { } y && x.IsCloseTo(y) : b is null;
 
     private async Task SetModeAsync(string mode)
     {

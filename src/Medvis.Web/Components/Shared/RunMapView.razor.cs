@@ -83,7 +83,7 @@ public partial class RunMapView
     }
 
     /// <summary>The larger side of the map's bounding box: it sets how finely a lasso's corners are rounded.</summary>
-    private double Extent => Result.Count == 0 ? 1 : Math.Max(Result.X.Max() - Result.X.Min(), Result.Y.Max() - Result.Y.Min());
+    private double Extent => LassoOutline.Extent(Result.X, Result.Y);
 
     private async Task OnLassoedAsync(DrawnLasso drawn)
     {
