@@ -80,6 +80,9 @@ public sealed class LargeComparePageTests : DatabasePageTestContext
         var first = _maps.Add("seed 1", 90, 1);
         var copy = _maps.AddTurnedCopy("seed 2", first);
         var cut = Open(first, copy, "");
+        // The neighbour search ends in the background with a render; waited for, so that it cannot re-render the
+        // page between finding the clear button and clicking it.
+        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("[data-testid=neighbourhood-status]").GetAttribute("data-ready")), Patience);
         var canvases = cut.FindComponents<LargeMapCanvas>();
 
         await cut.InvokeAsync(() => canvases[1].Instance.OnZoomed([1.23456, 9.87654, -2, 2]));
