@@ -53,7 +53,6 @@ public sealed class LargeCompareBrowserTests(ITestOutputHelper output) : IDispos
         Assertions.SetDefaultExpectTimeout(120_000);
         page.Console += (_, message) => { if (message.Type is "error" or "warning") output.WriteLine($"browser {message.Type}: {message.Text}"); };
         await HeadlessChromium.SignInAsAdminAsync(page, app);
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
         try
         {
             using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };

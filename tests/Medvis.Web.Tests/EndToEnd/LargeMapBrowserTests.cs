@@ -51,7 +51,6 @@ public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDi
         var page = await HeadlessChromium.OpenPageAsync(browser, app, timeoutMs: 120_000);
         Assertions.SetDefaultExpectTimeout(60_000);
         await HeadlessChromium.SignInAsAdminAsync(page, app);
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
 
         try
         {

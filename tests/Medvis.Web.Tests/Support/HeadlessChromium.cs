@@ -22,17 +22,25 @@ public static class HeadlessChromium
     public static Task<IBrowser> LaunchAsync(IPlaywright playwright, string[]? args = null) =>
         playwright.Chromium.LaunchAsync(new() { ExecutablePath = Executable, Headless = true, Args = args ?? Args });
 
-    /// <summary>A page on <paramref name="app"/> with a window of <paramref name="width"/>×<paramref name="height"/> and its default timeout.</summary>
+    /// <summary>
+    /// A page on <paramref name="app"/> with a window of <paramref name="width"/>×<paramref name="height"/> and its default
+    /// timeout, in a context of its own (not the page-owned one of IBrowser.NewPageAsync), so that a second page opened
+    /// from <c>page.Context</c> shares its cookies.
+    /// </summary>
     public static async Task<IPage> OpenPageAsync(IBrowser browser, KestrelApp app, int width = 1400, int height = 1000, float timeoutMs = 90_000)
     {
-        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        var context = await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        var page = await context.NewPageAsync();
         page.SetDefaultTimeout(timeoutMs);
         return page;
     }
 
     /// <summary>Signs <paramref name="page"/> in as the admin through the one-time set-up link the app prints on a first start.</summary>
-    public static Task SignInAsAdminAsync(IPage page, KestrelApp app) =>
-        page.GotoAsync($"account/setup?token={app.Services.GetRequiredService<AdminSetup>().Token}");
+    public static async Task SignInAsAdminAsync(IPage page, KestrelApp app)
+    {
+        await page.GotoAsync($"account/setup?token={app.Services.GetRequiredService<AdminSetup>().Token}");
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("admin (Admin)");
+    }
 
     /// <summary>Where a screenshot of that name goes: TestResults/screenshots, created on first use.</summary>
     public static string Screenshot(string name)
