@@ -102,19 +102,12 @@ public sealed class LargeComparison
     }
 
     /// <summary>The shared image nearest to (<paramref name="x"/>, <paramref name="y"/>) in map <paramref name="map"/> within <paramref name="radius"/>, or null.</summary>
-    public HoveredPoint? Nearest(int map, double x, double y, double radius, IReadOnlySet<int>? hiddenClasses = null)
-    {
-        var index = _indices[map].Value;
-        var point = hiddenClasses is { Count: > 0 } ? index.Nearest(x, y, radius, p => !hiddenClasses.Contains(Labels[p])) : index.Nearest(x, y, radius);
-        return point < 0 ? null : new HoveredPoint(point, Alignment.Maps[map].X[point], Alignment.Maps[map].Y[point]);
-    }
+    public HoveredPoint? Nearest(int map, double x, double y, double radius, IReadOnlySet<int>? hiddenClasses = null) =>
+        LargeMaps.Nearest(_indices[map].Value, Alignment.Maps[map].X, Alignment.Maps[map].Y, Labels, x, y, radius, hiddenClasses);
 
     /// <summary>The shared images inside a lasso drawn in map <paramref name="map"/>, ascending, leaving out hidden classes.</summary>
-    public int[] InLasso(int map, IReadOnlyList<double> xs, IReadOnlyList<double> ys, IReadOnlySet<int>? hiddenClasses = null)
-    {
-        var inside = LargeMaps.InLasso(_indices[map].Value, xs, ys);
-        return hiddenClasses is { Count: > 0 } ? inside.Where(p => !hiddenClasses.Contains(Labels[p])).ToArray() : inside;
-    }
+    public int[] InLasso(int map, IReadOnlyList<double> xs, IReadOnlyList<double> ys, IReadOnlySet<int>? hiddenClasses = null) =>
+        LargeMaps.InLasso(_indices[map].Value, Labels, xs, ys, hiddenClasses);
 
     /// <summary>Builds every map's index ahead of the first hover.</summary>
     public void Prepare()

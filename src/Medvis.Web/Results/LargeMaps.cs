@@ -65,11 +65,22 @@ public sealed class LargeMaps(RunResults results, IMemoryCache cache)
     /// The point nearest to (<paramref name="x"/>, <paramref name="y"/>) within <paramref name="radius"/>, or null;
     /// points of <paramref name="hiddenClasses"/> are not drawn, so not found either.
     /// </summary>
-    public HoveredPoint? Nearest(int runId, double x, double y, double radius, IReadOnlySet<int>? hiddenClasses = null)
+    public HoveredPoint? Nearest(int runId, double x, double y, double radius, IReadOnlySet<int>? hiddenClasses = null) =>
+        Index(runId) is { } index && results.Result(runId) is { } map
+            ? Nearest(index, map.X, map.Y, map.Labels, x, y, radius, hiddenClasses)
+            : null;
+
+    /// <summary>
+    /// The point of (<paramref name="pointsX"/>, <paramref name="pointsY"/>), indexed by <paramref name="index"/>, nearest
+    /// to (<paramref name="x"/>, <paramref name="y"/>) within <paramref name="radius"/>, or null; points whose
+    /// <paramref name="labels"/> are in <paramref name="hiddenClasses"/> are not drawn, so not found either.
+    /// </summary>
+    public static HoveredPoint? Nearest(PointGrid index, float[] pointsX, float[] pointsY, int[] labels,
+        double x, double y, double radius, IReadOnlySet<int>? hiddenClasses)
     {
-        if (Index(runId) is not { } index || results.Result(runId) is not { } map) return null;
-        var point = hiddenClasses is { Count: > 0 } ? index.Nearest(x, y, radius, p => !hiddenClasses.Contains(map.Labels[p])) : index.Nearest(x, y, radius);
-        return point < 0 ? null : new HoveredPoint(point, map.X[point], map.Y[point]);
+        ArgumentNullException.ThrowIfNull(index);
+        var point = hiddenClasses is { Count: > 0 } ? index.Nearest(x, y, radius, p => !hiddenClasses.Contains(labels[p])) : index.Nearest(x, y, radius);
+        return point < 0 ? null : new HoveredPoint(point, pointsX[point], pointsY[point]);
     }
 
     /// <summary>
@@ -80,10 +91,18 @@ public sealed class LargeMaps(RunResults results, IMemoryCache cache)
     {
         ArgumentNullException.ThrowIfNull(xs);
         ArgumentNullException.ThrowIfNull(ys);
-        if (Index(runId) is not { } index) return [];
+        if (Index(runId) is not { } index || results.Result(runId) is not { } map) return [];
+        return InLasso(index, map.Labels, xs, ys, hiddenClasses);
+    }
+
+    /// <summary>
+    /// The points inside a lasso given as vertex columns, through <paramref name="index"/>, ascending, leaving out those
+    /// whose <paramref name="labels"/> are in <paramref name="hiddenClasses"/> (hidden from the picture, so not selected either).
+    /// </summary>
+    public static int[] InLasso(PointGrid index, int[] labels, IReadOnlyList<double> xs, IReadOnlyList<double> ys, IReadOnlySet<int>? hiddenClasses)
+    {
         var inside = InLasso(index, xs, ys);
-        if (hiddenClasses is not { Count: > 0 } || results.Result(runId) is not { } map) return inside;
-        return inside.Where(p => !hiddenClasses.Contains(map.Labels[p])).ToArray();
+        return hiddenClasses is { Count: > 0 } ? inside.Where(p => !hiddenClasses.Contains(labels[p])).ToArray() : inside;
     }
 
     /// <summary>Builds the run's index ahead of the first hover (a second or so for a million points).</summary>
