@@ -6,6 +6,7 @@ using Medvis.Core.Data;
 using Medvis.Core.Models;
 using Medvis.Core.Runs;
 using Medvis.Core.Training;
+using Medvis.Core.Training.Planning;
 using Spectre.Console;
 
 namespace Medvis.Cli.Commands;
@@ -31,7 +32,9 @@ public static class TrainCommand
         public readonly Option<string?> Augment = new("--augment") { Description = AugmentationOptions.SpecHelp + " (default: the preset's)" };
         public readonly Option<string?> Epochs = new("--epochs") { Description = "Epochs of the three stages, e.g. 40,5,15 (default: the preset's; the paper: 1000,50,450)" };
         public readonly Option<int?> Batch = new("--batch") { Description = "Batch size (default: the preset's)" };
-        public readonly Option<string?> Backbone = new("--backbone") { Description = string.Join(" | ", BackboneFactory.Names) + " (default: the preset's)" };
+        public readonly Option<string?> Backbone = new("--backbone") { Description = string.Join(" | ", BackboneFactory.Names) + " | auto (with a budget: the planner picks; default: the preset's)" };
+        public readonly Option<string?> Budget = new("--budget") { Description = "Train within this time, e.g. 5m, 30m, 2h: a short probe picks the epochs (and the backbone with --backbone auto, the precision with --precision auto) and the run re-plans if its speed drifts; 'none' trains the epochs given (default: the preset's)" };
+        public readonly Option<string?> Schedule = new("--schedule") { Description = "How a budget is split over the stages: cpu (70:5:90, stage 3 at lr/10, measured best on 2 cores) | reference (1000:50:450) (default cpu)" };
         public readonly Option<string?> LearningRate = new("--lr") { Description = $"Base learning rate, or 'auto' for the reference's 0.03·batch/256 (default: the preset's; cpu-quick {new TrainingOptions().LearningRate})" };
         public readonly Option<string?> FineTuneLearningRate = new("--fine-tune-lr") { Description = "Stage 3 learning rate, or 'auto': lr/1000 for a 450-epoch stage 3, scaled up for shorter ones (default: the preset's)" };
         public readonly Option<int?> Seed = new("--seed") { Description = "Random seed (default 0)" };
@@ -44,7 +47,7 @@ public static class TrainCommand
         /// <summary>Adds the options to <paramref name="command"/>; <c>--out</c> only for commands that write a folder.</summary>
         public Command Into(Command command, bool withOut = true)
         {
-            foreach (var option in new Option[] { Preset, Data, Card, Split, ImageSize, MaxImages, Augment, Epochs, Batch, Backbone,
+            foreach (var option in new Option[] { Preset, Data, Card, Split, ImageSize, MaxImages, Augment, Epochs, Batch, Backbone, Budget, Schedule,
                          LearningRate, FineTuneLearningRate, Seed, Device, Precision, Objective, Isimed })
                 command.Options.Add(option);
             if (withOut) command.Options.Add(Out);
@@ -89,8 +92,13 @@ public static class TrainCommand
     private static TrainingOptions ParseOptions(ParseResult parse, Arguments args, TrainingOptions defaults)
     {
         var backbone = parse.GetValue(args.Backbone)?.Trim().ToLowerInvariant() ?? defaults.Backbone;
-        if (!BackboneFactory.Names.Contains(backbone))
-            throw new ArgumentException($"Unknown backbone '{backbone}': use {string.Join(", ", BackboneFactory.Names)}.");
+        if (backbone != TrainingOptions.AutoBackbone && !BackboneFactory.Names.Contains(backbone))
+            throw new ArgumentException($"Unknown backbone '{backbone}': use {string.Join(", ", BackboneFactory.Names)}, or auto with --budget.");
+        var budget = parse.GetValue(args.Budget) is { } budgetText
+            ? budgetText.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? null : BudgetText.ParseMinutes(budgetText)
+            : defaults.BudgetMinutes;
+        // Fixed epochs without a budget need a real backbone: a timed preset's "auto" falls back to the cpu default.
+        if (budget is null && backbone == TrainingOptions.AutoBackbone && parse.GetValue(args.Backbone) is null) backbone = new TrainingOptions().Backbone;
         var options = defaults with
         {
             Augmentation = parse.GetValue(args.Augment) is { } augment ? AugmentationOptions.Parse(augment) : defaults.Augmentation,
@@ -104,6 +112,8 @@ public static class TrainCommand
             Precision = parse.GetValue(args.Precision) ?? defaults.Precision,
             Objective = parse.GetValue(args.Objective) is { } objective ? TrainingObjective.Parse(objective).ToSpec() : defaults.Objective,
             Isimed = parse.GetValue(args.Isimed) is { } isimed ? IsimedOptions.Parse(isimed, defaults.Isimed) : defaults.Isimed,
+            BudgetMinutes = budget,
+            ScheduleShape = parse.GetValue(args.Schedule) is { } shape ? ScheduleShape.Get(shape).Name : defaults.ScheduleShape,
         };
         return options.Validate();
     }

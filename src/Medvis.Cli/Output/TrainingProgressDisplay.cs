@@ -35,6 +35,8 @@ internal sealed class TrainingProgressDisplay(IAnsiConsole console, int totalEpo
                 task.Description = Markup.Escape($"stage {step.Stage} epoch {step.Epoch + 1} step {step.Step}/{step.StepsPerEpoch} loss {step.Loss:F4}");
                 break;
             case EpochCompleted epoch:
+                // A budget run's total is known only once it has planned (and changes when it re-plans).
+                task.MaxValue = Math.Max(1, epoch.TotalEpochs);
                 task.Value = epoch.GlobalEpoch;
                 task.Description = Markup.Escape($"stage {epoch.Stage} epoch {epoch.Epoch + 1}/{epoch.EpochsInStage} loss {epoch.Loss:F4} {epoch.ImagesPerSecond:F0} img/s{KnnOf(epoch)}{EtaOf(epoch)}");
                 break;

@@ -64,8 +64,8 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
         var machine = new RunCardMachine(ComputeDevice.Resolve(options.Device).ToString(), model.Precision,
             Environment.ProcessorCount, torch.get_num_threads(), Environment.MachineName,
             result.Duration.TotalSeconds, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
-        var card = new RunCard(BuildInfo.Current, dataset, options, scoring, machine, metrics.KnnAccuracy, metrics.Silhouette,
-            double.IsFinite(result.FinalLoss) ? result.FinalLoss : null);
+        var card = new RunCard(BuildInfo.Current, dataset, result.Options ?? options, scoring, machine, metrics.KnnAccuracy, metrics.Silhouette,
+            double.IsFinite(result.FinalLoss) ? result.FinalLoss : null) { Plan = result.Plan, BudgetMinutes = options.BudgetMinutes };
         sink.Save(new MapRunArtifacts(map, model, metrics, card));
         return new MapRunOutcome(metrics, card, result.Duration, result.FinalLoss);
     }

@@ -58,6 +58,15 @@ public sealed record RunCard(BuildInfo Build, RunCardDataset Dataset, TrainingOp
     /// <summary>The version of this card's layout; a reader refuses a newer one.</summary>
     public int CardVersion { get; init; } = CurrentVersion;
 
+    /// <summary>
+    /// A budget run's plan as it ended (backbone, precision, epochs and expected epoch times; null for fixed epochs).
+    /// <see cref="Options"/> then hold the planned settings without the budget, so the card trains the same map again.
+    /// </summary>
+    public Training.Planning.SchedulePlan? Plan { get; init; }
+
+    /// <summary>The time budget the run was given, in minutes (null: fixed epochs).</summary>
+    public double? BudgetMinutes { get; init; }
+
     /// <summary>The layout version this build writes.</summary>
     public const int CurrentVersion = 1;
 

@@ -28,19 +28,27 @@ public sealed record QuickPresetOverrides(string? Backbone = null, int? BatchSiz
 public sealed class RunPresetCatalog(QuickPresetOverrides? quick = null)
 {
     /// <summary>Preset names.</summary>
-    public const string CpuQuick = "cpu-quick", CpuBudget = "cpu-budget", CpuOrientation = "cpu-orientation", Paper = "paper";
+    public const string CpuQuick = "cpu-quick", CpuBudget = "cpu-budget", CpuOrientation = "cpu-orientation", Paper = "paper",
+        Quick = "quick", Standard = "standard", Thorough = "thorough";
 
     /// <summary>Every preset, in the order they are offered.</summary>
     public IReadOnlyList<RunPreset> All => [.. Names.Select(Get)];
 
     /// <summary>The names, for help texts.</summary>
-    public static IReadOnlyList<string> Names { get; } = [CpuQuick, CpuBudget, CpuOrientation, Paper];
+    public static IReadOnlyList<string> Names { get; } = [Quick, Standard, Thorough, Paper, CpuQuick, CpuBudget, CpuOrientation];
+
+    /// <summary>The budget of each timed preset, in minutes.</summary>
+    public static IReadOnlyDictionary<string, double> BudgetMinutes { get; } = new Dictionary<string, double>
+    {
+        [Quick] = 5, [Standard] = 30, [Thorough] = 120,
+    };
 
     /// <summary>The preset called <paramref name="name"/> (case and surrounding space ignored).</summary>
     /// <exception cref="ArgumentException">An unknown name, listing the known ones.</exception>
     public RunPreset Get(string name) => name.Trim().ToLowerInvariant() switch
     {
-        CpuQuick => Quick(),
+        Quick or Standard or Thorough => Timed(name.Trim().ToLowerInvariant()),
+        CpuQuick => CpuQuickPreset(),
         CpuBudget => Budget(),
         CpuOrientation => Orientation(),
         Paper => new(Paper, "ResNet18, batch 1024, epochs [1000, 50, 450]: the reference schedule (GPU: hours; CPU: days).",
@@ -48,7 +56,24 @@ public sealed class RunPresetCatalog(QuickPresetOverrides? quick = null)
         _ => throw new ArgumentException($"Unknown preset '{name}': use {string.Join(", ", Names)}."),
     };
 
-    private RunPreset Quick()
+    /// <summary>
+    /// A budget and the schedule shape: the planner probes the machine and picks backbone, precision and epochs
+    /// (see <see cref="Training.Planning.SchedulePlanner"/>). Views are <c>rotate</c> without random greyscale, the
+    /// best measured for stained microscopy; for images whose orientation carries anatomy, pick <c>natural</c>.
+    /// </summary>
+    private static RunPreset Timed(string name)
+    {
+        var minutes = BudgetMinutes[name];
+        var options = new TrainingOptions
+        {
+            Backbone = TrainingOptions.AutoBackbone, BudgetMinutes = minutes, Precision = Compute.ComputePrecision.Auto,
+            Augmentation = AugmentationOptions.Rotate with { Grayscale = false },
+        };
+        return new(name, $"{Training.Planning.BudgetText.Format(minutes)} on this machine: a short probe picks the backbone, precision and epochs that fit "
+            + "(the whole paper schedule when it fits; the run re-plans if its speed drifts).", options);
+    }
+
+    private RunPreset CpuQuickPreset()
     {
         var defaults = new TrainingOptions();
         var options = defaults with

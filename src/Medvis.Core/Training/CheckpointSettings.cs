@@ -21,6 +21,10 @@ internal static class CheckpointSettings
     {
         var normalized = options with { Device = "any", SnapshotEvery = 0, SnapshotSize = 1, CheckpointEvery = 1 };
         var settings = JsonNode.Parse(TrainingOptionsJson.Serialize(normalized))!.AsObject();
+        // Cadence and budget do not shape the result: a budget run's checkpoint records the plan's epochs and backbone.
+        foreach (var cadence in new[] { nameof(TrainingOptions.CheckpointMinSeconds), nameof(TrainingOptions.SnapshotMaxOverhead),
+                     nameof(TrainingOptions.BudgetMinutes), nameof(TrainingOptions.ScheduleShape) })
+            settings.Remove(cadence);
         if (ComputePrecision.Normalize(options.Precision) == ComputePrecision.Float32) settings.Remove(nameof(TrainingOptions.Precision));
         if (!options.ParsedObjective.UsesIsimed) settings.Remove(nameof(TrainingOptions.Isimed));
         if (options.ParsedObjective.ToSpec() == TrainingObjective.TSimCne) settings.Remove(nameof(TrainingOptions.Objective));
@@ -46,6 +50,22 @@ internal static class CheckpointSettings
     /// <summary>The precision a checkpoint's settings record ("fp32" when they predate the option or name none).</summary>
     public static string SavedPrecision(string saved) =>
         JsonNode.Parse(saved)?.AsObject()[nameof(TrainingOptions.Precision)]?.GetValue<string>() ?? ComputePrecision.Float32;
+
+    /// <summary>
+    /// The options a budget run continues with: the plan its checkpoint records (backbone, epochs, precision and
+    /// stage-3 rate) in place of planning again, which could choose differently on a busier machine.
+    /// </summary>
+    public static TrainingOptions AdoptPlan(string saved, TrainingOptions options)
+    {
+        var settings = JsonNode.Parse(saved)?.AsObject() ?? [];
+        return options with
+        {
+            Backbone = settings[nameof(TrainingOptions.Backbone)]?.GetValue<string>() ?? options.Backbone,
+            EpochsPerStage = settings[nameof(TrainingOptions.EpochsPerStage)]?.AsArray().Select(e => e!.GetValue<int>()).ToArray() ?? options.EpochsPerStage,
+            Precision = SavedPrecision(saved),
+            FineTuneLearningRate = settings[nameof(TrainingOptions.FineTuneLearningRate)]?.GetValue<double>() ?? options.FineTuneLearningRate,
+        };
+    }
 
     /// <summary>Shown to a person, so "+" in "tsimcne+isimed" stays "+" rather than the default escape \u002B.</summary>
     private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -5,6 +5,7 @@ using Medvis.Core.Compute;
 using Medvis.Core.Data;
 using Medvis.Core.Evaluation;
 using Medvis.Core.Models;
+using Medvis.Core.Training.Planning;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -86,9 +87,10 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         var device = ComputeDevice.Resolve(options.Device);
         var clock = Stopwatch.StartNew();
         var checkpoint = checkpoints?.LoadLatest();
-        var precision = ChoosePrecision(data, device, checkpoint);
-        using var run = new RunState(options with { Precision = precision.Name }, data, device, precision);
-        progress?.Report(new TrainingMessage($"Training on {device.type} ({ComputeDevice.Describe()}); {data.Count} images, backbone {options.Backbone}, augmentation {options.Augmentation.ToSpec()}, stage-1 objective {options.ParsedObjective.ToSpec()}."));
+        var (runOptions, planned) = PlanBudget(data, device, checkpoint, progress, cancellation);
+        var precision = ChoosePrecision(runOptions, data, device, checkpoint);
+        using var run = new RunState(runOptions with { Precision = precision.Name }, data, device, precision);
+        progress?.Report(new TrainingMessage($"Training on {device.type} ({ComputeDevice.Describe()}); {data.Count} images, backbone {run.Options.Backbone}, augmentation {options.Augmentation.ToSpec()}, stage-1 objective {options.ParsedObjective.ToSpec()}."));
         progress?.Report(new TrainingMessage($"Precision {precision.Name}: {precision.Reason}."));
 
         if (checkpoint is not null)
@@ -97,27 +99,39 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             progress?.Report(new TrainingMessage($"Resumed from the checkpoint after epoch {run.GlobalEpoch} of {run.TotalEpochs}."));
         }
 
-        var eta = new TrainingEta(options.EpochsPerStage);
+        var eta = new TrainingEta(run.Options.EpochsPerStage);
+        var cadence = new ReportingCadence(options);
         var lastLoss = double.NaN;
-        foreach (var stage in run.Stages)
+        for (var stageIndex = 0; stageIndex < run.Stages.Count; stageIndex++)
         {
+            var stage = run.Stages[stageIndex];
             if (run.GlobalEpoch >= stage.FirstGlobalEpoch + stage.Epochs) continue;
             run.EnterStage(stage);
-            for (var epoch = run.GlobalEpoch - stage.FirstGlobalEpoch; epoch < stage.Epochs; epoch++)
+            for (var epoch = run.GlobalEpoch - stage.FirstGlobalEpoch; epoch < run.Stages[stageIndex].Epochs; epoch++)
             {
+                stage = run.Stages[stageIndex];
                 var epochClock = Stopwatch.StartNew();
                 var learningRate = LearningRateSchedule.At(epoch, stage.Epochs, stage.Warmup, stage.LearningRate);
                 lastLoss = run.TrainEpoch(stage, epoch, learningRate, progress, cancellation);
                 run.GlobalEpoch++;
                 var trainingSeconds = epochClock.Elapsed.TotalSeconds;
+                if (planned?.Observe(stage.Number, trainingSeconds, run.GlobalEpoch) is { } replanned)
+                {
+                    run.Reschedule(replanned.EpochsPerStage);
+                    eta.Reschedule(replanned.EpochsPerStage);
+                    stage = run.Stages[stageIndex];
+                    progress?.Report(new TrainingMessage($"Re-planned ({replanned.Reason}): {replanned.Summary}; the run still ends within its budget."));
+                }
 
                 // Snapshot epochs also score the subset by kNN: the 128-d output in stage 1, the 2-D map after.
                 var lastOfStage = epoch == stage.Epochs - 1;
-                var snapshotDue = options.SnapshotEvery > 0 && ((epoch + 1) % options.SnapshotEvery == 0 || lastOfStage);
+                var snapshotDue = options.SnapshotEvery > 0 && ((epoch + 1) % options.SnapshotEvery == 0 && cadence.SnapshotAffordable || lastOfStage);
+                var snapshotClock = Stopwatch.StartNew();
                 var snapshot = snapshotDue && stage.Number >= 2 ? run.Snapshot(stage.Number, epoch) : null;
                 var knn = !snapshotDue ? null
                     : snapshot is not null ? SnapshotKnn.Accuracy(MapPoints.FromColumns(snapshot.X, snapshot.Y), snapshot.Labels)
                     : run.SubsetKnnAccuracy();
+                if (snapshotDue) cadence.SnapshotTaken(snapshotClock.Elapsed.TotalSeconds);
 
                 var epochSeconds = epochClock.Elapsed.TotalSeconds;
                 eta.Add(stage.Number, epochSeconds);
@@ -128,9 +142,10 @@ public sealed class TSimCneTrainer(TrainingOptions options)
                     KnnAccuracy = knn, EpochSeconds = epochSeconds, Eta = estimate,
                 });
                 if (snapshot is not null) progress?.Report(snapshot);
-                if (checkpoints is not null && (run.GlobalEpoch % options.CheckpointEvery == 0 || lastOfStage))
+                if (checkpoints is not null && cadence.CheckpointDue(run.GlobalEpoch, lastOfStage))
                 {
                     checkpoints.Save(new TrainingCheckpoint(run.GlobalEpoch, run.Capture(), DateTime.UtcNow));
+                    cadence.CheckpointSaved(run.GlobalEpoch);
                     progress?.Report(new CheckpointSaved(stage.Number, epoch, run.GlobalEpoch));
                 }
             }
@@ -138,14 +153,61 @@ public sealed class TSimCneTrainer(TrainingOptions options)
 
         var model = run.ToModel();
         var coordinates = model.Transform(data);
-        return new TrainingResult(model, coordinates, clock.Elapsed, lastLoss);
+        return new TrainingResult(model, coordinates, clock.Elapsed, lastLoss)
+        {
+            Options = options.BudgetMinutes is null ? null : run.Options with { BudgetMinutes = null },
+            Plan = planned?.Plan,
+        };
     }
+
+    /// <summary>
+    /// For a budget run, the options it trains with: a resumed run keeps its checkpoint's plan; a new one probes this
+    /// machine and plans (<see cref="BudgetPlanning"/>). Other runs train with their own options.
+    /// </summary>
+    private (TrainingOptions Options, PlannedRun? Planned) PlanBudget(ImageDataset data, Device device, TrainingCheckpoint? checkpoint,
+        IProgress<TrainingEvent>? progress, CancellationToken cancellation)
+    {
+        if (options.BudgetMinutes is not { } minutes) return (options, null);
+        if (checkpoint is not null && RunState.SavedSettings(checkpoint.State) is { } saved)
+        {
+            var adopted = CheckpointSettings.AdoptPlan(saved, options);
+            progress?.Report(new TrainingMessage($"Budget run resumed with its plan: {adopted.Backbone}, {adopted.Precision}, epochs {string.Join("/", adopted.EpochsPerStage)}."));
+            return (adopted, null);
+        }
+        var clock = Stopwatch.StartNew();
+        var budgetSeconds = minutes * 60;
+        var size = Math.Min(data.Height, data.Width);
+        var bf16Pays = device.type != DeviceType.CPU || ComputePrecision.Bf16CpuFlags().Count > 0;
+        var (plan, probed) = BudgetPlanning.Plan(options, data.Count, data.Channels, size, budgetSeconds * (1 - ScoringShare), device, bf16Pays, cancellation);
+        // The probe's own time comes out of the budget, too.
+        var trainingSeconds = budgetSeconds * (1 - ScoringShare) - clock.Elapsed.TotalSeconds;
+        if (trainingSeconds < plan.ExpectedSeconds)
+            plan = SchedulePlanner.Plan(Math.Max(1, trainingSeconds), data.Count, [probed.Single(p => p.Backbone == plan.Backbone && p.Precision == plan.Precision)], ScheduleShape.Get(options.ScheduleShape));
+        var end = DateTime.Now.AddSeconds(plan.ExpectedSeconds + budgetSeconds * ScoringShare);
+        progress?.Report(new TrainingMessage($"Probe ({clock.Elapsed.TotalSeconds:F1} s): " + string.Join(", ", probed.Select(p => $"{p.Backbone} {p.Precision} {p.ImagesPerSecond:F0} images/s")) + "."));
+        progress?.Report(new TrainingMessage($"Plan for a {minutes:G4}-minute budget: {plan.Summary}, expected to end about {end:HH:mm} ({plan.Reason})."));
+        var fineTune = options.FineTuneLearningRate
+            ?? (ScheduleShape.Get(plan.Shape).FineTuneRateFraction is { } fraction
+                ? options.EffectiveLearningRate * fraction
+                : (options with { EpochsPerStage = plan.EpochsPerStage, FineTuneLearningRate = null }).EffectiveFineTuneLearningRate);
+        var planned = options with
+        {
+            Backbone = plan.Backbone, Precision = plan.Precision, EpochsPerStage = plan.EpochsPerStage, FineTuneLearningRate = fineTune,
+        };
+        return (planned, new PlannedRun(plan, trainingSeconds));
+    }
+
+    /// <summary>
+    /// The share of a budget kept for what follows training: embedding every image and scoring the map (kNN over
+    /// ten splits, leave-one-out, silhouette, the features' linear probe).
+    /// </summary>
+    public const double ScoringShare = 0.05;
 
     /// <summary>
     /// The run's precision. "auto" resuming from a checkpoint keeps the checkpoint's precision (a new probe could pick the
     /// other one and the checkpoint would no longer match); otherwise "auto" probes a few steps of this run's network.
     /// </summary>
-    private PrecisionChoice ChoosePrecision(ImageDataset data, Device device, TrainingCheckpoint? checkpoint)
+    private static PrecisionChoice ChoosePrecision(TrainingOptions options, ImageDataset data, Device device, TrainingCheckpoint? checkpoint)
     {
         if (ComputePrecision.Normalize(options.Precision) == ComputePrecision.Auto && checkpoint is not null
             && RunState.SavedSettings(checkpoint.State) is { } saved)
@@ -164,7 +226,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
     {
         private const string CheckpointMagic = "MEDVIS-CKPT-2";
         private const string LegacyCheckpointMagic = "MEDVIS-CKPT-1"; // written before checkpoints carried their settings
-        private readonly TrainingOptions options;
+        private TrainingOptions options;
         private readonly ImageDataset data;
         private readonly Device device;
         private readonly Generator generator;
@@ -198,22 +260,40 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             SeededInit.Apply(network, generator);
             network.to(device);
 
+            Stages = PlanStages(options, null);
+        }
+
+        private static StagePlan[] PlanStages(TrainingOptions options, IReadOnlyList<StagePlan>? keepWarmupOf)
+        {
             var rate = options.EffectiveLearningRate;
             var e = options.EpochsPerStage;
-            Stages =
+            int Warmup(int stage, int epochs) => keepWarmupOf?[stage - 1].Warmup ?? LearningRateSchedule.WarmupEpochs(10, epochs);
+            return
             [
-                new StagePlan(1, e[0], 0, rate, LearningRateSchedule.WarmupEpochs(10, e[0]), options.PretrainDim, false),
+                new StagePlan(1, e[0], 0, rate, Warmup(1, e[0]), options.PretrainDim, false),
                 new StagePlan(2, e[1], e[0], rate, 0, 2, true),
-                new StagePlan(3, e[2], e[0] + e[1], options.EffectiveFineTuneLearningRate, LearningRateSchedule.WarmupEpochs(10, e[2]), 2, false),
+                new StagePlan(3, e[2], e[0] + e[1], options.EffectiveFineTuneLearningRate, Warmup(3, e[2]), 2, false),
             ];
-            TotalEpochs = e.Sum();
         }
+
+        /// <summary>
+        /// New epoch counts from a re-plan. The warm-ups stay as first planned, so a stage in its warm-up does not jump;
+        /// the cosine of each stage is taken over its new length from the next epoch on.
+        /// </summary>
+        public void Reschedule(IReadOnlyList<int> epochsPerStage)
+        {
+            options = options with { EpochsPerStage = epochsPerStage.ToArray() };
+            Stages = PlanStages(options, Stages);
+        }
+
+        /// <summary>The options in force (a re-plan changes the epochs).</summary>
+        public TrainingOptions Options => options;
 
         private TSimCneNetwork NewNetwork(ResNetSpec spec, int outputDim) =>
             new(spec, data.Channels, options.HiddenDim, outputDim) { ComputeType = precision.ComputeType, ChannelsLast = precision.ChannelsLast };
 
-        public IReadOnlyList<StagePlan> Stages { get; }
-        public int TotalEpochs { get; }
+        public IReadOnlyList<StagePlan> Stages { get; private set; }
+        public int TotalEpochs => options.EpochsPerStage.Sum();
         public int GlobalEpoch { get; set; }
 
         /// <summary>Swaps in the stage's output layer and freezing; a new optimiser per stage (momentum reset), as the reference.</summary>
@@ -385,6 +465,10 @@ public sealed class TSimCneTrainer(TrainingOptions options)
 /// <summary>A finished run: the model and the 2-D coordinates (N×2, dataset order) of the training images.</summary>
 public sealed record TrainingResult(TSimCneModel Model, float[,] Coordinates, TimeSpan Duration, double FinalLoss)
 {
+    /// <summary>The options the run trained with: a budget run's planned backbone, precision and epochs, without the budget (null: the options given).</summary>
+    public TrainingOptions? Options { get; init; }
+    /// <summary>A budget run's plan as it ended (after any re-plans); null for fixed epochs or a resumed budget run.</summary>
+    public Planning.SchedulePlan? Plan { get; init; }
     /// <summary>How many native libtorch errors the run recovered from by continuing from a checkpoint (0 in a healthy run).</summary>
     public int NativeErrorsRecovered { get; init; }
 }

@@ -27,7 +27,7 @@ public sealed class TrainingEta
     /// </summary>
     public const double FirstEpochSpeedUpPrior = 1.5;
 
-    private readonly int[] _epochsPerStage;
+    private int[] _epochsPerStage;
     private int TotalEpochs => _epochsPerStage.Sum();
     private readonly List<double>[] _seconds = [[], [], []];
     private double? _firstSeconds;
@@ -35,6 +35,16 @@ public sealed class TrainingEta
     /// <summary>An estimator for a run with these epochs per stage (three stages).</summary>
     /// <exception cref="ArgumentException">Not three non-negative counts.</exception>
     public TrainingEta(IReadOnlyList<int> epochsPerStage)
+    {
+        ArgumentNullException.ThrowIfNull(epochsPerStage);
+        if (epochsPerStage.Count != 3 || epochsPerStage.Any(e => e < 0))
+            throw new ArgumentException("An ETA needs three non-negative epoch counts, one per stage.");
+        _epochsPerStage = epochsPerStage.ToArray();
+    }
+
+    /// <summary>Takes new epoch counts (a budget run re-planned) and keeps the epochs measured so far.</summary>
+    /// <exception cref="ArgumentException">Not three non-negative counts.</exception>
+    public void Reschedule(IReadOnlyList<int> epochsPerStage)
     {
         ArgumentNullException.ThrowIfNull(epochsPerStage);
         if (epochsPerStage.Count != 3 || epochsPerStage.Any(e => e < 0))

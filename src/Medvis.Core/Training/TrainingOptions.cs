@@ -38,8 +38,32 @@ public sealed record TrainingOptions
     public int SnapshotEvery { get; init; } = 1;
     /// <summary>How many (fixed, random) images the snapshots show.</summary>
     public int SnapshotSize { get; init; } = 1000;
-    /// <summary>Save a checkpoint every this many epochs (and at each stage end).</summary>
+    /// <summary>
+    /// Save a checkpoint every this many epochs, but no sooner than <see cref="CheckpointMinSeconds"/> after the last
+    /// one; always after a run's first epoch and at each stage's end.
+    /// </summary>
     public int CheckpointEvery { get; init; } = 1;
+    /// <summary>
+    /// The least time between two checkpoints (seconds; 0: every <see cref="CheckpointEvery"/> epochs). Small datasets
+    /// have epochs of a second, and saving each one cost more than training it.
+    /// </summary>
+    public double CheckpointMinSeconds { get; init; } = 60;
+    /// <summary>
+    /// The most time snapshots may take, as a share of the time since the previous one (0.1: 10%). A due snapshot is
+    /// left out while the previous one's cost is above that share; each stage's last epoch always takes one. 1 keeps every one.
+    /// </summary>
+    public double SnapshotMaxOverhead { get; init; } = 0.1;
+    /// <summary>
+    /// Train within this many minutes instead of fixed epochs (null: <see cref="EpochsPerStage"/> as given). A short probe
+    /// measures this machine, then <see cref="Planning.SchedulePlanner"/> picks the backbone (when <see cref="Backbone"/> is
+    /// "auto"), the precision (when "auto") and the epochs; the run re-plans when its speed drifts.
+    /// </summary>
+    public double? BudgetMinutes { get; init; }
+    /// <summary>How a budget is split over the stages: "cpu" (70 : 5 : 90, stage 3 at lr/10) or "reference" (1000 : 50 : 450); see <see cref="Planning.ScheduleShape"/>.</summary>
+    public string ScheduleShape { get; init; } = Planning.ScheduleShape.Cpu.Name;
+
+    /// <summary>The backbone name that lets a budget choose.</summary>
+    public const string AutoBackbone = "auto";
     /// <summary>Projection head hidden width (1024 in the reference).</summary>
     public int HiddenDim { get; init; } = 1024;
     /// <summary>Stage 1 output width (128 in the reference).</summary>
@@ -122,6 +146,13 @@ public sealed record TrainingOptions
         if (SnapshotEvery < 0) Add(nameof(SnapshotEvery), "snapshot interval must be ≥ 0");
         if (SnapshotSize is < 1 or > 100_000) Add(nameof(SnapshotSize), "snapshot size must be between 1 and 100000");
         if (CheckpointEvery < 1) Add(nameof(CheckpointEvery), "checkpoint interval must be ≥ 1");
+        if (!double.IsFinite(CheckpointMinSeconds) || CheckpointMinSeconds is < 0 or > 86_400) Add(nameof(CheckpointMinSeconds), "time between checkpoints must be between 0 and 86400 seconds");
+        if (!double.IsFinite(SnapshotMaxOverhead) || SnapshotMaxOverhead is <= 0 or > 1) Add(nameof(SnapshotMaxOverhead), "snapshot overhead must be in (0, 1]");
+        if (BudgetMinutes is { } budget && (!double.IsFinite(budget) || budget is < 0.1 or > 10_080)) Add(nameof(BudgetMinutes), $"time budget {budget} min must be between 0.1 minutes and 7 days");
+        if (Backbone != AutoBackbone && !Models.BackboneFactory.Names.Contains(Backbone))
+            Add(nameof(Backbone), $"unknown backbone '{Backbone}': use {string.Join(", ", Models.BackboneFactory.Names)}, or auto with a time budget");
+        if (Backbone == AutoBackbone && BudgetMinutes is null) Add(nameof(Backbone), "the backbone 'auto' needs a time budget to choose by");
+        if (!Planning.ScheduleShape.All.Any(s => s.Name == ScheduleShape)) Add(nameof(ScheduleShape), $"schedule shape '{ScheduleShape}' must be one of {string.Join(", ", Planning.ScheduleShape.All.Select(s => s.Name))}");
         if (HiddenDim < 2 || PretrainDim < 2) Add(nameof(HiddenDim), "layer widths must be ≥ 2");
         if (Augmentation.MaxRotationDegrees is < 0 or > 180) Add(nameof(Augmentation), "maximum rotation must be within 0..180 degrees");
         if (!double.IsFinite(Augmentation.MinCropScale) || Augmentation.MinCropScale is <= 0 or > 1) Add(nameof(Augmentation), "smallest crop scale must be in (0, 1]");

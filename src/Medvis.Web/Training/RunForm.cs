@@ -56,12 +56,16 @@ public sealed class RunForm
     public double IsimedCropFraction { get => Isimed.CropFraction; set => Isimed = Isimed with { CropFraction = value }; }
     /// <summary>Whether the objective uses ISImed (its settings are editable only then).</summary>
     public bool UsesIsimed => TrainingObjective.TryParse(Objective, out _)?.UsesIsimed == true;
+    /// <summary>Train within this many minutes (the planner picks epochs, and the backbone when it is "auto"); null: the epochs given.</summary>
+    public double? BudgetMinutes { get; set; }
+    /// <summary>Whether a budget replaces the epoch fields.</summary>
+    public bool Budgeted => BudgetMinutes is not null;
     public int SnapshotEvery { get; set; } = 1;
     public int SnapshotSize { get; set; } = 1000;
     public AugmentationOptions Augmentation { get; private set; } = AugmentationOptions.Rotate;
 
     /// <summary>Backbones the engine offers.</summary>
-    public static IReadOnlyList<string> Backbones => BackboneFactory.Names;
+    public static IReadOnlyList<string> Backbones { get; } = [.. BackboneFactory.Names, TrainingOptions.AutoBackbone];
 
     /// <summary>Devices a run can ask for.</summary>
     public static IReadOnlyList<string> Devices { get; } = ["auto", "cpu", "cuda"];
@@ -113,6 +117,7 @@ public sealed class RunForm
         Isimed = options.Isimed;
         SnapshotEvery = options.SnapshotEvery;
         SnapshotSize = options.SnapshotSize;
+        BudgetMinutes = options.BudgetMinutes;
         MaxImages = maxImages;
     }
 
@@ -133,6 +138,7 @@ public sealed class RunForm
         SnapshotEvery = SnapshotEvery,
         SnapshotSize = SnapshotSize,
         CheckpointEvery = Math.Max(1, SnapshotEvery),
+        BudgetMinutes = BudgetMinutes,
     };
 
     /// <summary>The request to queue; DatasetId 0 when none is picked (the planner rejects it).</summary>

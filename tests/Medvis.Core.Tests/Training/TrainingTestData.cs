@@ -40,6 +40,8 @@ internal static class TrainingTestData
         Seed = seed,
         Device = "cpu",
         SnapshotSize = 20,
+        // Checkpoint every epoch: the resume and recovery tests stop and fail at chosen epochs.
+        CheckpointMinSeconds = 0,
         Augmentation = Medvis.Core.Augmentation.AugmentationOptions.Natural,
     };
 }

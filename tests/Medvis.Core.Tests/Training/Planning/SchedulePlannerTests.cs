@@ -1,0 +1,84 @@
+using Medvis.Core.Training.Planning;
+
+namespace Medvis.Core.Tests.Training.Planning;
+
+public class SchedulePlannerTests
+{
+    private static readonly BackboneThroughput Resnet = new("resnet18", "bf16", 80), Small = new("small", "bf16", 1200), Tiny = new("tiny", "bf16", 2500);
+
+    [Fact]
+    public void ASmallDatasetGetsTheWholeReferenceScheduleOfTheBestBackboneThatFits()
+    {
+        // 546 images: the small backbone's 1,500 epochs take 546 × 1500 / 1200 s ≈ 11 min (+5%); ResNet18's would take hours.
+        var plan = SchedulePlanner.Plan(30 * 60, 546, [Resnet, Small, Tiny], ScheduleShape.Cpu);
+
+        Assert.Equal("small", plan.Backbone);
+        Assert.Equal([1000, 50, 450], plan.EpochsPerStage);
+        Assert.Equal("reference", plan.Shape);
+        Assert.InRange(plan.ExpectedSeconds, 0, 30 * 60);
+    }
+
+    [Fact]
+    public void ALargeDatasetGetsTheBestBackboneWithEnoughEpochsScaledToTheBudgetInTheShapesProportions()
+    {
+        // 11,964 images in 30 minutes: ResNet18 gets about 12 epochs, the small backbone about 180.
+        var plan = SchedulePlanner.Plan(30 * 60, 11_964, [Resnet, Small, Tiny], ScheduleShape.Cpu);
+
+        Assert.Equal("small", plan.Backbone);
+        Assert.InRange(plan.EpochsPerStage.Sum(), SchedulePlanner.MinimumUsefulEpochs, 1500);
+        Assert.InRange(plan.ExpectedSeconds, 0.95 * 30 * 60, 30 * 60);
+        // 70 : 5 : 90 within rounding
+        Assert.InRange(plan.EpochsPerStage[2] / (double)plan.EpochsPerStage[0], 90 / 70.0 - 0.05, 90 / 70.0 + 0.05);
+        Assert.InRange(plan.EpochsPerStage[1], 4, 6);
+    }
+
+    [Fact]
+    public void WhenNoBackboneGetsEnoughEpochsTheFastestTrainsAsLongAsItFits()
+    {
+        var plan = SchedulePlanner.Plan(60, 100_000, [Resnet, Small, Tiny], ScheduleShape.Cpu);
+
+        Assert.Equal("tiny", plan.Backbone);
+        Assert.All(plan.EpochsPerStage, e => Assert.True(e >= 1));
+    }
+
+    [Fact]
+    public void NoPlanExceedsTheReferenceScheduleInAnyStage()
+    {
+        var plan = SchedulePlanner.Plan(1e7, 100, [Tiny], ScheduleShape.Reference);
+        Assert.Equal([1000, 50, 450], plan.EpochsPerStage);
+        var capped = SchedulePlanner.Plan(3000, 1000, [Tiny], ScheduleShape.Cpu);
+        Assert.All(capped.EpochsPerStage.Zip(SchedulePlanner.ReferenceEpochs), p => Assert.True(p.First <= p.Second));
+    }
+
+    [Fact]
+    public void ReplanningAfterSlowEpochsShortensOnlyTheEpochsNotYetTrained()
+    {
+        var plan = SchedulePlanner.Plan(30 * 60, 11_964, [Small], ScheduleShape.Cpu);
+        var stageOne = plan.EpochsPerStage[0];
+        // 20 epochs in, stage 1 runs at half the planned speed, and the remaining time is what the plan promised.
+        var slower = SchedulePlanner.Replan(plan, 20, 1, plan.EpochSeconds[0] * 2, plan.ExpectedSecondsFrom(20));
+
+        Assert.True(slower.EpochsPerStage[0] >= 20);
+        Assert.InRange(slower.EpochsPerStage[0] - 20, (stageOne - 20) / 2 - 1, (stageOne - 20) / 2 + 1);
+        Assert.InRange(slower.ExpectedSecondsFrom(20), 0.97 * plan.ExpectedSecondsFrom(20), 1.03 * plan.ExpectedSecondsFrom(20));
+        Assert.Equal(plan.EpochSeconds[2] * 2, slower.EpochSeconds[2], 9);
+        Assert.True(SchedulePlanner.Drifted(plan, 1, plan.EpochSeconds[0] * 1.2));
+        Assert.False(SchedulePlanner.Drifted(plan, 1, plan.EpochSeconds[0] * 1.1));
+    }
+
+    [Fact]
+    public void APlannedRunReplansOnlyWhenItsSteadySpeedDrifts()
+    {
+        var plan = new SchedulePlan("small", "fp32", [20, 2, 20], [1.05, 0.42, 1.05], 60, "cpu", "test");
+        var onPlan = new PlannedRun(plan, 42);
+        for (var epoch = 1; epoch <= 6; epoch++) Assert.Null(onPlan.Observe(1, 1.0, epoch));
+
+        var slow = new PlannedRun(plan, 42);
+        Assert.Null(slow.Observe(1, 5.0, 1)); // the stage's first epoch pays for warm-up and is not judged alone
+        Assert.Null(slow.Observe(1, 2.0, 2));
+        var replanned = slow.Observe(1, 2.0, 3);
+        Assert.NotNull(replanned);
+        Assert.True(replanned!.EpochsPerStage.Sum() < 42);
+        Assert.Equal(1, slow.Replans);
+    }
+}
