@@ -32,6 +32,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         ICheckpointStore? checkpoints = null, CancellationToken cancellation = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        NativeAllocator.KeepFreedBuffers();
         var recoveries = new NativeErrorRecoveries();
         while (true)
         {

@@ -48,6 +48,8 @@ public static class ThroughputBenchmark
         if (steps is < 1 or > 100_000) throw new ArgumentException($"steps {steps} must be between 1 and 100000");
         if (imageSize is < 8 or > 1024) throw new ArgumentException($"image size {imageSize} must be between 8 and 1024 pixels");
         var target = ComputeDevice.Resolve(device);
+        // As training does: otherwise the first configuration pays page faults that later ones do not.
+        NativeAllocator.KeepFreedBuffers();
         bool[]? layouts = bothLayouts ? [false, true] : null;
         return Measurements(target, backboneList, batchList, precisionList, layouts, imageSize, steps, augmentation ?? AugmentationOptions.Rotate, cancellation);
     }
@@ -76,8 +78,11 @@ public static class ThroughputBenchmark
     /// training: long enough to see a 1.5× difference, short next to a run.
     /// </summary>
     public static double Probe(Device device, string backbone, int channels, int imageSize, int batchSize, AugmentationOptions augmentation,
-        ScalarType computeType, bool channelsLast) =>
-        batchSize / SecondsPerStep(device, backbone, channels, imageSize, batchSize, 1, 2, augmentation, computeType, channelsLast);
+        ScalarType computeType, bool channelsLast)
+    {
+        NativeAllocator.KeepFreedBuffers();
+        return batchSize / SecondsPerStep(device, backbone, channels, imageSize, batchSize, 1, 2, augmentation, computeType, channelsLast);
+    }
 
     private static double SecondsPerStep(Device device, string backbone, int channels, int imageSize, int batchSize, int warmUpSteps, int steps,
         AugmentationOptions augmentation, ScalarType computeType, bool channelsLast)
