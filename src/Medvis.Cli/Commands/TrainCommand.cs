@@ -42,13 +42,14 @@ public static class TrainCommand
         public readonly Option<string?> Precision = new("--precision") { Description = "fp32 | bf16 (mixed precision: bf16 forward/backward, fp32 weights, step, loss and batch-norm statistics) | auto (bf16 where the CPU has amx_bf16/avx512_bf16, or on CUDA, and a short probe measures it faster); default: the preset's (fp32)" };
         public readonly Option<string?> Objective = new("--objective") { Description = TrainingObjective.SpecHelp + "; default: the preset's (tsimcne). ISImed takes 4 crops of half the image side per image unless --isimed says otherwise" };
         public readonly Option<string?> Isimed = new("--isimed") { Description = IsimedOptions.SpecHelp + " (default: crops=4,size=0.5,penalty=squared,unit=side; for images of 128 px and more e.g. crops=8,size=0.25)" };
+        public readonly Option<string> Baseline = new("--baseline") { Description = "pixels: also embed the same images' pixels with t-SNE and compare (baseline-coords.csv, baseline-metrics.json, metrics.json's baseline) | none", DefaultValueFactory = _ => "pixels" };
         public readonly Option<string> Out = new("--out") { Description = "Folder for coords.csv, model.bin, metrics.json, run.json and the checkpoint", Required = true };
 
         /// <summary>Adds the options to <paramref name="command"/>; <c>--out</c> only for commands that write a folder.</summary>
         public Command Into(Command command, bool withOut = true)
         {
             foreach (var option in new Option[] { Preset, Data, Card, Split, ImageSize, MaxImages, Augment, Epochs, Batch, Backbone, Budget, Schedule,
-                         LearningRate, FineTuneLearningRate, Seed, Device, Precision, Objective, Isimed })
+                         LearningRate, FineTuneLearningRate, Seed, Device, Precision, Objective, Isimed, Baseline })
                 command.Options.Add(option);
             if (withOut) command.Options.Add(Out);
             return command;
@@ -158,7 +159,7 @@ public static class TrainCommand
         {
             if (!File.Exists(cardPath)) throw new FileNotFoundException($"{cardPath}: file not found.", cardPath);
             var card = RunCard.FromJson(File.ReadAllText(cardPath), cardPath);
-            var request = card.ToRequest();
+            var request = card.ToRequest() with { PixelBaseline = WantsBaseline(parse, args) };
             if (parse.GetValue(args.Data) is { } movedData)
                 request = request with { Dataset = request.Dataset with { Spec = movedData } };
             return (request, card.Dataset.ContentHash);
@@ -167,8 +168,15 @@ public static class TrainCommand
         var preset = Presets.Get(parse.GetValue(args.Preset)!);
         var selection = new DatasetSelection(spec, DatasetCatalog.ParseSplit(parse.GetValue(args.Split)!), parse.GetValue(args.ImageSize),
             parse.GetValue(args.MaxImages) ?? preset.MaxImages);
-        return (new MapRunRequest(selection, ParseOptions(parse, args, preset.Options)), null);
+        return (new MapRunRequest(selection, ParseOptions(parse, args, preset.Options), WantsBaseline(parse, args)), null);
     }
+
+    private static bool WantsBaseline(ParseResult parse, Arguments args) => parse.GetValue(args.Baseline)!.Trim().ToLowerInvariant() switch
+    {
+        "pixels" => true,
+        "none" => false,
+        var other => throw new ArgumentException($"Unknown --baseline '{other}': use pixels or none."),
+    };
 
     private static async Task<int> RunAsync(ParseResult parse, Arguments args, CancellationToken cancellation)
     {

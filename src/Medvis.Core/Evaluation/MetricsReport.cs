@@ -87,6 +87,7 @@ public sealed record PositionalScore(string Space, int Images, int Crops, double
 /// <param name="KnnLeaveOneOut">Split-free leave-one-out kNN accuracy; null when not computed.</param>
 /// <param name="LinearProbe">k-fold linear-probe ROC-AUC of the model's backbone features (or of the pixels for a pixel baseline); null when not computed.</param>
 /// <param name="Positional">Held-out R² of crop position from the backbone features; null when not computed (no model).</param>
+/// <param name="Baseline">The map against the t-SNE of the same images' pixels; null when not computed.</param>
 public sealed record MetricsReport(
     string? Method,
     int PointCount,
@@ -105,7 +106,8 @@ public sealed record MetricsReport(
     RepeatedKnnAccuracy? KnnRepeated = null,
     double? KnnLeaveOneOut = null,
     LinearProbeScore? LinearProbe = null,
-    PositionalScore? Positional = null)
+    PositionalScore? Positional = null,
+    BaselineComparison? Baseline = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -80,7 +80,9 @@ public sealed class StoredRunExecutor(
             var options = TrainingOptionsJson.Deserialize(run.OptionsJson);
             if (rule.AutoDevice is { } device && string.Equals(options.Device, "auto", StringComparison.OrdinalIgnoreCase))
                 options = options with { Device = device };
-            var request = new MapRunRequest(new DatasetSelection(run.DatasetSpec, run.Split, run.ImageSize, run.MaxImages), options);
+            // Timed runs keep part of their budget for the pixel baseline; fixed-epoch runs stay as they were.
+            var request = new MapRunRequest(new DatasetSelection(run.DatasetSpec, run.Split, run.ImageSize, run.MaxImages), options,
+                PixelBaseline: options.BudgetMinutes is not null);
             var outcome = pipeline.Run(request, new StorageFailureSink(_sinks.For(runId)), progress, cancellation, run.DatasetContentHash);
             Finish(runId, RunStatus.Done, null, clock, outcome.FinalLoss, shutdown);
             return RunExecution.Done;

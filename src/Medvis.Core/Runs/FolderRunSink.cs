@@ -10,7 +10,8 @@ namespace Medvis.Core.Runs;
 public sealed class FolderRunSink : IMapRunSink
 {
     /// <summary>The file names a run writes.</summary>
-    public const string CoordinatesFile = "coords.csv", ModelFile = "model.bin", MetricsFile = "metrics.json", CardFile = "run.json";
+    public const string CoordinatesFile = "coords.csv", ModelFile = "model.bin", MetricsFile = "metrics.json", CardFile = "run.json",
+        BaselineCoordinatesFile = "baseline-coords.csv", BaselineMetricsFile = "baseline-metrics.json";
 
     /// <summary>Creates the folder when missing.</summary>
     public FolderRunSink(string folder)
@@ -34,6 +35,11 @@ public sealed class FolderRunSink : IMapRunSink
         WriteAtomically(ModelFile, path => File.WriteAllBytes(path, artifacts.Model.ToBytes()));
         WriteAtomically(MetricsFile, path => File.WriteAllText(path, artifacts.Metrics.ToJson()));
         WriteAtomically(CardFile, path => File.WriteAllText(path, artifacts.Card.ToJson()));
+        if (artifacts.PixelBaseline is { } baseline)
+        {
+            WriteAtomically(BaselineCoordinatesFile, path => CoordsCsv.Write(path, baseline.Map));
+            WriteAtomically(BaselineMetricsFile, path => File.WriteAllText(path, baseline.Metrics.ToJson()));
+        }
     }
 
     // A reader never sees half a file: each is written beside its final name, then moved over it.

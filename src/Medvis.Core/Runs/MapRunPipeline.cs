@@ -56,6 +56,12 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
         metrics = metrics with { Timings = metrics.Timings with { EmbeddingSeconds = result.Duration.TotalSeconds } };
         progress.Report(new TrainingMessage("Scoring the backbone features: 10-fold linear-probe ROC-AUC and positional R²."));
         metrics = WithModelScores(metrics, model, images, progress);
+        var baseline = request.PixelBaseline ? PixelBaselineOf(images, progress, cancellation) : null;
+        if (baseline is { } pixels)
+        {
+            metrics = metrics with { Baseline = BaselineComparison.Of(metrics, pixels.Metrics) };
+            progress.Report(new TrainingMessage(BaselineAdvice.For(metrics.Baseline, result.Options ?? options) ?? metrics.Baseline.Summary + "."));
+        }
 
         var dataset = new RunCardDataset(selection.Spec, split.Name, selection.Split, selection.ImageSize, selection.MaxImages,
             split.Count, images.Count, $"{split.Channels}×{split.Height}×{split.Width}", contentHash);
@@ -66,7 +72,10 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
             result.Duration.TotalSeconds, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
         var card = new RunCard(BuildInfo.Current, dataset, result.Options ?? options, scoring, machine, metrics.KnnAccuracy, metrics.Silhouette,
             double.IsFinite(result.FinalLoss) ? result.FinalLoss : null) { Plan = result.Plan, BudgetMinutes = options.BudgetMinutes };
-        sink.Save(new MapRunArtifacts(map, model, metrics, card));
+        sink.Save(new MapRunArtifacts(map, model, metrics, card)
+        {
+            PixelBaseline = baseline is { } b ? (new MapCoordinates(images.SourceIndices, images.Labels, images.ClassNames, b.Coordinates), b.Metrics) : null,
+        });
         return new MapRunOutcome(metrics, card, result.Duration, result.FinalLoss);
     }
 
@@ -97,6 +106,15 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
     }
 
     private const int ScoringAttempts = 3;
+
+    private static (float[,] Coordinates, MetricsReport Metrics)? PixelBaselineOf(Data.ImageDataset images, IProgress<TrainingEvent> progress, CancellationToken cancellation)
+    {
+        progress.Report(new TrainingMessage($"Embedding the pixels of the same {images.Count} images with t-SNE: the baseline this map is compared with."));
+        var baseline = PixelBaseline.Compute(images, cancellation);
+        if (baseline is null)
+            progress.Report(new TrainingMessage($"No pixel baseline: {images.Count} images are more than the {PixelBaseline.MaxImages} it embeds."));
+        return baseline;
+    }
 
     /// <summary>
     /// How metrics name a map: the method and its augmentation, e.g. "t-SimCNE (rotate,-grayscale)"; another stage-1

@@ -11,4 +11,7 @@ namespace Medvis.Core.Runs;
 public sealed record DatasetSelection(string Spec, DatasetSplit Split = DatasetSplit.Train, int ImageSize = 28, int? MaxImages = null);
 
 /// <summary>Everything a map run needs to know: the images and the training settings.</summary>
-public sealed record MapRunRequest(DatasetSelection Dataset, TrainingOptions Options);
+/// <param name="Dataset">The images.</param>
+/// <param name="Options">The training settings.</param>
+/// <param name="PixelBaseline">Also embed the same images' pixels with t-SNE and store the comparison (<see cref="Evaluation.BaselineComparison"/>).</param>
+public sealed record MapRunRequest(DatasetSelection Dataset, TrainingOptions Options, bool PixelBaseline = false);

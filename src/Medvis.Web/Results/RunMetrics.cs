@@ -12,7 +12,7 @@ public static class RunMetricsReader
         var classes = report.Classes.OrderBy(c => c.Index).ToList();
         return new RunMetrics(report.KnnAccuracy, report.Silhouette, classes.Select(c => c.Name).ToList(),
             classes.Select(c => c.KnnRecall).ToArray(), classes.Select(c => c.Silhouette).ToArray(), report.K,
-            report.KnnRepeated, report.KnnLeaveOneOut, report.LinearProbe, report.Positional);
+            report.KnnRepeated, report.KnnLeaveOneOut, report.LinearProbe, report.Positional, report.Baseline);
     }
 }
 
@@ -27,4 +27,5 @@ public sealed record RunMetrics(
     RepeatedKnnAccuracy? KnnRepeated = null,
     double? KnnLeaveOneOut = null,
     LinearProbeScore? LinearProbe = null,
-    PositionalScore? Positional = null);
+    PositionalScore? Positional = null,
+    BaselineComparison? Baseline = null);

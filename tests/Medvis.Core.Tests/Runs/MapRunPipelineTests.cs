@@ -38,6 +38,32 @@ public sealed class MapRunPipelineTests : IDisposable
     private static readonly IProgress<TrainingEvent> Quiet = new SynchronousProgress<TrainingEvent>(_ => { });
 
     [Fact]
+    public void ARunWithThePixelBaselineStoresTheBaselineMapAndTheComparisonBesideItsOwn()
+    {
+        var data = TrainingTestData.TwoClasses(64, seed: 9);
+        var sink = new FolderRunSink(_temp.File("with-baseline"));
+        var messages = new List<string>();
+
+        var outcome = new MapRunPipeline(new FixedLoader(data), new TSimCneMapTrainer())
+            .Run(Request() with { PixelBaseline = true }, sink, new SynchronousProgress<TrainingEvent>(e => { if (e is TrainingMessage m) messages.Add(m.Text); }), CancellationToken.None);
+
+        var baselineMap = CoordsCsv.Read(Path.Combine(sink.Folder, FolderRunSink.BaselineCoordinatesFile));
+        Assert.Equal(64, baselineMap.Labels.Length);
+        var baselineMetrics = MetricsReport.FromJson(File.ReadAllText(Path.Combine(sink.Folder, FolderRunSink.BaselineMetricsFile)));
+        Assert.Equal("t-SNE (pixels)", baselineMetrics.Method);
+        var stored = MetricsReport.FromJson(File.ReadAllText(Path.Combine(sink.Folder, FolderRunSink.MetricsFile)));
+        var comparison = Assert.IsType<BaselineComparison>(stored.Baseline);
+        Assert.True(comparison.KnnOverTenSplits);
+        Assert.Equal(outcome.Metrics.KnnRepeated!.Mean - baselineMetrics.KnnRepeated!.Mean, comparison.KnnDelta, 12);
+        Assert.Contains(messages, m => m.Contains("t-SimCNE vs pixel t-SNE") || m.StartsWith("This map shows less", StringComparison.Ordinal));
+
+        var without = new FolderRunSink(_temp.File("without-baseline"));
+        new MapRunPipeline(new FixedLoader(data), new TSimCneMapTrainer()).Run(Request(), without, Quiet, CancellationToken.None);
+        Assert.False(File.Exists(Path.Combine(without.Folder, FolderRunSink.BaselineCoordinatesFile)));
+        Assert.Null(MetricsReport.FromJson(File.ReadAllText(Path.Combine(without.Folder, FolderRunSink.MetricsFile))).Baseline);
+    }
+
+    [Fact]
     public void ARunWritesTheMapMetricsModelAndACardThatDescribesIt()
     {
         var data = TrainingTestData.TwoClasses(96);

@@ -21,6 +21,9 @@ public partial class MetricsPanel
     /// <summary>Draw the per-class charts (off where a page shows one shared per-class chart for several runs).</summary>
     [Parameter] public bool ShowClassCharts { get; set; } = true;
 
+    /// <summary>The run's settings, so advice for a map that loses to its pixel baseline names the other augmentation family.</summary>
+    [Parameter] public Medvis.Core.Training.TrainingOptions? Options { get; set; }
+
     private string ChartStyle => $"height: {ClassBars.HeightPixels(Metrics?.ClassNames.Count ?? 0)}px";
 
     protected override void OnParametersSet()
