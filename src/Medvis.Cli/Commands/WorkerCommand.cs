@@ -35,7 +35,7 @@ public static class WorkerCommand
         public readonly Option<string> Device = new("--device") { Description = "auto | cpu | cuda: where runs that ask for auto train", DefaultValueFactory = _ => "auto" };
         public readonly Option<int> HeartbeatTimeout = new("--heartbeat-timeout") { Description = "Seconds without a heartbeat before a dead worker's job goes to another (same on every worker)", DefaultValueFactory = _ => 120 };
         public readonly Option<int> MaxAttempts = new("--max-attempts") { Description = "Starts of a run (lost workers included) before it is failed", DefaultValueFactory = _ => 3 };
-        public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads torch may use in this worker (default: all cores; give cores ÷ workers when several share a machine)" };
+        public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads torch may use in this worker (default: the cores divided by the trainings running on this machine, checked every epoch)" };
         public readonly Option<int> ReplaySnapshots = new("--replay-snapshots") { Description = $"2-D snapshots kept per run for its replay, thinned evenly ({ReplaySettings.MinMaxSnapshots}–{ReplaySettings.MaxMaxSnapshots}; the web app's Medvis:ReplaySnapshots for its own runs)", DefaultValueFactory = _ => ReplaySettings.DefaultMaxSnapshots };
         public readonly Option<int> DrainSeconds = new("--drain-seconds") { Description = $"On SIGTERM, how long running jobs get to stop and hand back (at most {MaxDrainSeconds})", DefaultValueFactory = _ => 20 };
 
@@ -93,7 +93,12 @@ public static class WorkerCommand
     {
         var plan = Plan(parse, args);
         // Several workers on one machine each default to every core; their thread pools then fight over the cores.
-        if (plan.Threads is { } threads) TorchSharp.torch.set_num_threads(threads);
+        if (plan.Threads is { } threads)
+        {
+            TorchSharp.torch.set_num_threads(threads);
+            // Every training of this worker keeps the count instead of sharing out the cores itself.
+            Environment.SetEnvironmentVariable(Medvis.Core.Compute.ThreadShare.ThreadsVariable, threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         using var host = BuildHost(plan);
         var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Medvis.Worker");
         log.LogInformation("Worker {Name} serves {Queues} with {Slots} slot(s) on {Device}; store {Store}",

@@ -29,6 +29,9 @@ public sealed record BaselineComparison(string Method, double KnnAccuracy, doubl
             map.Silhouette - baseline.Silhouette, overSplits, baseline.Timings.EmbeddingSeconds ?? 0);
     }
 
+    /// <summary>The stored run that holds the baseline map, so a page can open the two side by side (null: not stored as a run).</summary>
+    public int? RunId { get; init; }
+
     /// <summary>Whether the learned map loses to the baseline on kNN.</summary>
     public bool MapLoses => KnnDelta < 0;
 

@@ -17,8 +17,44 @@ public sealed class StoredRunSink(IMedvisStore database, int runId) : IMapRunSin
         var map = artifacts.Map;
         var (x, y) = MapPoints.Columns(map.Coords);
         database.Artifacts.SaveResult(new RunResult(runId, x, y, map.Labels, map.Indices, map.ClassNames));
-        database.Artifacts.SaveMetricsJson(runId, artifacts.Metrics.ToJson());
+        var metrics = artifacts.Metrics;
+        if (artifacts.PixelBaseline is { } baseline && metrics.Baseline is { } comparison)
+            metrics = metrics with { Baseline = comparison with { RunId = SaveBaselineRun(baseline.Map, baseline.Metrics) } };
+        database.Artifacts.SaveMetricsJson(runId, metrics.ToJson());
         database.Artifacts.SaveCardJson(runId, artifacts.Card.ToJson());
         database.Artifacts.SaveModel(runId, artifacts.Model.ToBytes());
+    }
+
+    /// <summary>
+    /// The pixel t-SNE as a finished map of its own (kind <see cref="RunKind.Imported"/>, same dataset split and
+    /// owner), so Compare opens it beside the learned map; null when the trained run is gone.
+    /// </summary>
+    private int? SaveBaselineRun(Evaluation.MapCoordinates map, Evaluation.MetricsReport metrics)
+    {
+        if (database.Runs.Get(runId) is not { } run) return null;
+        var now = DateTime.UtcNow;
+        var name = $"Pixel t-SNE of {run.Name}";
+        var baseline = database.Runs.Add(new RunRecord
+        {
+            Name = name.Length > 200 ? name[..200] : name,
+            Kind = RunKind.Imported,
+            Status = RunStatus.Done,
+            DatasetId = run.DatasetId,
+            DatasetSpec = run.DatasetSpec,
+            DatasetName = run.DatasetName,
+            ImageSize = run.ImageSize,
+            Split = run.Split,
+            MaxImages = run.MaxImages,
+            OwnerId = run.OwnerId,
+            OwnerName = run.OwnerName,
+            CreatedAtUtc = now,
+            StartedAtUtc = now,
+            FinishedAtUtc = now,
+            Messages = [$"the t-SNE of the pixels of the {map.Labels.Length:N0} images run {runId} trained on: its baseline"],
+        });
+        var (x, y) = MapPoints.Columns(map.Coords);
+        database.Artifacts.SaveResult(new RunResult(baseline.Id, x, y, map.Labels, map.Indices, map.ClassNames));
+        database.Artifacts.SaveMetricsJson(baseline.Id, metrics.ToJson());
+        return baseline.Id;
     }
 }

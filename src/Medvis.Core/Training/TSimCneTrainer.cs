@@ -33,12 +33,16 @@ public sealed class TSimCneTrainer(TrainingOptions options)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         NativeAllocator.KeepFreedBuffers();
+        using var threads = new TrainerThreads();
+        progress?.Report(new TrainingMessage(threads.Explicit
+            ? $"libtorch threads: {threads.Threads}, as set."
+            : $"libtorch threads: {threads.Threads} of {Environment.ProcessorCount} cores ({threads.Trainings} training{(threads.Trainings == 1 ? "" : "s")} on this machine)."));
         var recoveries = new NativeErrorRecoveries();
         while (true)
         {
             try
             {
-                return TrainOnce(data, progress, checkpoints, cancellation) with { Duration = clock.Elapsed, NativeErrorsRecovered = recoveries.Total };
+                return TrainOnce(data, progress, checkpoints, threads, cancellation) with { Duration = clock.Elapsed, NativeErrorsRecovered = recoveries.Total };
             }
             catch (ExternalException e) when (checkpoints?.LoadLatest() is { } latest && recoveries.Allow(latest.GlobalEpoch))
             {
@@ -81,7 +85,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
     }
 
     private TrainingResult TrainOnce(ImageDataset data, IProgress<TrainingEvent>? progress,
-        ICheckpointStore? checkpoints, CancellationToken cancellation)
+        ICheckpointStore? checkpoints, TrainerThreads threads, CancellationToken cancellation)
     {
         options.Validate();
         if (data.Count < 2) throw new ArgumentException($"'{data.Name}' has {data.Count} images; training needs at least 2.");
@@ -111,6 +115,8 @@ public sealed class TSimCneTrainer(TrainingOptions options)
             for (var epoch = run.GlobalEpoch - stage.FirstGlobalEpoch; epoch < run.Stages[stageIndex].Epochs; epoch++)
             {
                 stage = run.Stages[stageIndex];
+                if (threads.Rebalance())
+                    progress?.Report(new TrainingMessage($"libtorch threads: {threads.Threads} of {Environment.ProcessorCount} cores, now that {threads.Trainings} training{(threads.Trainings == 1 ? "" : "s")} share this machine."));
                 var epochClock = Stopwatch.StartNew();
                 var learningRate = LearningRateSchedule.At(epoch, stage.Epochs, stage.Warmup, stage.LearningRate);
                 lastLoss = run.TrainEpoch(stage, epoch, learningRate, progress, cancellation);

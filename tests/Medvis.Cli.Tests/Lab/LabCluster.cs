@@ -50,6 +50,8 @@ public sealed class LabCluster : IDisposable
     public static TrainingOptions QuickOptions(int[] epochs) => new()
     {
         Backbone = "tiny", BatchSize = 32, EpochsPerStage = epochs, SnapshotEvery = 1, SnapshotSize = 50, Device = "cpu", Seed = 5,
+        // A checkpoint every epoch: the tests kill, drain and cancel runs after chosen epochs.
+        CheckpointMinSeconds = 0,
     };
 
     /// <summary>Stores a queued run pinned to the demo's content hash (as the web app does) and enqueues it.</summary>

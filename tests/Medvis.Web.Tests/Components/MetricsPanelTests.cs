@@ -44,4 +44,23 @@ public sealed class MetricsPanelTests : MudTestContext
         var bare = Render<MetricsPanel>(p => p.Add(c => c.Metrics, RunMetricsReader.Read(MapEvaluator.Evaluate(points, labels, ["a", "b"]).ToJson())));
         Assert.Empty(bare.FindAll("[data-testid=metric-probe-auc]"));
     }
+
+    [Fact]
+    public void ThePanelComparesTheMapWithItsPixelBaselineAndLinksTheTwoMapsInCompare()
+    {
+        var (points, labels) = SyntheticPoints.Blobs(200, 2, 2, spread: 2.5, seed: 5);
+        var map = MapEvaluator.Evaluate(points, labels, ["a", "b"]);
+        var weaker = map with { KnnAccuracy = map.KnnAccuracy - 0.2, Silhouette = map.Silhouette - 0.3, KnnRepeated = null };
+        var report = map with { Baseline = BaselineComparison.Of(map, weaker) with { RunId = 42 } };
+
+        var cut = Render<MetricsPanel>(p => p.Add(c => c.Metrics, RunMetricsReader.Read(report.ToJson())).Add(c => c.RunId, 7));
+        var alert = cut.Find("[data-testid=metric-baseline]").TextContent;
+        Assert.Contains("t-SimCNE vs pixel t-SNE: +20.0 kNN points", alert);
+        Assert.Equal("/compare?runs=7,42", cut.Find("[data-testid=compare-baseline]").GetAttribute("href"));
+
+        var loses = map with { Baseline = BaselineComparison.Of(weaker, map) };
+        var losing = Render<MetricsPanel>(p => p.Add(c => c.Metrics, RunMetricsReader.Read(loses.ToJson())));
+        Assert.StartsWith("This map shows less than the t-SNE of the pixels (−20.0 kNN points", losing.Find("[data-testid=metric-baseline]").TextContent.Trim());
+        Assert.Empty(losing.FindAll("[data-testid=compare-baseline]"));
+    }
 }

@@ -24,6 +24,9 @@ public partial class MetricsPanel
     /// <summary>The run's settings, so advice for a map that loses to its pixel baseline names the other augmentation family.</summary>
     [Parameter] public Medvis.Core.Training.TrainingOptions? Options { get; set; }
 
+    /// <summary>The run these metrics belong to, for the link that opens it beside its pixel baseline.</summary>
+    [Parameter] public int? RunId { get; set; }
+
     private string ChartStyle => $"height: {ClassBars.HeightPixels(Metrics?.ClassNames.Count ?? 0)}px";
 
     protected override void OnParametersSet()
