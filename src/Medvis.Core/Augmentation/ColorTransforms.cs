@@ -16,7 +16,7 @@ namespace Medvis.Core.Augmentation;
 /// </remarks>
 internal static class ColorTransforms
 {
-    // The luma weights of the brief (ITU-R 601, as PIL's convert("L")); torchvision's tensor kernel uses 0.2989.
+    // ITU-R 601 luma weights, as PIL's convert("L"); torchvision's tensor kernel uses 0.2989.
     private const double RedWeight = 0.299, GreenWeight = 0.587, BlueWeight = 0.114;
 
     /// <summary>Applies each view's jitter (if any) and then its greyscale (if any) to N×C×H×W images in [0, 1].</summary>

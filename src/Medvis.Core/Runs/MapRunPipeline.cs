@@ -81,7 +81,7 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
 
     /// <summary>
     /// The model's scores added to the map's metrics. The probe's optimiser (TorchSharp's Adam) makes Scalars of its
-    /// own, so a sporadic native error (see README, "TorchSharp on Debian 12") may hit it: the scores are computed
+    /// own, so a sporadic native error (see docs/platform-notes.md, 3) may hit it: the scores are computed
     /// again (they are deterministic), and after <see cref="ScoringAttempts"/> failures the map is kept without them
     /// rather than failing a trained run.
     /// </summary>

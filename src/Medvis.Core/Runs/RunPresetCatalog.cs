@@ -91,7 +91,7 @@ public sealed class RunPresetCatalog(QuickPresetOverrides? quick = null)
     /// <summary>
     /// For ultrasound, fundus photos, X-rays: rotations would teach the map to ignore the orientation that carries
     /// the anatomy, so views are `natural`, and stage 1 adds ISImed's positional loss to the contrastive one. The
-    /// schedule is the short one the README's objective comparison measured on 28-px MedMNIST sets.
+    /// schedule is the short one the objective comparison in docs/results.md measured on 28-px MedMNIST sets.
     /// </summary>
     private static RunPreset Orientation()
     {

@@ -148,7 +148,7 @@ public sealed class BrowserJourneyTests : IDisposable
         // checked without racing a run that takes seconds.
         await _trainer.Paused.WaitAsync(TimeSpan.FromMilliseconds(TrainingTimeoutMs));
         await Assertions.Expect(page.GetByTestId("epochs-done")).ToHaveTextAsync("2 / 4");
-        // Defects 7.3 and 7.5: one loss number, labelled as the chart's epoch mean; the time counts while training;
+        // The live view: one loss number, labelled as the chart's epoch mean; the time counts while training;
         // an ETA from the run's own epochs.
         await Assertions.Expect(page.GetByTestId("loss-label")).ToHaveTextAsync("Loss (epoch 2 mean)");
         await Assertions.Expect(page.GetByTestId("latest-loss")).ToHaveTextAsync(new Regex(@"^-?\d+\.\d{4}$"));

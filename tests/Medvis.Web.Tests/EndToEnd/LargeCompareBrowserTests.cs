@@ -18,7 +18,7 @@ namespace Medvis.Web.Tests.EndToEnd;
 /// maps of the same images (the second turned, mirrored, scaled and jittered), drawn by the WebGL view; a lasso in the
 /// first map greys the same images' complement in both maps, fills the selection grid, and (once the neighbourhoods are
 /// searched) the maps colour by neighbourhood kept. Run at 4,000 points (threshold lowered) as a check, and at
-/// 1,000,000 points as the benchmark whose times the README gives.
+/// 1,000,000 points as the benchmark whose times docs/user-guide.md gives.
 /// </summary>
 [Collection(TrainingCollection.Name)]
 public sealed class LargeCompareBrowserTests(ITestOutputHelper output) : IDisposable

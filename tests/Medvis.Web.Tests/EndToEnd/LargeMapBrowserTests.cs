@@ -15,7 +15,7 @@ using Xunit.Abstractions;
 namespace Medvis.Web.Tests.EndToEnd;
 
 /// <summary>
-/// The benchmark of the "maps of a million points", in Debian's headless Chromium at 1400×1000: a generated
+/// The benchmark of a map of a million points, in Debian's headless Chromium at 1400×1000: a generated
 /// dataset of 1,000,000 tiny images and a map of them, imported as a CSV through the import endpoint; then the time
 /// to the first picture (at most 5 s from navigation), hover to a loaded thumbnail (300 ms) and a lasso of about
 /// 100,000 points to a filled selection grid (2 s). Times are taken in the page (performance.now), and printed.

@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace Medvis.Web.Tests.EndToEnd;
 
 /// <summary>
-/// Defect 7.7 and its neighbours in Debian's headless Chromium at 1400×1000: a map's zoom and lasso go into the
+/// Links to a view, in Debian's headless Chromium at 1400×1000: a map's zoom and lasso go into the
 /// address, and the copied address opened in a fresh page (and by a share-link visitor) shows the same axis ranges
 /// and the same selection; a click on a point keeps the lasso's selection; the large WebGL map and the compare page
 /// do the same, with small maps (Plotly) and large ones (WebGL); the training replay keeps one axis range over its frames.

@@ -9,7 +9,7 @@ using Microsoft.Playwright;
 namespace Medvis.Web.Tests.EndToEnd;
 
 /// <summary>
-/// Defect 7.8 in Debian's headless Chromium: a run's map fills the window's height (taller at 1400×1000 than at
+/// The run map's layout, in Debian's headless Chromium: a run's map fills the window's height (taller at 1400×1000 than at
 /// 1024×768) and fits on a 1024×768 screen without scrolling; its legend markers are large enough to see and the
 /// plot's toolbar does not cover the legend.
 /// </summary>
