@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -32,6 +33,19 @@ public sealed class DatasetMetadata
 
     /// <summary>The column with this header, or null.</summary>
     public MetadataColumn? Column(string name) => Columns.FirstOrDefault(c => c.Name == name);
+
+    /// <summary>The columns a map can be coloured by, in table order: categorical and continuous ones, not identifiers.</summary>
+    public IReadOnlyList<MetadataColumn> ColourColumns() => Columns.Where(c => c.ColoursMaps()).ToList();
+
+    /// <summary>
+    /// One line per identifier column saying how it was kept, for the summary of an attached table, as
+    /// "lesion_id: 7,470 distinct values, kept as an identifier (shown on hover, not used for colouring)".
+    /// </summary>
+    public IReadOnlyList<string> IdentifierNotes() => Columns
+        .Where(c => c.Kind == MetadataColumnKind.Identifier)
+        .Select(c => string.Create(CultureInfo.InvariantCulture,
+            $"{c.Name}: {c.DistinctCount():N0} distinct values, kept as an identifier (shown on hover, not used for colouring)"))
+        .ToList();
 
     /// <summary>UTF-8 JSON, what the stores keep.</summary>
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);

@@ -7,4 +7,9 @@ public enum MetadataColumnKind
     Categorical,
     /// <summary>Numbers: a colour scale with a colour bar, filtered by a range.</summary>
     Continuous,
+    /// <summary>
+    /// Text with more distinct values than a legend can hold (one per lesion or patient, say): shown with a point's
+    /// other values and searched by the text a value contains, but never used to colour a map.
+    /// </summary>
+    Identifier,
 }
