@@ -96,6 +96,22 @@ public class CliAppTests : IDisposable
     }
 
     [Fact]
+    public void DatasetsMetadataKeepsAnIdColumnWithMoreValuesThanTheCategoryLimitAsAnIdentifier()
+    {
+        var path = _temp.File("lesions.csv");
+        File.WriteAllText(path, "image_index,lesion_id,sex\n" + string.Concat(Enumerable.Range(0, 300).Select(i => $"{i},HAM_{i:D7},{(i % 3 == 0 ? "male" : "female")}\n")));
+
+        var (code, output, error) = Run("datasets", "metadata", "demo", path);
+
+        Assert.True(code == 0, error);
+        var rows = output.Split('\n');
+        Assert.Contains(rows, r => r.Contains("lesion_id", StringComparison.Ordinal) && r.Contains("identifier", StringComparison.Ordinal)
+            && r.Contains("HAM_0000000, HAM_0000001, HAM_0000002, … (300 distinct)", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Contains("sex", StringComparison.Ordinal) && r.Contains("categorical", StringComparison.Ordinal));
+        Assert.Contains("lesion_id: 300 distinct values, kept as an identifier (shown on hover, not used for colouring)", rows.Select(r => r.TrimEnd()));
+    }
+
+    [Fact]
     public void UnknownVerbOrMissingArgumentIsAParseError()
     {
         Assert.NotEqual(0, Run("frobnicate").ExitCode);

@@ -66,22 +66,37 @@ public static class DatasetsCommand
         return command;
     }
 
-    /// <summary>One line for the table, then a row per column: its kind, values and missing count.</summary>
+    /// <summary>
+    /// One line for the table, then a row per column (its kind: categorical, continuous or identifier; values;
+    /// missing count), then a line per identifier column saying how it was kept.
+    /// </summary>
     internal static void PrintMetadata(Core.Data.Metadata.DatasetMetadata metadata, IAnsiConsole console)
     {
         console.MarkupLineInterpolated($"[bold]{metadata.FileName}[/]: {metadata.RowCount} of {metadata.ImageCount} images described, keys by {metadata.KeyKind} (column \"{metadata.KeyColumn}\")");
         var table = new Table().AddColumn("column").AddColumn("kind").AddColumn("values").AddColumn(new TableColumn("missing").RightAligned());
         foreach (var column in metadata.Columns)
         {
-            var categorical = column.Kind == Core.Data.Metadata.MetadataColumnKind.Categorical;
-            var (min, max) = categorical ? (0, 0) : column.Range();
-            var values = categorical
-                ? string.Join(", ", column.Categories.Take(8)) + (column.Categories.Count > 8 ? $", … ({column.Categories.Count})" : "")
-                : FormattableString.Invariant($"{min:G6} – {max:G6}");
             var missing = Enumerable.Range(0, metadata.ImageCount).Count(i => !column.HasValue(i));
-            table.AddRow(Markup.Escape(column.Name), categorical ? "categorical" : "continuous", Markup.Escape(values), missing.ToString());
+            table.AddRow(Markup.Escape(column.Name), column.Kind.ToString().ToLowerInvariant(), Markup.Escape(ValuesOf(column, metadata.ImageCount)), missing.ToString());
         }
         console.Write(table);
+        foreach (var note in metadata.IdentifierNotes()) console.WriteLine(note);
+    }
+
+    /// <summary>A column's values in a few words: the first categories, the range, or the first identifiers and how many there are.</summary>
+    private static string ValuesOf(Core.Data.Metadata.MetadataColumn column, int imageCount)
+    {
+        switch (column.Kind)
+        {
+            case Core.Data.Metadata.MetadataColumnKind.Categorical:
+                return string.Join(", ", column.Categories.Take(8)) + (column.Categories.Count > 8 ? $", … ({column.Categories.Count})" : "");
+            case Core.Data.Metadata.MetadataColumnKind.Identifier:
+                var first = Enumerable.Range(0, imageCount).Where(column.HasValue).Select(column.Text).Distinct(StringComparer.Ordinal).Take(3);
+                return string.Join(", ", first) + FormattableString.Invariant($", … ({column.DistinctCount():N0} distinct)");
+            default:
+                var (min, max) = column.Range();
+                return FormattableString.Invariant($"{min:G6} – {max:G6}");
+        }
     }
 
     /// <summary>The header line and the class × split table.</summary>

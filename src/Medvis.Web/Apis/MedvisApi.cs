@@ -245,8 +245,9 @@ public static class MedvisApi
 public sealed record MetadataColumnJson(string Name, string Kind, IReadOnlyList<string> Categories, double? Min, double? Max, int Missing);
 
 /// <summary>A dataset's metadata as the API describes it (no per-image values).</summary>
+/// <param name="Notes">One line per identifier column saying how it was kept (see <see cref="Core.Data.Metadata.DatasetMetadata.IdentifierNotes"/>).</param>
 public sealed record MetadataSummaryJson(int DatasetId, string FileName, string KeyColumn, string KeyKind, int Rows, int Images,
-    string UploadedBy, DateTime UploadedAtUtc, IReadOnlyList<MetadataColumnJson> Columns)
+    string UploadedBy, DateTime UploadedAtUtc, IReadOnlyList<MetadataColumnJson> Columns, IReadOnlyList<string> Notes)
 {
     /// <summary>Summarises a stored table.</summary>
     public static MetadataSummaryJson Of(Core.Data.Metadata.DatasetMetadata table) => new(
@@ -256,5 +257,5 @@ public sealed record MetadataSummaryJson(int DatasetId, string FileName, string 
             var (min, max) = c.Kind == Core.Data.Metadata.MetadataColumnKind.Continuous ? c.Range() : (double.NaN, double.NaN);
             return new MetadataColumnJson(c.Name, c.Kind.ToString().ToLowerInvariant(), c.Categories,
                 double.IsNaN(min) ? null : min, double.IsNaN(max) ? null : max, Enumerable.Range(0, table.ImageCount).Count(i => !c.HasValue(i)));
-        }).ToList());
+        }).ToList(), table.IdentifierNotes());
 }

@@ -2,12 +2,16 @@ using Medvis.Core.Data.Metadata;
 
 namespace Medvis.Web.Results;
 
-/// <summary>Which points a metadata filter keeps: categories to include, or a numeric range (bounds optional).</summary>
+/// <summary>
+/// Which points a metadata filter keeps: categories to include, a numeric range (bounds optional), or the identifiers
+/// that contain a text.
+/// </summary>
 /// <param name="Column">The metadata column filtered on.</param>
 /// <param name="Categories">Categorical columns: the values kept (null keeps all).</param>
 /// <param name="Min">Continuous columns: the smallest value kept (null: no lower bound).</param>
 /// <param name="Max">Continuous columns: the largest value kept (null: no upper bound).</param>
-public sealed record MetadataFilter(string Column, IReadOnlySet<string>? Categories = null, double? Min = null, double? Max = null);
+/// <param name="Contains">Identifier columns: text the value must contain, in any case (null or blank keeps all).</param>
+public sealed record MetadataFilter(string Column, IReadOnlySet<string>? Categories = null, double? Min = null, double? Max = null, string? Contains = null);
 
 /// <summary>
 /// How a map is drawn: per point a group (class or category) with group names, or a value on a colour scale; and the
@@ -17,7 +21,10 @@ public sealed record MapColouring(
     int[] Groups, IReadOnlyList<string> GroupNames, double[]? Values, double ValueMin, double ValueMax, string? ValueTitle,
     IReadOnlySet<int>? Kept, string Summary);
 
-/// <summary>Colours a map by its classes or by a metadata column, and applies a metadata filter.</summary>
+/// <summary>
+/// Colours a map by its classes or by a categorical or continuous metadata column, and applies a metadata filter (on
+/// any column: identifiers are searched).
+/// </summary>
 public static class MetadataColouring
 {
     /// <summary>The name of the group of points that have no value in a categorical column.</summary>
@@ -27,10 +34,12 @@ public static class MetadataColouring
     /// Colours <paramref name="map"/>'s points by class (<paramref name="colourBy"/> null) or by that metadata column,
     /// and keeps in colour only the points that pass <paramref name="filter"/> and, for a continuous colouring, have a value.
     /// </summary>
-    /// <exception cref="ArgumentException">A column that the metadata does not have.</exception>
+    /// <exception cref="ArgumentException">A column that the metadata does not have, or an identifier column to colour by.</exception>
     public static MapColouring For(RunResult map, DatasetMetadata? metadata, string? colourBy, MetadataFilter? filter)
     {
         var column = ColumnOf(metadata, colourBy);
+        if (column is { } chosen && !chosen.ColoursMaps())
+            throw new ArgumentException($"The column \"{chosen.Name}\" is an identifier: it is shown on hover and searched, not used for colouring.");
         var kept = Kept(map, ColumnOf(metadata, filter?.Column), filter);
         if (column is null)
             return new(map.Labels, map.ClassNames, null, 0, 1, null, kept, Describe(map, kept, "class"));
@@ -57,11 +66,17 @@ public static class MetadataColouring
     private static HashSet<int>? Kept(RunResult map, MetadataColumn? column, MetadataFilter? filter)
     {
         if (column is null || filter is null) return null;
-        bool Passes(int datasetIndex) => column.Kind == MetadataColumnKind.Categorical
-            ? filter.Categories is null || filter.Categories.Contains(column.HasValue(datasetIndex) ? column.Categories[column.Codes[datasetIndex]] : Missing)
-            : (filter.Min is null && filter.Max is null) || (column.HasValue(datasetIndex)
+        var contains = filter.Contains?.Trim() ?? "";
+        bool Passes(int datasetIndex) => column.Kind switch
+        {
+            MetadataColumnKind.Categorical => filter.Categories is null
+                || filter.Categories.Contains(column.HasValue(datasetIndex) ? column.Categories[column.Codes[datasetIndex]] : Missing),
+            MetadataColumnKind.Identifier => contains.Length == 0
+                || (column.HasValue(datasetIndex) && column.Text(datasetIndex).Contains(contains, StringComparison.OrdinalIgnoreCase)),
+            _ => (filter.Min is null && filter.Max is null) || (column.HasValue(datasetIndex)
                 && column.Values[datasetIndex] >= (filter.Min ?? double.NegativeInfinity)
-                && column.Values[datasetIndex] <= (filter.Max ?? double.PositiveInfinity));
+                && column.Values[datasetIndex] <= (filter.Max ?? double.PositiveInfinity)),
+        };
         return Enumerable.Range(0, map.Count).Where(p => Passes(map.DatasetIndices[p])).ToHashSet();
     }
 

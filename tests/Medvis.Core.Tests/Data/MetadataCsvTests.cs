@@ -100,12 +100,82 @@ public sealed class MetadataCsvTests
     {
         var limits = new MetadataLimits { MaxColumns = 3, MaxCategories = 2, MaxRows = 2, MaxBytes = 200, MaxCellLength = 5 };
         Assert.Contains("line 1: more than 3 cells is over the limit of 3 columns (setting Medvis:MetadataLimits:MaxColumns", Refusal("i,a,b,c\n0,1,2,3\n", limits: limits));
-        Assert.Contains("column \"a\" with 3 distinct values is over the limit of 2 categories (setting Medvis:MetadataLimits:MaxCategories",
-            Refusal("i,a\n0,x\n1,y\n2,z\n", limits: limits with { MaxRows = 5 }));
+        // A text column over the category limit is no longer refused: it is kept as an identifier.
+        Assert.Equal(MetadataColumnKind.Identifier, Parse("i,a\n0,x\n1,y\n2,z\n", limits: limits with { MaxRows = 5 }).Column("a")!.Kind);
         Assert.Contains("more than 2 rows is over the limit of 2 rows (setting Medvis:MetadataLimits:MaxRows", Refusal("i,a\n0,1\n1,1\n2,1\n", limits: limits));
         Assert.Contains("over the limit of 200 bytes (setting Medvis:MetadataLimits:MaxBytes", Refusal("i,a\n" + new string('0', 300), limits: limits));
         Assert.Contains("a cell of more than 5 characters", Refusal("i,a\n0,abcdefgh\n", limits: limits));
         Assert.Contains("at most one row per image", Refusal("i,a\n0,1\n1,1\n2,1\n", images: 2));
+    }
+
+    /// <summary>HAM10000's seven diagnoses, the <c>dx</c> of its metadata table.</summary>
+    private static readonly string[] Diagnoses = ["akiec", "bcc", "bkl", "df", "mel", "nv", "vasc"];
+
+    /// <summary>
+    /// A folder dataset of <paramref name="images"/> HAM-named files ("nv/ISIC_0024306.jpg", classes in turn) and a
+    /// HAM10000-laid-out table for it with <paramref name="lesions"/> distinct lesion ids, its rows in reverse image order.
+    /// </summary>
+    internal static (string[] FileNames, string Csv) HamDataset(int images, int lesions)
+    {
+        var labels = Enumerable.Range(0, images).Select(i => i % Diagnoses.Length).ToArray();
+        var ids = Enumerable.Range(0, images).Select(i => $"ISIC_{24306 + i:D7}").ToArray();
+        var names = ids.Select((id, i) => $"{Diagnoses[labels[i]]}/{id}.jpg").ToArray();
+        var lines = SyntheticMetadata.HamTableCsv(ids, labels, Diagnoses, lesions, seed: 7).TrimEnd('\n').Split('\n');
+        return (names, string.Join('\n', [lines[0], .. lines.Skip(1).Reverse()]) + "\n");
+    }
+
+    [Fact]
+    public void AHamTableWithThousandsOfLesionsAttachesWithItsLesionIdKeptAsAnIdentifier()
+    {
+        var (names, csv) = HamDataset(images: 7500, lesions: 7000);
+        var metadata = Parse(csv, images: 7500, names: names);
+
+        Assert.Equal(("image_id", "file name", 7500), (metadata.KeyColumn, metadata.KeyKind, metadata.RowCount));
+        Assert.Equal(["lesion_id", "dx", "dx_type", "age", "sex", "localization"], metadata.Columns.Select(c => c.Name));
+        var lesion = metadata.Column("lesion_id")!;
+        Assert.Equal(MetadataColumnKind.Identifier, lesion.Kind);
+        Assert.Equal(7000, lesion.DistinctCount());
+        Assert.Empty(lesion.Categories);
+        Assert.Equal(MetadataColumnKind.Categorical, metadata.Column("dx")!.Kind);
+        Assert.Equal(Diagnoses, metadata.Column("dx")!.Categories);
+        Assert.Equal(MetadataColumnKind.Continuous, metadata.Column("age")!.Kind);
+        // Every image carries the lesion id of its own row (rows are in reverse order, keyed by image_id).
+        var imageOf = names.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i);
+        foreach (var row in csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')))
+            Assert.Equal(row[0], lesion.Text(imageOf[$"{row[2]}/{row[1]}.jpg"]));
+        Assert.Equal(["dx", "dx_type", "age", "sex", "localization"], metadata.ColourColumns().Select(c => c.Name));
+        Assert.Equal(["lesion_id: 7,000 distinct values, kept as an identifier (shown on hover, not used for colouring)"], metadata.IdentifierNotes());
+    }
+
+    [Fact]
+    public void ATextColumnIsCategoricalUpToTheCategoryLimitAndAnIdentifierBeyondIt()
+    {
+        var limits = new MetadataLimits { MaxCategories = 3 };
+        var metadata = Parse("index,three,four,size\n0,a,a,1.5\n1,b,b,2.5\n2,c,c,3.5\n3,NA,d,4.5\n4,a,,5.5\n", limits: limits);
+
+        Assert.Equal(MetadataColumnKind.Categorical, metadata.Column("three")!.Kind);
+        var four = metadata.Column("four")!;
+        Assert.Equal(MetadataColumnKind.Identifier, four.Kind);
+        // Numbers stay continuous however many distinct values they have.
+        Assert.Equal(MetadataColumnKind.Continuous, metadata.Column("size")!.Kind);
+        Assert.Equal(["a", "b", "c", "d", "", ""], Enumerable.Range(0, 6).Select(four.Text));
+        Assert.Equal([true, true, true, true, false, false, false], Enumerable.Range(0, 7).Select(four.HasValue));
+        Assert.False(four.HasValue(-1));
+        Assert.Equal(4, four.DistinctCount());
+        Assert.False(four.ColoursMaps());
+        Assert.True(metadata.Column("three")!.ColoursMaps() && metadata.Column("size")!.ColoursMaps());
+        Assert.Equal(["three", "size"], metadata.ColourColumns().Select(c => c.Name));
+        Assert.Equal(["four: 4 distinct values, kept as an identifier (shown on hover, not used for colouring)"], metadata.IdentifierNotes());
+    }
+
+    [Fact]
+    public void AnIdentifierColumnRoundTripsThroughTheStoredForm()
+    {
+        var metadata = Parse("index,id\n0,p1\n1,p2\n3,p3\n", limits: new MetadataLimits { MaxCategories = 2 });
+        var copy = DatasetMetadata.FromBytes(metadata.ToBytes()).Column("id")!;
+        Assert.Equal(MetadataColumnKind.Identifier, copy.Kind);
+        Assert.Equal(["p1", "p2", "", "p3"], Enumerable.Range(0, 4).Select(copy.Text));
+        Assert.False(copy.HasValue(2));
     }
 
     [Fact]

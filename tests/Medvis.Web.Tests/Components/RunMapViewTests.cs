@@ -133,17 +133,23 @@ public sealed class RunMapViewTests : DatabasePageTestContext
         Assert.Equal(20, reported[^1].Image);
     }
 
-    /// <summary>A done run over the first 40 demo images with the demo registered; its map is a line, x = dataset index.</summary>
-    private RunResult StoreDemoRun()
+    /// <summary>
+    /// A done run over the first 40 demo images with the demo registered; its map is a line, x = dataset index. With
+    /// <paramref name="lesionIds"/> its metadata describes every image of the split and has a column
+    /// <c>lesion_id</c> ("HAM_0000017" for image 17): more distinct values than the category limit, so an identifier.
+    /// </summary>
+    private RunResult StoreDemoRun(bool lesionIds = false)
     {
         var dataset = Services.GetRequiredService<Medvis.Web.Datasets.DatasetService>().Register(Medvis.Web.Auth.Caller.System, "demo").Dataset!;
         var run = Database.Runs.Add(new RunRecord { Name = "m", DatasetId = dataset.Id, DatasetSpec = dataset.Spec, ImageSize = dataset.ImageSize, Status = RunStatus.Done });
         var x = Enumerable.Range(0, 40).Select(i => (float)i).ToArray();
         var result = new RunResult(run.Id, x, new float[40], Enumerable.Range(0, 40).Select(i => i % 2).ToArray(), Enumerable.Range(0, 40).ToArray(), ["a", "b"]);
         Database.Artifacts.SaveResult(result);
-        var metadata = Core.Data.Metadata.MetadataCsv.Parse(
-            System.Text.Encoding.UTF8.GetBytes("image_index,site,age\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},{(i < 10 ? "back" : "face")},{i}\n"))),
-            "m.csv", new(dataset.CountOf(Core.Data.DatasetSplit.Train)));
+        var images = dataset.CountOf(Core.Data.DatasetSplit.Train);
+        var csv = lesionIds
+            ? "image_index,site,age,lesion_id\n" + string.Concat(Enumerable.Range(0, images).Select(i => $"{i},{(i < 10 ? "back" : "face")},{i},HAM_{i:D7}\n"))
+            : "image_index,site,age\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},{(i < 10 ? "back" : "face")},{i}\n"));
+        var metadata = Core.Data.Metadata.MetadataCsv.Parse(System.Text.Encoding.UTF8.GetBytes(csv), "m.csv", new(images));
         metadata.DatasetId = dataset.Id;
         Database.Metadata.Save(metadata);
         return result;
@@ -167,6 +173,43 @@ public sealed class RunMapViewTests : DatabasePageTestContext
         Assert.Equal((0, 39), (scatter.ColorMin, scatter.ColorMax));
         Assert.Equal(Enumerable.Range(0, 10), scatter.Selection!.Order());
         Assert.Contains("10 of 40 points coloured by age", cut.Find("[data-testid=colouring-summary]").TextContent);
+    }
+
+    [Fact]
+    public async Task AnIdentifierColumnShowsOnHoverAndIsSearchedButIsNotOfferedForColouring()
+    {
+        var result = StoreDemoRun(lesionIds: true);
+        var popovers = Render<MudBlazor.MudPopoverProvider>();
+        var cut = Render<RunMapView>(p => p.Add(v => v.Result, result).Add(v => v.Caller, Caller));
+        Assert.Equal(Core.Data.Metadata.MetadataColumnKind.Identifier, Database.Metadata.Load(Database.Runs.Get(result.RunId)!.DatasetId)!.Column("lesion_id")!.Kind);
+
+        // Hover: the point's identifier is listed with its other values.
+        await cut.InvokeAsync(() => cut.FindComponent<ClassScatter>().Instance.PointHovered.InvokeAsync(17));
+        Assert.Contains("lesion_id: HAM_0000017", cut.Find("[data-testid=hover-metadata]").TextContent);
+
+        // "Colour by" offers class and the categorical and number columns; "filter by" offers the identifier too.
+        Assert.Equal(["class", "site", "age"], await OptionsOfAsync(cut, popovers, "colour-by"));
+        Assert.Equal(["no filter", "site", "age", "lesion_id"], await OptionsOfAsync(cut, popovers, "filter-by"));
+
+        // Filtering by the identifier searches its values: "ham_000001" keeps images 10–19.
+        await cut.InvokeAsync(() => Select(cut, "filter-by").Instance.ValueChanged.InvokeAsync("lesion_id"));
+        cut.Find("input[data-testid=filter-contains]").Change("ham_000001");
+        var scatter = cut.FindComponent<ClassScatter>().Instance;
+        Assert.Equal(Enumerable.Range(10, 10), scatter.Selection!.Order());
+        Assert.Contains("10 of 40 points coloured by class", cut.Find("[data-testid=colouring-summary]").TextContent);
+    }
+
+    private static IRenderedComponent<MudBlazor.MudSelect<string>> Select(IRenderedComponent<RunMapView> cut, string testId) =>
+        cut.FindComponents<MudBlazor.MudSelect<string>>().Single(s => s.Instance.UserAttributes.TryGetValue("data-testid", out var id) && id as string == testId);
+
+    /// <summary>The item texts of the select with this test id, read from its open list (closed again after).</summary>
+    private static async Task<string[]> OptionsOfAsync(IRenderedComponent<RunMapView> cut, IRenderedComponent<MudBlazor.MudPopoverProvider> popovers, string testId)
+    {
+        var select = Select(cut, testId);
+        await cut.InvokeAsync(() => select.Instance.OpenMenu());
+        var items = popovers.FindAll(".mud-popover-open .mud-list-item").Select(i => i.TextContent.Trim()).ToArray();
+        await cut.InvokeAsync(() => select.Instance.CloseMenu());
+        return items;
     }
 
     [Fact]

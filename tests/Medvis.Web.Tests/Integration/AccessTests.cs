@@ -253,6 +253,23 @@ public sealed class AccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATableWithAnIdColumnOverTheCategoryLimitIsAttachedOverHttpWithTheIdKeptAsAnIdentifier()
+    {
+        using var client = _app.CreateClientAs(UserRole.Member);
+        var csv = "image_index,lesion_id,sex\n" + string.Concat(Enumerable.Range(0, 300).Select(i => $"{i},HAM_{i:D7},{(i % 2 == 0 ? "male" : "female")}\n"));
+        var posted = await client.PostAsync(Url("/api/datasets/{dataset}/metadata?name=HAM10000_metadata.csv"), new StringContent(csv));
+        var body = await posted.Content.ReadAsStringAsync();
+        Assert.True(posted.StatusCode == HttpStatusCode.OK, body);
+        using var summary = System.Text.Json.JsonDocument.Parse(body);
+        var kinds = summary.RootElement.GetProperty("columns").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("kind").GetString());
+        Assert.Equal("identifier", kinds["lesion_id"]);
+        Assert.Equal("categorical", kinds["sex"]);
+        Assert.Equal(["lesion_id: 300 distinct values, kept as an identifier (shown on hover, not used for colouring)"],
+            summary.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()));
+    }
+
+    [Fact]
     public async Task NeighboursOfAPointComeFromTheMapAndSayWhyFeaturesAreMissing()
     {
         using var client = _app.CreateClientAs(UserRole.Viewer);

@@ -56,6 +56,28 @@ public sealed class MetadataColouringTests
         Assert.Throws<ArgumentException>(() => MetadataColouring.For(Map, Table(), "weight", null));
     }
 
+    /// <summary>The table above plus a lesion column with more distinct values than its category limit of 2.</summary>
+    private static DatasetMetadata TableWithLesions() => MetadataCsv.Parse(
+        "image_index,sex,age,lesion\n0,male,30,HAM_01\n1,female,40,HAM_02\n2,male,,ham_11\n3,,60,\n"u8.ToArray(), "m.csv", new MetadataKeys(5),
+        new MetadataLimits { MaxCategories = 2 });
+
+    [Fact]
+    public void AnIdentifierColumnIsSearchedByTheTextOfItsValuesButNeverColoursTheMap()
+    {
+        Assert.Equal(MetadataColumnKind.Identifier, TableWithLesions().Column("lesion")!.Kind);
+        // Points show images 4 (no row), 3 (no lesion), 2 ham_11, 1 HAM_02, 0 HAM_01.
+        var zero = MetadataColouring.For(Map, TableWithLesions(), "sex", new MetadataFilter("lesion", Contains: "HAM_0"));
+        Assert.Equal([3, 4], zero.Kept!.Order());
+        Assert.Equal(["female", "male", MetadataColouring.Missing], zero.GroupNames);
+        var anyCase = MetadataColouring.For(Map, TableWithLesions(), null, new MetadataFilter("lesion", Contains: " ham_1 "));
+        Assert.Equal([2], anyCase.Kept!.Order());
+        var blank = MetadataColouring.For(Map, TableWithLesions(), null, new MetadataFilter("lesion", Contains: " "));
+        Assert.Equal(5, blank.Kept!.Count);
+
+        var refused = Assert.Throws<ArgumentException>(() => MetadataColouring.For(Map, TableWithLesions(), "lesion", null));
+        Assert.Contains("\"lesion\" is an identifier", refused.Message);
+    }
+
     [Fact]
     public void TheBoundedCacheDropsTheLeastRecentlyUsedEntry()
     {

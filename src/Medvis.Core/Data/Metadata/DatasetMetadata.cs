@@ -1,47 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Medvis.Core.Data.Metadata;
-
-/// <summary>How a metadata column is read and drawn.</summary>
-public enum MetadataColumnKind
-{
-    /// <summary>Text values from a small set: a palette with a legend, filtered by the values to include.</summary>
-    Categorical,
-    /// <summary>Numbers: a colour scale with a colour bar, filtered by a range.</summary>
-    Continuous,
-}
-
-/// <summary>One metadata column, resolved to the dataset's images: a value (or missing) per image index.</summary>
-public sealed class MetadataColumn
-{
-    /// <summary>The header of the column in the CSV.</summary>
-    public string Name { get; set; } = "";
-    public MetadataColumnKind Kind { get; set; }
-    /// <summary>The distinct values of a categorical column, in the order codes refer to them.</summary>
-    public List<string> Categories { get; set; } = [];
-    /// <summary>Categorical: per image index, the index into <see cref="Categories"/>, −1 when missing.</summary>
-    public int[] Codes { get; set; } = [];
-    /// <summary>Continuous: per image index, the value, NaN when missing.</summary>
-    public double[] Values { get; set; } = [];
-
-    /// <summary>Whether image <paramref name="index"/> has a value in this column.</summary>
-    public bool HasValue(int index) => Kind == MetadataColumnKind.Categorical
-        ? index >= 0 && index < Codes.Length && Codes[index] >= 0
-        : index >= 0 && index < Values.Length && !double.IsNaN(Values[index]);
-
-    /// <summary>The value of image <paramref name="index"/> as text ("" when missing).</summary>
-    public string Text(int index) => !HasValue(index) ? ""
-        : Kind == MetadataColumnKind.Categorical ? Categories[Codes[index]]
-        : Values[index].ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Smallest and largest value of a continuous column (NaN, NaN when it has none).</summary>
-    public (double Min, double Max) Range()
-    {
-        var present = Values.Where(v => !double.IsNaN(v)).ToArray();
-        return present.Length == 0 ? (double.NaN, double.NaN) : (present.Min(), present.Max());
-    }
-}
 
 /// <summary>
 /// A metadata table attached to a dataset: columns of values per image index of the dataset's train split (the
@@ -72,6 +33,19 @@ public sealed class DatasetMetadata
 
     /// <summary>The column with this header, or null.</summary>
     public MetadataColumn? Column(string name) => Columns.FirstOrDefault(c => c.Name == name);
+
+    /// <summary>The columns a map can be coloured by, in table order: categorical and continuous ones, not identifiers.</summary>
+    public IReadOnlyList<MetadataColumn> ColourColumns() => Columns.Where(c => c.ColoursMaps()).ToList();
+
+    /// <summary>
+    /// One line per identifier column saying how it was kept, for the summary of an attached table, as
+    /// "lesion_id: 7,470 distinct values, kept as an identifier (shown on hover, not used for colouring)".
+    /// </summary>
+    public IReadOnlyList<string> IdentifierNotes() => Columns
+        .Where(c => c.Kind == MetadataColumnKind.Identifier)
+        .Select(c => string.Create(CultureInfo.InvariantCulture,
+            $"{c.Name}: {c.DistinctCount():N0} distinct values, kept as an identifier (shown on hover, not used for colouring)"))
+        .ToList();
 
     /// <summary>UTF-8 JSON, what the stores keep.</summary>
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);

@@ -13,7 +13,9 @@ public sealed record MetadataKeys(int ImageCount, IReadOnlyList<string>? FileNam
 /// Reads a metadata CSV: a header row, then one row per image. The key column is the one named index, image,
 /// image_id, file, file_name, filename or path (any case), else the first; a key is an image index, or a file name
 /// (with or without its folder and extension, as HAM10000's <c>image_id</c>). Every other column becomes continuous
-/// when all its present values are numbers, else categorical. Empty cells and NA, N/A, NaN, null are missing.
+/// when all its present values are numbers, categorical when its text has at most
+/// <see cref="MetadataLimits.MaxCategories"/> distinct values, else an identifier (HAM10000's <c>lesion_id</c>): kept,
+/// shown and searched, never coloured by. Empty cells and NA, N/A, NaN, null are missing.
 /// Commas, semicolons or tabs separate cells (whichever the header uses); quotes follow RFC 4180.
 /// Every refusal is one line naming the file, the row and the problem or limit.
 /// </summary>
@@ -23,7 +25,8 @@ public static class MetadataCsv
     private static readonly HashSet<string> MissingValues = new(["", "na", "n/a", "nan", "null"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Parses <paramref name="bytes"/> (UTF-8, with or without a byte-order mark) against the dataset's keys.</summary>
-    /// <exception cref="DatasetFormatException">A malformed file, an unknown or duplicate key, or a limit passed.</exception>
+    /// <exception cref="DatasetFormatException">A malformed file, an unknown or duplicate key, or a limit on the file's size,
+    /// rows, columns or cells passed.</exception>
     public static DatasetMetadata Parse(byte[] bytes, string fileName, MetadataKeys keys, MetadataLimits? limits = null)
     {
         limits = (limits ?? MetadataLimits.Default).Validate();
@@ -67,7 +70,7 @@ public static class MetadataCsv
         var (images, keyKind) = ResolveKeys(keyTexts, fileName, keys, header[keyColumn]);
         var columns = new List<MetadataColumn>();
         for (var c = 0; c < header.Length; c++)
-            if (c != keyColumn) columns.Add(Column(header[c], cells[c], images, keys.ImageCount, fileName, limits));
+            if (c != keyColumn) columns.Add(Column(header[c], cells[c], images, keys.ImageCount, limits));
         return new DatasetMetadata
         {
             FileName = Path.GetFileName(fileName),
@@ -140,7 +143,7 @@ public static class MetadataCsv
         return lookup;
     }
 
-    private static MetadataColumn Column(string name, List<string> cells, int[] images, int imageCount, string fileName, MetadataLimits limits)
+    private static MetadataColumn Column(string name, List<string> cells, int[] images, int imageCount, MetadataLimits limits)
     {
         var present = cells.Where(c => !MissingValues.Contains(c)).ToList();
         var numeric = present.Count > 0 && present.All(c => TryNumber(c, out _));
@@ -152,16 +155,24 @@ public static class MetadataCsv
                 if (!MissingValues.Contains(cells[r])) values[images[r]] = Number(cells[r]);
             return new MetadataColumn { Name = name, Kind = MetadataColumnKind.Continuous, Values = values };
         }
-        var categories = present.Distinct(StringComparer.Ordinal).Order(StringComparer.OrdinalIgnoreCase).ToList();
-        if (categories.Count > limits.MaxCategories)
-            throw Over(fileName, $"column \"{name}\" with {categories.Count} distinct values", limits.MaxCategories, "categories",
-                nameof(MetadataLimits.MaxCategories), "; leave it out of the file");
+        var distinct = present.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count > limits.MaxCategories) return IdentifierColumn(name, cells, images, imageCount);
+        var categories = distinct.Order(StringComparer.OrdinalIgnoreCase).ToList();
         var code = categories.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         var codes = new int[imageCount];
         Array.Fill(codes, -1);
         for (var r = 0; r < cells.Count; r++)
             if (!MissingValues.Contains(cells[r])) codes[images[r]] = code[cells[r]];
         return new MetadataColumn { Name = name, Kind = MetadataColumnKind.Categorical, Categories = categories, Codes = codes };
+    }
+
+    /// <summary>A text column with more distinct values than a legend holds: each image keeps its value as it is.</summary>
+    private static MetadataColumn IdentifierColumn(string name, List<string> cells, int[] images, int imageCount)
+    {
+        var identifiers = new string?[imageCount];
+        for (var r = 0; r < cells.Count; r++)
+            if (!MissingValues.Contains(cells[r])) identifiers[images[r]] = cells[r];
+        return new MetadataColumn { Name = name, Kind = MetadataColumnKind.Identifier, Identifiers = identifiers };
     }
 
     private static bool TryNumber(string text, out double value) =>
@@ -232,6 +243,6 @@ public static class MetadataCsv
 
     private static string Shorten(string key) => key.Length <= 80 ? key : key[..77] + "…";
 
-    private static DatasetFormatException Over(string fileName, string what, long limit, string unit, string setting, string advice = "") =>
-        new(fileName, $"{what} is over the limit of {limit} {unit} ({MetadataLimits.HowToRaise(setting)}){advice}");
+    private static DatasetFormatException Over(string fileName, string what, long limit, string unit, string setting) =>
+        new(fileName, $"{what} is over the limit of {limit} {unit} ({MetadataLimits.HowToRaise(setting)})");
 }

@@ -21,7 +21,10 @@ public sealed record MetadataLimits
     /// <summary>Most data rows (each describes one image, so also at most the dataset's image count).</summary>
     public int MaxRows { get; init; } = 1_000_000;
 
-    /// <summary>Most distinct values a text column may have (each gets a colour and a legend entry).</summary>
+    /// <summary>
+    /// Most distinct values a text column may have to be categorical (each gets a colour and a legend entry); a text
+    /// column with more is kept as an identifier, shown and searched but not coloured by.
+    /// </summary>
     public int MaxCategories { get; init; } = 256;
 
     /// <summary>Longest cell, in characters.</summary>

@@ -68,10 +68,22 @@ public partial class DatasetMetadataPanel
         }
     }
 
-    private static string ValuesOf(MetadataColumn column)
+    private static string KindOf(MetadataColumn column) => column.Kind switch
+    {
+        MetadataColumnKind.Categorical => "categories",
+        MetadataColumnKind.Identifier => "identifiers",
+        _ => "numbers",
+    };
+
+    private string ValuesOf(MetadataColumn column)
     {
         if (column.Kind == MetadataColumnKind.Categorical)
             return string.Join(", ", column.Categories.Take(8)) + (column.Categories.Count > 8 ? $", … ({column.Categories.Count})" : "");
+        if (column.Kind == MetadataColumnKind.Identifier)
+        {
+            var first = Enumerable.Range(0, _metadata!.ImageCount).Where(column.HasValue).Select(column.Text).Distinct(StringComparer.Ordinal).Take(3);
+            return string.Join(", ", first) + ", … (" + column.DistinctCount().ToString("N0", CultureInfo.InvariantCulture) + " distinct)";
+        }
         var (min, max) = column.Range();
         return double.IsNaN(min) ? "–" : $"{min.ToString("G6", CultureInfo.InvariantCulture)} – {max.ToString("G6", CultureInfo.InvariantCulture)}";
     }

@@ -8,7 +8,10 @@ namespace Medvis.Web.Components.Shared;
 /// <param name="Filter">The filter, or null for none.</param>
 public sealed record MapMetadataChoice(string? ColourBy, MetadataFilter? Filter);
 
-/// <summary>"Colour by" and "filter by" for a map whose dataset has metadata: categories to include, or a range.</summary>
+/// <summary>
+/// "Colour by" (class, or a categorical or continuous column) and "filter by" (any column) for a map whose dataset has
+/// metadata: categories to include, a range, or for an identifier column the text its values must contain.
+/// </summary>
 public partial class MetadataMapControls
 {
     private const string ClassChoice = "";
@@ -22,6 +25,7 @@ public partial class MetadataMapControls
     private HashSet<string> _included = [];
     private double? _min;
     private double? _max;
+    private string _contains = "";
 
     private MetadataColumn? FilterColumn => _filterColumn.Length == 0 ? null : Metadata.Column(_filterColumn);
 
@@ -39,6 +43,7 @@ public partial class MetadataMapControls
         if (FilterColumn is { } column)
         {
             _included = CategoriesOf(column).ToHashSet();
+            _contains = "";
             (_min, _max) = column.Kind == MetadataColumnKind.Continuous && column.Range() is var (min, max) && !double.IsNaN(min) ? (min, max) : ((double?)null, (double?)null);
         }
         return ReportAsync();
@@ -48,6 +53,12 @@ public partial class MetadataMapControls
     {
         if (on) _included.Add(category);
         else _included.Remove(category);
+        return ReportAsync();
+    }
+
+    private Task SearchAsync(string? text)
+    {
+        _contains = text ?? "";
         return ReportAsync();
     }
 
@@ -63,6 +74,7 @@ public partial class MetadataMapControls
         {
             null => null,
             { Kind: MetadataColumnKind.Categorical } => new MetadataFilter(_filterColumn, _included.ToHashSet()),
+            { Kind: MetadataColumnKind.Identifier } => new MetadataFilter(_filterColumn, Contains: _contains),
             _ => new MetadataFilter(_filterColumn, Min: _min, Max: _max),
         };
         return Changed.InvokeAsync(new MapMetadataChoice(_colourBy.Length == 0 ? null : _colourBy, filter));
