@@ -35,6 +35,8 @@ public sealed class TrainingServiceTests : IDisposable
         SnapshotSize = 100,
         Device = "cpu",
         Seed = 3,
+        // A checkpoint every epoch: the cancel and resume tests stop runs after chosen epochs.
+        CheckpointMinSeconds = 0,
     };
 
     [SkippableFact]
