@@ -74,14 +74,16 @@ public static class ThroughputBenchmark
     private static bool TrainingLayoutIsChannelsLast(string precision) => new PrecisionChoice(precision, "").ChannelsLast;
 
     /// <summary>
-    /// Images/s of a short run (1 warm-up + 2 timed steps) of one configuration, for choosing a precision at the start of
-    /// training: long enough to see a 1.5× difference, short next to a run.
+    /// Images/s of a short run (<see cref="WarmUpSteps"/> warm-up + 3 timed steps) of one configuration, for choosing a
+    /// precision and a plan at the start of training. One warm-up step was too few: bf16's oneDNN kernels are still
+    /// being created in the second step, and a probe read the small backbone's bf16 at half its speed (739 vs ~1,500
+    /// images/s on 2 cores), so a 30-minute plan fell back to the tiny backbone.
     /// </summary>
     public static double Probe(Device device, string backbone, int channels, int imageSize, int batchSize, AugmentationOptions augmentation,
         ScalarType computeType, bool channelsLast)
     {
         NativeAllocator.KeepFreedBuffers();
-        return batchSize / SecondsPerStep(device, backbone, channels, imageSize, batchSize, 1, 2, augmentation, computeType, channelsLast);
+        return batchSize / SecondsPerStep(device, backbone, channels, imageSize, batchSize, WarmUpSteps, 3, augmentation, computeType, channelsLast);
     }
 
     private static double SecondsPerStep(Device device, string backbone, int channels, int imageSize, int batchSize, int warmUpSteps, int steps,
