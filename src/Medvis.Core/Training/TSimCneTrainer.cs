@@ -33,10 +33,12 @@ public sealed class TSimCneTrainer(TrainingOptions options)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         NativeAllocator.KeepFreedBuffers();
+        var flushed = DenormalFlush.Enable();
         using var threads = new TrainerThreads();
         progress?.Report(new TrainingMessage(threads.Explicit
             ? $"libtorch threads: {threads.Threads}, as set."
             : $"libtorch threads: {threads.Threads} of {Environment.ProcessorCount} cores ({threads.Trainings} training{(threads.Trainings == 1 ? "" : "s")} on this machine)."));
+        progress?.Report(new TrainingMessage(flushed ? "Denormal floats flush to zero." : "Denormal floats are kept (FTZ/DAZ not available here)."));
         var recoveries = new NativeErrorRecoveries();
         while (true)
         {

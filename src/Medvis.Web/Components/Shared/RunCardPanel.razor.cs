@@ -12,5 +12,8 @@ public partial class RunCardPanel
     /// <summary>The card; null for runs that finished before cards were kept.</summary>
     [Parameter] public RunCard? Card { get; set; }
 
+    /// <summary>For an imported map, where it came from (its card is missing by nature, not by age).</summary>
+    [Parameter] public string? ImportedFrom { get; set; }
+
     private string Settings => Card is null ? "" : TrainingOptionsJson.Serialize(Card.Options);
 }
