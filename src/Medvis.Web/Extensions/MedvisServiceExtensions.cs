@@ -17,6 +17,8 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
+using Medvis.Web.Health;
+
 namespace Medvis.Web.Extensions;
 
 /// <summary>All of the web app's wiring, so Program.cs stays a few lines.</summary>
@@ -57,6 +59,7 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton(sp => OpenStore(sp.GetRequiredService<IOptions<MedvisOptions>>().Value, sp.GetRequiredService<IConfiguration>(), baseFolder,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<MedvisDatabase>()));
         builder.Services.AddSingleton(sp => CreateDataRoots(sp.GetRequiredService<IOptions<MedvisOptions>>().Value, baseFolder));
+        builder.Services.AddMedvisHealthChecks(baseFolder);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<MedvisOptions>>().Value.Storage.FreeSpace);
 
@@ -218,6 +221,7 @@ public static class MedvisServiceExtensions
         app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
+        app.MapMedvisHealthChecks();
         app.MapAccountEndpoints();
         app.MapMedvisApi();
         app.MapHub<TrainingHub>("/hubs/training");
