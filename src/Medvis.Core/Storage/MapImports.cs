@@ -44,36 +44,49 @@ public static class MapImports
         var (labels, classNames) = LabelsOf(map, target.Images);
         var dataset = target.Dataset;
         var title = string.IsNullOrWhiteSpace(name) ? Path.GetFileNameWithoutExtension(fileName) : name.Trim();
+        var run = ImportedRun(title, $"imported from {fileName}: {map.Count:N0} points{(dataset is null ? ", without images" : $" of {dataset.Name} ({target.Split})")}");
+        run.DatasetId = dataset?.Id ?? 0;
+        run.DatasetSpec = dataset?.Spec ?? "";
+        run.DatasetName = dataset?.Name ?? "(no images)";
+        run.ImageSize = dataset?.ImageSize ?? 0;
+        run.Split = target.Split;
+        run.OwnerId = importer.UserId;
+        run.OwnerName = importer.Name;
+        run = AddWithMap(store, run, id => new RunResult(id, map.X, map.Y, labels, map.Indices, classNames));
+        store.Audit.Add(importer.Name, "imported map", $"run {run.Id} \"{run.Name}\" ({map.Count} points)");
+        return run;
+    }
+
+    /// <summary>A finished imported run made now, named <paramref name="name"/> (cut to 200 characters), its log one line.</summary>
+    internal static RunRecord ImportedRun(string name, string message)
+    {
         var now = DateTime.UtcNow;
-        var run = store.Runs.Add(new RunRecord
+        return new RunRecord
         {
-            Name = title.Length > 200 ? title[..200] : title,
+            Name = name.Length > 200 ? name[..200] : name,
             Kind = RunKind.Imported,
             Status = RunStatus.Done,
-            DatasetId = dataset?.Id ?? 0,
-            DatasetSpec = dataset?.Spec ?? "",
-            DatasetName = dataset?.Name ?? "(no images)",
-            ImageSize = dataset?.ImageSize ?? 0,
-            Split = target.Split,
-            OwnerId = importer.UserId,
-            OwnerName = importer.Name,
             CreatedAtUtc = now,
             StartedAtUtc = now,
             FinishedAtUtc = now,
-            Messages = [$"imported from {fileName}: {map.Count:N0} points{(dataset is null ? ", without images" : $" of {dataset.Name} ({target.Split})")}"],
-        });
+            Messages = [message],
+        };
+    }
+
+    /// <summary>Adds <paramref name="run"/> and its map; a map that cannot be stored takes its run with it, so no finished run lacks one.</summary>
+    internal static RunRecord AddWithMap(IMedvisStore store, RunRecord run, Func<int, RunResult> map)
+    {
+        var added = store.Runs.Add(run);
         try
         {
-            store.Artifacts.SaveResult(new RunResult(run.Id, map.X, map.Y, labels, map.Indices, classNames));
+            store.Artifacts.SaveResult(map(added.Id));
         }
         catch
         {
-            // A map that could not be stored must not leave a finished run without one.
-            store.Runs.Delete(run.Id);
+            store.Runs.Delete(added.Id);
             throw;
         }
-        store.Audit.Add(importer.Name, "imported map", $"run {run.Id} \"{run.Name}\" ({map.Count} points)");
-        return run;
+        return added;
     }
 
     private static (int[] Labels, IReadOnlyList<string> ClassNames) LabelsOf(ImportedMap map, ImageDataset? images)

@@ -32,28 +32,18 @@ public sealed class StoredRunSink(IMedvisStore database, int runId) : IMapRunSin
     private int? SaveBaselineRun(Evaluation.MapCoordinates map, Evaluation.MetricsReport metrics)
     {
         if (database.Runs.Get(runId) is not { } run) return null;
-        var now = DateTime.UtcNow;
-        var name = $"Pixel t-SNE of {run.Name}";
-        var baseline = database.Runs.Add(new RunRecord
-        {
-            Name = name.Length > 200 ? name[..200] : name,
-            Kind = RunKind.Imported,
-            Status = RunStatus.Done,
-            DatasetId = run.DatasetId,
-            DatasetSpec = run.DatasetSpec,
-            DatasetName = run.DatasetName,
-            ImageSize = run.ImageSize,
-            Split = run.Split,
-            MaxImages = run.MaxImages,
-            OwnerId = run.OwnerId,
-            OwnerName = run.OwnerName,
-            CreatedAtUtc = now,
-            StartedAtUtc = now,
-            FinishedAtUtc = now,
-            Messages = [$"the t-SNE of the pixels of the {map.Labels.Length:N0} images run {runId} trained on: its baseline"],
-        });
+        var record = MapImports.ImportedRun($"Pixel t-SNE of {run.Name}",
+            $"the t-SNE of the pixels of the {map.Labels.Length:N0} images run {runId} trained on: its baseline");
+        record.DatasetId = run.DatasetId;
+        record.DatasetSpec = run.DatasetSpec;
+        record.DatasetName = run.DatasetName;
+        record.ImageSize = run.ImageSize;
+        record.Split = run.Split;
+        record.MaxImages = run.MaxImages;
+        record.OwnerId = run.OwnerId;
+        record.OwnerName = run.OwnerName;
         var (x, y) = MapPoints.Columns(map.Coords);
-        database.Artifacts.SaveResult(new RunResult(baseline.Id, x, y, map.Labels, map.Indices, map.ClassNames));
+        var baseline = MapImports.AddWithMap(database, record, id => new RunResult(id, x, y, map.Labels, map.Indices, map.ClassNames));
         database.Artifacts.SaveMetricsJson(baseline.Id, metrics.ToJson());
         return baseline.Id;
     }

@@ -3,6 +3,7 @@ using Medvis.Core.Tests.Data;
 
 namespace Medvis.Core.Tests.Compute;
 
+[Collection(ThreadShareCollection.Name)]
 public sealed class ThreadShareTests : IDisposable
 {
     private readonly TempFolder _temp = new();
