@@ -34,22 +34,18 @@ public sealed class TrainingEta
 
     /// <summary>An estimator for a run with these epochs per stage (three stages).</summary>
     /// <exception cref="ArgumentException">Not three non-negative counts.</exception>
-    public TrainingEta(IReadOnlyList<int> epochsPerStage)
-    {
-        ArgumentNullException.ThrowIfNull(epochsPerStage);
-        if (epochsPerStage.Count != 3 || epochsPerStage.Any(e => e < 0))
-            throw new ArgumentException("An ETA needs three non-negative epoch counts, one per stage.");
-        _epochsPerStage = epochsPerStage.ToArray();
-    }
+    public TrainingEta(IReadOnlyList<int> epochsPerStage) => _epochsPerStage = Checked(epochsPerStage);
 
     /// <summary>Takes new epoch counts (a budget run re-planned) and keeps the epochs measured so far.</summary>
     /// <exception cref="ArgumentException">Not three non-negative counts.</exception>
-    public void Reschedule(IReadOnlyList<int> epochsPerStage)
+    public void Reschedule(IReadOnlyList<int> epochsPerStage) => _epochsPerStage = Checked(epochsPerStage);
+
+    private static int[] Checked(IReadOnlyList<int> epochsPerStage)
     {
         ArgumentNullException.ThrowIfNull(epochsPerStage);
         if (epochsPerStage.Count != 3 || epochsPerStage.Any(e => e < 0))
             throw new ArgumentException("An ETA needs three non-negative epoch counts, one per stage.");
-        _epochsPerStage = epochsPerStage.ToArray();
+        return epochsPerStage.ToArray();
     }
 
     /// <summary>
@@ -103,9 +99,15 @@ public sealed class TrainingEta
     }
 
     /// <summary>The median of a stage's recent epochs, its first left out once there are others; null when none ran.</summary>
-    private double? SteadySeconds(int stage)
+    private double? SteadySeconds(int stage) => Steady(_seconds[stage - 1]);
+
+    /// <summary>
+    /// The steady time of one epoch among a stage's <paramref name="seconds"/> (in order): the median of the recent
+    /// ones, the stage's first left out; null while fewer than two were measured. The re-planning of a budget run judges by it too.
+    /// </summary>
+    public static double? Steady(IReadOnlyList<double> seconds)
     {
-        var seconds = _seconds[stage - 1];
+        ArgumentNullException.ThrowIfNull(seconds);
         if (seconds.Count < 2) return null;
         var recent = seconds.Skip(1).TakeLast(RecentEpochs).Order().ToArray();
         return recent.Length % 2 == 1 ? recent[recent.Length / 2] : (recent[recent.Length / 2 - 1] + recent[recent.Length / 2]) / 2;

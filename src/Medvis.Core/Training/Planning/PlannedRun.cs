@@ -50,7 +50,7 @@ public sealed class PlannedRun
         _recent.Add(seconds);
         var epochsLeft = Plan.EpochsPerStage.Sum() - globalEpochsDone;
         if (_recent.Count < EpochsBeforeJudging || epochsLeft < 2) return null;
-        var steady = Median(_recent.Skip(1).TakeLast(TrainingEta.RecentEpochs)) * (1 + SchedulePlanner.EpochOverheadFraction);
+        var steady = TrainingEta.Steady(_recent)!.Value * (1 + SchedulePlanner.EpochOverheadFraction);
         if (!SchedulePlanner.Drifted(Plan, stage, steady, DriftTolerance)) return null;
         var next = SchedulePlanner.Replan(Plan, globalEpochsDone, stage, steady, RemainingSeconds);
         _recent.Clear();
@@ -63,11 +63,5 @@ public sealed class PlannedRun
         Plan = next;
         Replans++;
         return next;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
