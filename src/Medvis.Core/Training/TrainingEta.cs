@@ -49,14 +49,16 @@ public sealed class TrainingEta
     }
 
     /// <summary>
-    /// Cost of one epoch of each stage relative to stage 1, used only for stages not measured yet: stage 2 runs the
-    /// backbone forward only (about a third of a full step, plus the loss), stage 3 trains every layer as stage 1.
+    /// Cost of one epoch of each stage relative to stage 1, used only for stages not measured yet. Stage 2 runs the
+    /// backbone forward only; stage 3 trains every layer as stage 1 does, yet measured faster: a 30-minute bf16 run of
+    /// the small backbone on 11,964 blood cells took 12 s per stage-1 epoch, 2.8 s per stage-2 epoch and 7.5 s per
+    /// stage-3 epoch (0.23 and 0.63); fp32 runs gave stage 3 at about 0.8 of stage 1. The values sit between the two.
     /// </summary>
     public static double RelativeStageCost(int stage) => stage switch
     {
         1 => 1.0,
-        2 => 0.4,
-        3 => 1.0,
+        2 => 0.25,
+        3 => 0.7,
         _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "Stages are 1, 2 and 3."),
     };
 
@@ -103,13 +105,15 @@ public sealed class TrainingEta
 
     /// <summary>
     /// The steady time of one epoch among a stage's <paramref name="seconds"/> (in order): the median of the recent
-    /// ones, the stage's first left out; null while fewer than two were measured. The re-planning of a budget run judges by it too.
+    /// ones (the last <paramref name="window"/>), the stage's first left out; null while fewer than two were measured.
+    /// The re-planning of a budget run judges by it too, over a longer window.
     /// </summary>
-    public static double? Steady(IReadOnlyList<double> seconds)
+    public static double? Steady(IReadOnlyList<double> seconds, int window = RecentEpochs)
     {
         ArgumentNullException.ThrowIfNull(seconds);
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
         if (seconds.Count < 2) return null;
-        var recent = seconds.Skip(1).TakeLast(RecentEpochs).Order().ToArray();
+        var recent = seconds.Skip(1).TakeLast(window).Order().ToArray();
         return recent.Length % 2 == 1 ? recent[recent.Length / 2] : (recent[recent.Length / 2 - 1] + recent[recent.Length / 2]) / 2;
     }
 

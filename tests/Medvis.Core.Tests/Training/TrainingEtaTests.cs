@@ -20,7 +20,7 @@ public class TrainingEtaTests
         Assert.True(estimate.Rough);
         Assert.Null(estimate.SpeedUp);
         var steady = 20 / TrainingEta.FirstEpochSpeedUpPrior;
-        Assert.Equal((69 + 5 * TrainingEta.RelativeStageCost(2) + 90) * steady, estimate.Remaining.TotalSeconds, 6);
+        Assert.Equal((69 + 5 * TrainingEta.RelativeStageCost(2) + 90 * TrainingEta.RelativeStageCost(3)) * steady, estimate.Remaining.TotalSeconds, 6);
         // The old estimate, the first epoch times every epoch left, was far higher.
         Assert.True(estimate.Remaining.TotalSeconds < 0.7 * 20 * 164);
     }
@@ -35,7 +35,7 @@ public class TrainingEtaTests
         Assert.False(estimate.Rough);
         Assert.Equal(10, estimate.SecondsPerEpoch, 9);
         Assert.Equal(2.0, estimate.SpeedUp!.Value, 9);
-        Assert.Equal(60 * 10 + 5 * 10 * 0.4 + 90 * 10, estimate.Remaining.TotalSeconds, 6);
+        Assert.Equal(60 * 10 + 5 * 10 * TrainingEta.RelativeStageCost(2) + 90 * 10 * TrainingEta.RelativeStageCost(3), estimate.Remaining.TotalSeconds, 6);
     }
 
     [Fact]
@@ -57,13 +57,13 @@ public class TrainingEtaTests
         var eta = new TrainingEta([4, 6, 10]);
         foreach (var s in new[] { 12.0, 10, 10, 10 }) eta.Add(1, s);
         var inStageOne = eta.Estimate(4)!;
-        Assert.Equal(6 * 10 * 0.4 + 10 * 10, inStageOne.Remaining.TotalSeconds, 6);
+        Assert.Equal(6 * 10 * TrainingEta.RelativeStageCost(2) + 10 * 10 * TrainingEta.RelativeStageCost(3), inStageOne.Remaining.TotalSeconds, 6);
 
         foreach (var s in new[] { 5.0, 2, 2 }) eta.Add(2, s); // stage 2 is cheaper than assumed: 2 s
         var inStageTwo = eta.Estimate(7)!;
         Assert.Equal(2, inStageTwo.SecondsPerEpoch, 9);
-        // Stage 3 is derived from the newest measured stage: 2 s / 0.4 = 5 s a stage-1-like epoch.
-        Assert.Equal(3 * 2 + 10 * 5, inStageTwo.Remaining.TotalSeconds, 6);
+        // Stage 3 is derived from the newest measured stage: 2 s / 0.25 = 8 s a stage-1-like epoch, 0.7 of it for stage 3.
+        Assert.Equal(3 * 2 + 10 * 2 / TrainingEta.RelativeStageCost(2) * TrainingEta.RelativeStageCost(3), inStageTwo.Remaining.TotalSeconds, 6);
     }
 
     [Fact]

@@ -12,13 +12,19 @@ public sealed class PlannedRun
     /// <summary>How far the measured epoch time may stray from the plan's before re-planning (15%).</summary>
     public const double DriftTolerance = 0.15;
 
-    /// <summary>Epochs of a stage measured before its speed is trusted: the first of a stage pays for warm-up.</summary>
-    public const int EpochsBeforeJudging = 3;
+    /// <summary>Epochs of a stage measured before its speed is trusted, and between two re-plans: the first of a stage pays for warm-up.</summary>
+    public const int EpochsBeforeJudging = 5;
+
+    /// <summary>
+    /// Steady epochs the speed is judged over. Epoch times wander by ±15% on a quiet machine; over the ETA's five
+    /// epochs a 30-minute blood-cell run re-planned four times in stage 1 and its learning-rate schedule jumped with each.
+    /// </summary>
+    public const int JudgingWindow = 10;
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly double _trainingSeconds;
-    private readonly List<double> _recent = [];
-    private int _recentStage;
+    private readonly List<double> _stageSeconds = [];
+    private int _currentStage, _sinceReplan;
 
     /// <summary>Starts the clock of a run that has <paramref name="trainingSeconds"/> for its epochs under <paramref name="plan"/>.</summary>
     public PlannedRun(SchedulePlan plan, double trainingSeconds)
@@ -45,15 +51,16 @@ public sealed class PlannedRun
     /// <param name="globalEpochsDone">Epochs trained so far, over all stages, this one included.</param>
     public SchedulePlan? Observe(int stage, double seconds, int globalEpochsDone)
     {
-        if (stage != _recentStage) { _recent.Clear(); _recentStage = stage; }
+        if (stage != _currentStage) { _stageSeconds.Clear(); _currentStage = stage; _sinceReplan = 0; }
         if (!double.IsFinite(seconds) || seconds < 0) return null;
-        _recent.Add(seconds);
+        _stageSeconds.Add(seconds);
+        _sinceReplan++;
         var epochsLeft = Plan.EpochsPerStage.Sum() - globalEpochsDone;
-        if (_recent.Count < EpochsBeforeJudging || epochsLeft < 2) return null;
-        var steady = TrainingEta.Steady(_recent)!.Value * (1 + SchedulePlanner.EpochOverheadFraction);
+        if (_sinceReplan < EpochsBeforeJudging || epochsLeft < 2) return null;
+        var steady = TrainingEta.Steady(_stageSeconds, JudgingWindow)!.Value * (1 + SchedulePlanner.EpochOverheadFraction);
         if (!SchedulePlanner.Drifted(Plan, stage, steady, DriftTolerance)) return null;
         var next = SchedulePlanner.Replan(Plan, globalEpochsDone, stage, steady, RemainingSeconds);
-        _recent.Clear();
+        _sinceReplan = 0;
         if (next.EpochsPerStage.SequenceEqual(Plan.EpochsPerStage))
         {
             // Same epochs at the measured speed: adopt the costs so the next check judges against them.
