@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(WorkerCommand.Create());
         root.Subcommands.Add(QueueCommand.Create());
         root.Subcommands.Add(ImportMapCommand.Create());
+        root.Subcommands.Add(ExportHtmlCommand.Create());
         return root;
     }
 

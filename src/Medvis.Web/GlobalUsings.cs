@@ -6,5 +6,6 @@ global using Medvis.Core.Training;
 global using Medvis.Web.Datasets;
 global using Medvis.Web.Extensions;
 global using Medvis.Web.Results;
+global using ClassPalette = Medvis.Core.Maps.ClassPalette;
 global using Medvis.Web.Training;
 global using Medvis.Web.Auth;

@@ -94,6 +94,9 @@ public static class ImageEncoding
             dataset.Labels, dataset.ClassNames, dataset.SourceIndices);
     }
 
+    /// <summary>Image <paramref name="index"/> as an RGBA bitmap (grey images repeat their one channel); the caller disposes it.</summary>
+    internal static SKBitmap ToBitmap(ImageDataset dataset, int index) => ToBitmap(dataset.Image(index), dataset.Channels, dataset.Height, dataset.Width);
+
     private static SKBitmap ToBitmap(ReadOnlySpan<byte> image, int channels, int height, int width)
     {
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));

@@ -22,6 +22,7 @@ public static class MedvisApi
         api.MapGet("/runs/{runId:int}/coordinates.csv", Coordinates);
         api.MapGet("/runs/{runId:int}/tags.csv", Tags);
         api.MapGet("/runs/{runId:int}/run.json", Card);
+        api.MapGet("/runs/{runId:int}/map.html", MapHtml);
         api.MapGet("/runs/{runId:int}/points.bin", PointColumns);
         api.MapGet("/compare/points.bin", ComparedPointColumns);
         api.MapGet("/compare/kept.bin", ComparedKeptColumn);
@@ -71,6 +72,10 @@ public static class MedvisApi
         results.Card(runId) is { } card
             ? TypedResults.File(Encoding.UTF8.GetBytes(card.ToJson()), "application/json", $"run-{runId}-run.json")
             : TypedResults.NotFound();
+
+    /// <summary>The map as one self-contained HTML file that opens offline (points, thumbnails, legend, metrics, card).</summary>
+    public static Results<FileContentHttpResult, NotFound> MapHtml(int runId, MapHtmlExport export, CancellationToken cancellation) =>
+        export.Export(runId, cancellation) is { } file ? TypedResults.File(file.Html, "text/html", file.FileName) : TypedResults.NotFound();
 
     /// <summary>
     /// The map's coordinates and labels as binary columns (see <see cref="LargeMaps.PointColumns"/>), what the WebGL

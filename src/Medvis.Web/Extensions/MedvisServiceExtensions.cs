@@ -70,6 +70,9 @@ public static class MedvisServiceExtensions
         builder.Services.AddOptions<Core.Data.Metadata.MetadataLimits>().BindConfiguration(Core.Data.Metadata.MetadataLimits.ConfigurationSection)
             .Validate(limits => limits.Validate() is not null).ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<Core.Data.Metadata.MetadataLimits>>().Value);
+        builder.Services.AddOptions<Core.Maps.Export.StandaloneMapOptions>().BindConfiguration(Core.Maps.Export.StandaloneMapOptions.ConfigurationSection)
+            .Validate(options => options.Validate() is not null).ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<Core.Maps.Export.StandaloneMapOptions>>().Value);
         builder.Services.AddMemoryCache();
         builder.Services.AddCoreAdapters();
         builder.Services.AddSingleton<DatasetService>();
@@ -87,6 +90,7 @@ public static class MedvisServiceExtensions
         builder.Services.AddSingleton(sp => new ReplaySettings(sp.GetRequiredService<IOptions<MedvisOptions>>().Value.ReplaySnapshots));
         builder.Services.AddSingleton<DatasetMetadataService>();
         builder.Services.AddSingleton<RunSimilarity>();
+        builder.Services.AddSingleton<MapHtmlExport>();
 
         builder.Services.AddSingleton<TrainingNotifier>();
         builder.Services.AddSingleton<IDatasetLoader>(sp => sp.GetRequiredService<DatasetService>());

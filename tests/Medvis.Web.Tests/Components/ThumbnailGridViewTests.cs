@@ -1,3 +1,4 @@
+using Medvis.Core.Maps;
 using Bunit;
 using Medvis.Core.Storage;
 using Medvis.Web.Components.Shared;

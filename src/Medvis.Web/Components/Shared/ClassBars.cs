@@ -22,7 +22,7 @@ public static class ClassBars
         Y = classNames.Cast<object>().ToList(),
         X = values.Select(v => v is { } d ? (object)Math.Round(d, 4) : null!).ToList(),
         Marker = color is null
-            ? new Marker { ColorArray = Enumerable.Range(0, classNames.Count).Select(c => (object)Results.ClassPalette.Of(c)).ToList() }
+            ? new Marker { ColorArray = Enumerable.Range(0, classNames.Count).Select(c => (object)Core.Maps.ClassPalette.Of(c)).ToList() }
             : new Marker { Color = color },
     };
 

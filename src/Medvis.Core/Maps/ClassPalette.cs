@@ -1,4 +1,4 @@
-namespace Medvis.Web.Results;
+namespace Medvis.Core.Maps;
 
 /// <summary>Class colours shared by every view (map, grid frames, bars, snapshots): tab10, then tab20's light tones.</summary>
 public static class ClassPalette
