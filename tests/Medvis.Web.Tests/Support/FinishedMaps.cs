@@ -1,3 +1,4 @@
+using Medvis.Core.Data;
 using Medvis.Core.Evaluation;
 using Medvis.Core.Storage;
 
@@ -23,6 +24,27 @@ internal sealed class FinishedMaps(IMedvisStore database)
         var run = database.Runs.Add(new RunRecord { Name = name, Status = RunStatus.Done, DatasetName = dataset, DatasetSpec = dataset, TrainingSeconds = 12 });
         database.Artifacts.SaveResult(new RunResult(run.Id, x, y, labels, datasetIndices, ClassNames));
         database.Artifacts.SaveMetricsJson(run.Id, MapEvaluator.Evaluate(MapPoints.FromColumns(x, y), labels, ClassNames).ToJson());
+        return run.Id;
+    }
+
+    /// <summary>
+    /// Stores a finished run of the first <paramref name="count"/> images of <paramref name="images"/> (a registered
+    /// dataset's split), their classes on a ring, with its metrics: a map whose points have images behind them.
+    /// </summary>
+    public int AddRing(string name, DatasetRecord dataset, ImageDataset images, int count, int seed = 0)
+    {
+        var random = new Random(seed + 1);
+        var labels = images.Labels.Take(count).ToArray();
+        var classes = images.ClassNames.Count;
+        var x = labels.Select(l => (float)(10 * Math.Cos(2 * Math.PI * l / classes) + 3 * random.NextDouble())).ToArray();
+        var y = labels.Select(l => (float)(10 * Math.Sin(2 * Math.PI * l / classes) + 3 * random.NextDouble())).ToArray();
+        var run = database.Runs.Add(new RunRecord
+        {
+            Name = name, Status = RunStatus.Done, DatasetId = dataset.Id, DatasetSpec = dataset.Spec, DatasetName = dataset.Name,
+            ImageSize = dataset.ImageSize, Split = DatasetSplit.Train, TrainingSeconds = 60,
+        });
+        database.Artifacts.SaveResult(new RunResult(run.Id, x, y, labels, Enumerable.Range(0, labels.Length).ToArray(), images.ClassNames));
+        database.Artifacts.SaveMetricsJson(run.Id, MapEvaluator.Evaluate(MapPoints.FromColumns(x, y), labels, images.ClassNames).ToJson());
         return run.Id;
     }
 
