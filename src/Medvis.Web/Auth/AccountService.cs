@@ -29,12 +29,18 @@ public sealed class AccountService(IMedvisStore database, IDataProtectionProvide
         return user;
     }
 
-    /// <summary>Sets a user's own password; null when set, else why not.</summary>
-    public string? SetPassword(int userId, string password, string confirmation)
+    /// <summary>Sets a user's own password; null when set, else why not. The audit log records the change (never the password).</summary>
+    public string? SetPassword(int userId, string password, string confirmation) =>
+        ChangePassword(userId, password, confirmation, "changed own password");
+
+    private string? ChangePassword(int userId, string password, string confirmation, string action)
     {
         if (password.Length < MinPasswordLength) return $"A password needs at least {MinPasswordLength} characters.";
         if (password != confirmation) return "The two passwords differ.";
-        return database.Users.Update(userId, u => u.PasswordHash = _hasher.HashPassword(u, password)) ? null : "No such user.";
+        if (!database.Users.Update(userId, u => u.PasswordHash = _hasher.HashPassword(u, password))) return "No such user.";
+        var name = database.Users.Get(userId)?.Name ?? $"user {userId.ToString(CultureInfo.InvariantCulture)}";
+        database.Audit.Add(name, action, name);
+        return null;
     }
 
     /// <summary>Creates a user without a password and returns the token of a one-time set-password link.</summary>
@@ -73,7 +79,7 @@ public sealed class AccountService(IMedvisStore database, IDataProtectionProvide
     public (UserRecord? User, string? Error) SetPasswordWithToken(string? token, string password, string confirmation)
     {
         if (UserOfToken(token) is not { } user) return (null, "This link is not valid any more: ask an admin for a new one.");
-        if (SetPassword(user.Id, password, confirmation) is { } problem) return (null, problem);
+        if (ChangePassword(user.Id, password, confirmation, "set password with a one-time link") is { } problem) return (null, problem);
         database.Users.Update(user.Id, u => u.SetPasswordNonce = null);
         return (database.Users.Get(user.Id), null);
     }

@@ -25,8 +25,23 @@ public sealed class AdminSetup(IMedvisStore database)
     public string? CreateTokenIfNeeded()
     {
         if (database.Users.AnAdminCanSignIn()) return null;
-        lock (_lock) return _token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        lock (_lock) return _token = NewToken();
     }
+
+    /// <summary>
+    /// A fresh token when no admin can sign in and the last one was used (its browser closed before a password was
+    /// set); null when none is needed or an unused one is still out, so the log is not flooded.
+    /// </summary>
+    public string? RenewIfUsedUp()
+    {
+        if (database.Users.AnAdminCanSignIn()) return null;
+        lock (_lock) return _token is null ? _token = NewToken() : null;
+    }
+
+    /// <summary>Whether no admin can sign in with a password yet.</summary>
+    public bool Pending => !database.Users.AnAdminCanSignIn();
+
+    private static string NewToken() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
     /// <summary>Uses the token up and returns the admin to sign in as (created when missing); null for a wrong or used token.</summary>
     public UserRecord? Redeem(string? token)
@@ -65,7 +80,21 @@ public sealed class AdminSetupAnnouncer(AdminSetup setup, IServer server, IHostA
 
     private void Announce()
     {
-        if (setup.CreateTokenIfNeeded() is not { } token) return;
+        if (setup.CreateTokenIfNeeded() is { } token) Log(token);
+    }
+
+    /// <summary>
+    /// Prints a fresh link when no admin can sign in and the last link was used up (the sign-in page calls it), so a
+    /// set-up interrupted before a password was set needs no restart; true while the set-up is pending.
+    /// </summary>
+    public bool AnnounceAgainIfUsedUp()
+    {
+        if (setup.RenewIfUsedUp() is { } token) Log(token);
+        return setup.Pending;
+    }
+
+    private void Log(string token)
+    {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()?.TrimEnd('/') ?? "";
         // Warning level, so it shows with the default (and the production) log filters.
         logger.LogWarning("No admin can sign in yet. Open this one-time link to set up Medvis as its admin:{NewLine}    {Link}",

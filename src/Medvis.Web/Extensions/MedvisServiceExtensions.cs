@@ -206,7 +206,8 @@ public static class MedvisServiceExtensions
         services.AddSingleton<LiveSessions>();
         services.AddHostedService<LiveSessionRecheck>();
         services.AddSingleton<AdminSetup>();
-        services.AddHostedService<AdminSetupAnnouncer>();
+        services.AddSingleton<AdminSetupAnnouncer>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdminSetupAnnouncer>());
         return services;
     }
 

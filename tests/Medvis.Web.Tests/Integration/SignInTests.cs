@@ -66,6 +66,33 @@ public sealed partial class SignInTests : IDisposable
         var offsite = await PostFormAsync(again, "/account/login", await FormTokenAsync(again, "/account/login"), ("name", "mia"), ("password", "correct horse"), ("returnUrl", "//evil.example/"));
         Assert.Equal("/", offsite.Headers.Location!.OriginalString);
         Assert.Equal(UserRole.Member, app.Services.GetRequiredService<IMedvisStore>().Users.Get(member.Id)!.Role);
+        // Every password change is in the audit log, by whom and how, never the password itself.
+        var audit = app.Services.GetRequiredService<IMedvisStore>().Audit.Latest(50);
+        Assert.Contains(audit, a => a.UserName == "mia" && a.Action == "set password with a one-time link");
+        Assert.DoesNotContain(audit, a => $"{a.Action} {a.Subject}".Contains("correct horse", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ASetUpInterruptedBeforeAPasswordWasSetGetsAFreshLinkFromTheSignInPageWithoutARestart()
+    {
+        await using var app = new MedvisAppFactory(_dir.File("medvis.db"));
+        using var first = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        var setup = app.Services.GetRequiredService<AdminSetup>();
+        var token = setup.Token!;
+        Assert.Equal(HttpStatusCode.Redirect, (await first.GetAsync($"/account/setup?token={token}")).StatusCode);
+        Assert.Null(setup.Token); // used up, and the browser closed before a password was set
+
+        using var later = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        var page = await later.GetStringAsync("/account/login?error=setup");
+        Assert.Contains("A fresh one-time link is in the server", page);
+        var fresh = setup.Token;
+        Assert.NotNull(fresh);
+        Assert.NotEqual(token, fresh);
+        // A second visit does not make another: the fresh one is still unused.
+        await later.GetStringAsync("/account/login");
+        Assert.Equal(fresh, setup.Token);
+        var signedIn = await later.GetAsync($"/account/setup?token={fresh}");
+        Assert.Equal("/", signedIn.Headers.Location!.OriginalString);
     }
 
     [Fact]
