@@ -71,6 +71,22 @@ window.medvis = {
             element.medvisApplying = false;
         }
     },
+    // Copies text to the clipboard; the Clipboard API needs a secure context (https or localhost), so plain http
+    // falls back to a hidden text area and the older copy command. True when one of them worked.
+    copyText: async function (text) {
+        try {
+            if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(text); return true; }
+        } catch (e) { /* fall through to the older way */ }
+        const area = document.createElement("textarea");
+        area.value = text; area.setAttribute("readonly", ""); area.style.position = "fixed"; area.style.opacity = "0";
+        document.body.appendChild(area);
+        area.select();
+        let copied = false;
+        try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+        area.remove();
+        return copied;
+    },
+
     // Saves text as a file (CSV exports of selections).
     downloadText: function (fileName, text, mimeType) {
         const blob = new Blob([text], { type: mimeType || "text/plain" });

@@ -115,7 +115,9 @@ public sealed class BrowserJourneyTests : IDisposable
         await Assertions.Expect(admin.GetByTestId("circuit-interactive")).ToBeAttachedAsync(new() { Timeout = InteractiveTimeoutMs });
         await admin.Locator("input[data-testid=invite-name], [data-testid=invite-name] input").First.FillAsync("alice");
         await admin.GetByTestId("invite-user").ClickAsync();
-        var link = await admin.GetByTestId("invite-link").InnerTextAsync();
+        var link = await admin.Locator("input[data-testid=invite-link], [data-testid=invite-link] input").First.InputValueAsync();
+        await admin.GetByTestId("copy-invite-link").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("copy-invite-link")).ToContainTextAsync("Copied");
         await admin.ScreenshotAsync(new() { Path = Shot("0-invite"), FullPage = true });
 
         await SetPasswordAsync(member, link);

@@ -17,6 +17,7 @@ public partial class SharePanel
 
     private Caller _caller = Caller.Anonymous;
     private int? _days;
+    private int? _confirming; // the link whose revocation waits for a second click
     private string? _error;
     private IReadOnlyList<ShareLinkRecord> _links = [];
 
@@ -42,6 +43,7 @@ public partial class SharePanel
 
     private async Task RevokeAsync(int linkId)
     {
+        _confirming = null;
         try
         {
             await Shares.RevokeAsync(await CurrentCaller.GetAsync(), linkId);
