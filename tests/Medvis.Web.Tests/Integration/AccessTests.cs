@@ -425,6 +425,13 @@ public sealed class AccessTests : IAsyncLifetime
         Assert.NotEqual(HttpStatusCode.OK, (await visitor.PostAsync(Url("/api/datasets/{dataset}/metadata?name=m.csv"), new StringContent("image_index,age\n0,1\n"))).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await visitor.GetAsync("/runs")).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await visitor.GetAsync("/datasets")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(Url("/api/runs/{run}/map.html"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.GetAsync(Url("/api/runs/{run}/map.html", _otherRun))).StatusCode);
+        // Sent away from a page, the visitor reads what the link opens and a way back, never about roles.
+        var denied = await visitor.GetStringAsync("/account/denied");
+        Assert.Contains("opens only what it was shared for", denied);
+        Assert.Contains($"runs/{_doneRun}/present", denied);
+        Assert.DoesNotMatch("(?i)your role|roles? may", denied);
 
         var forged = await visitor.GetAsync($"/share/{token[..^4]}AAAA");
         Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
@@ -554,5 +561,18 @@ public sealed class AccessTests : IAsyncLifetime
     {
         await _app.DisposeAsync();
         _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task AViewerIsOfferedNoActionItMayNotTake()
+    {
+        using var viewer = _app.CreateClientAs(UserRole.Viewer);
+        var home = await viewer.GetStringAsync("/");
+        Assert.DoesNotContain("home-new-run", home);
+        Assert.DoesNotContain("href=\"runs/new\"", home);
+        Assert.Contains("Your account may not open this page", await viewer.GetStringAsync("/account/denied"));
+
+        using var member = _app.CreateClientAs(UserRole.Member);
+        Assert.Contains("home-new-run", await member.GetStringAsync("/"));
     }
 }

@@ -7,13 +7,16 @@ public partial class Home
 {
     [Inject] private DatasetService Datasets { get; set; } = default!;
     [Inject] private RunResults Results { get; set; } = default!;
+    [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
 
     private int _datasets;
     private int _runs;
+    private bool _canTrain;
 
-    protected override void OnInitialized()
+    protected override async Task OnInitializedAsync()
     {
         _datasets = Datasets.All().Count;
         _runs = Results.Runs().Count;
+        _canTrain = AccessRules.CanQueueRuns(await CurrentCaller.GetAsync());
     }
 }

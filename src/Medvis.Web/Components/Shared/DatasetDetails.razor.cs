@@ -9,6 +9,7 @@ public partial class DatasetDetails
     private const int SamplesPerClass = 8;
 
     [Inject] private DatasetService DatasetService { get; set; } = default!;
+    [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
 
     /// <summary>The dataset to describe.</summary>
     [Parameter, EditorRequired] public DatasetRecord Dataset { get; set; } = default!;
@@ -16,6 +17,7 @@ public partial class DatasetDetails
     private IReadOnlyList<int[]>? _samples;
     private string? _error;
     private int _shownId = -1;
+    private bool _canTrain; // viewers see no button that leads to a page they may not open
 
     private IEnumerable<string> Splits => Dataset.CountsPerSplit.Keys;
 
@@ -23,6 +25,7 @@ public partial class DatasetDetails
 
     protected override async Task OnParametersSetAsync()
     {
+        _canTrain = AccessRules.CanQueueRuns(await CurrentCaller.GetAsync());
         if (_shownId == Dataset.Id) return;
         _shownId = Dataset.Id;
         _samples = null;
