@@ -17,6 +17,7 @@ public partial class Runs : IDisposable
     private Caller _caller = Caller.Anonymous;
 
     private IReadOnlyList<RunRecord> _runs = [];
+    private IReadOnlyDictionary<int, int> _queue => Core.Lab.QueuePositions.Of(_runs);
     private readonly Dictionary<int, EpochPoint> _latest = [];
     private IDisposable? _subscription;
 
