@@ -50,7 +50,7 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
         var result = trainer.Train(images, options, progress, sink.Checkpoints, cancellation);
         using var model = result.Model;
         var map = new MapCoordinates(images.SourceIndices, images.Labels, images.ClassNames, result.Coordinates);
-        var evaluation = MapEvaluationOptions.Default;
+        var evaluation = MapEvaluationOptions.Default with { Groups = images.Groups };
         var metrics = MapEvaluator.Evaluate(result.Coordinates, images.Labels, images.ClassNames, evaluation)
             .WithMethod(MethodLabel(options));
         metrics = metrics with { Timings = metrics.Timings with { EmbeddingSeconds = result.Duration.TotalSeconds } };
