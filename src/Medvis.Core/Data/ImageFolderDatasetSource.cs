@@ -232,7 +232,7 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
     {
         var files = AllImageFiles();
         if (files.Count == 0) throw new DatasetFormatException(Root, "no images in the folder or below it (*.png|jpg|jpeg|tif|tiff|bmp|gif|webp)");
-        var match = LabelTableMatch.Build(MetadataCsv.ReadTable(ReadLabelTable(labels.CsvPath), labels.CsvPath, _metadataLimits), labels,
+        var match = LabelTableMatch.Build(MetadataCsv.ReadTableFile(labels.CsvPath, _metadataLimits), labels,
             files.Select(Relative).ToList());
         var classNames = match.ClassNames();
         if (classNames.Count > Limits.MaxClasses)
@@ -251,16 +251,6 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
         }
         _match = match;
         return classNames.Select((name, c) => new ClassFolder(name, members[c].Files, members[c].Groups)).ToList();
-    }
-
-    /// <summary>The label table's bytes, refused by size before reading.</summary>
-    private byte[] ReadLabelTable(string path)
-    {
-        if (!File.Exists(path)) throw new DatasetFormatException(path, "label table not found");
-        var length = new FileInfo(path).Length;
-        if (length > _metadataLimits.MaxBytes)
-            throw new DatasetFormatException(path, $"a file of {length} bytes is over the limit of {_metadataLimits.MaxBytes} bytes ({MetadataLimits.HowToRaise(nameof(MetadataLimits.MaxBytes))})");
-        return File.ReadAllBytes(path);
     }
 
     /// <summary>

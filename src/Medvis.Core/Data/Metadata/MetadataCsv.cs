@@ -79,6 +79,17 @@ public static class MetadataCsv
         return new CsvTable(fileName, header, data);
     }
 
+    /// <summary>Reads the CSV file at <paramref name="path"/> as <see cref="ReadTable"/> does, refusing it by size before reading.</summary>
+    /// <exception cref="DatasetFormatException">A missing or malformed file, or a limit passed.</exception>
+    public static CsvTable ReadTableFile(string path, MetadataLimits? limits = null)
+    {
+        limits = (limits ?? MetadataLimits.Default).Validate();
+        if (!File.Exists(path)) throw new DatasetFormatException(path, "file not found");
+        var length = new FileInfo(path).Length;
+        if (length > limits.MaxBytes) throw Over(path, $"a file of {length} bytes", limits.MaxBytes, "bytes", nameof(MetadataLimits.MaxBytes));
+        return ReadTable(File.ReadAllBytes(path), path, limits);
+    }
+
     /// <summary>The key column when none is named: the first named index, image, image_id, file, … (any case), else the first.</summary>
     public static int DefaultKeyColumn(IReadOnlyList<string> header)
     {
