@@ -1,5 +1,6 @@
 using System.Globalization;
 using Medvis.Core.Data.LabelTables;
+using Medvis.Core.Data.Metadata;
 
 namespace Medvis.Core.Data;
 
@@ -29,14 +30,15 @@ public static class DatasetCatalog
     /// <param name="spec">What the user typed.</param>
     /// <param name="imageSize">Image side for folders and the demo.</param>
     /// <param name="limits">Input limits for files and folders; <see cref="InputLimits.Default"/> when null.</param>
+    /// <param name="tableLimits">Limits on a labelled folder's table; <see cref="MetadataLimits.Default"/> when null.</param>
     /// <exception cref="DatasetFormatException">For a missing path or an unsupported kind of file.</exception>
-    public static IDatasetSource Open(string spec, int imageSize = 28, InputLimits? limits = null)
+    public static IDatasetSource Open(string spec, int imageSize = 28, InputLimits? limits = null, MetadataLimits? tableLimits = null)
     {
         if (string.IsNullOrWhiteSpace(spec)) throw new DatasetFormatException("(empty)", "no dataset given; use " + SpecHelp);
         var trimmed = spec.Trim();
         if (TryOpenDemo(trimmed, imageSize) is { } demo) return demo;
         if (LabelledFolderSpec.TryParse(trimmed) is { } labelled)
-            return new ImageFolderDatasetSource(labelled.Folder, imageSize, limits: limits, labels: labelled.Labels);
+            return new ImageFolderDatasetSource(labelled.Folder, imageSize, limits: limits, labels: labelled.Labels, metadataLimits: tableLimits);
         if (Directory.Exists(trimmed)) return new ImageFolderDatasetSource(trimmed, imageSize, limits: limits);
         var extension = Path.GetExtension(trimmed).ToLowerInvariant();
         if (!File.Exists(trimmed))

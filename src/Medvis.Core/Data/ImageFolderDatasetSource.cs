@@ -61,14 +61,6 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
             new Dictionary<DatasetSplit, int[]> { [DatasetSplit.Train] = counts }, _match?.SummaryLines());
     }
 
-    /// <summary>How the label table matched the folder's files; null for class folders.</summary>
-    public LabelTableMatch? LabelMatch()
-    {
-        if (Labels is null) return null;
-        ListClasses();
-        return _match;
-    }
-
     /// <summary>
     /// The label table's other columns (all but the key and the label; the group included) as the dataset's
     /// metadata, keyed by file name, for the labelled images in image index order; null for class folders.
