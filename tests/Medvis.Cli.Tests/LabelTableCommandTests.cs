@@ -64,6 +64,11 @@ public sealed class LabelTableCommandTests : IDisposable
         Assert.Equal("grouped by lesion_id", (string?)metrics["split"]);
         var card = RunCard.FromJson(File.ReadAllText(_temp.File("run/run.json")), "run.json");
         Assert.Equal($"{_temp.File("images")}|labels={csv}|label=dx|group=lesion_id", card.Dataset.Spec);
+
+        // Scoring the model later reads the same labels and groups from the card.
+        var eval = Run("eval", "--model", _temp.File("run"), "--out", _temp.File("eval.json"));
+        Assert.True(eval.ExitCode == 0, eval.Error);
+        Assert.Equal("grouped by lesion_id", (string?)JsonNode.Parse(File.ReadAllText(_temp.File("eval.json")))!["split"]);
     }
 
     [Theory]

@@ -3,7 +3,7 @@ using Medvis.Core.Data;
 
 namespace Medvis.Core.Evaluation;
 
-/// <summary>Settings of <see cref="MapEvaluator.Evaluate"/>; the defaults are those of the t-SimCNE papers.</summary>
+/// <summary>Settings of <see cref="MapEvaluator"/>; the defaults are those of the t-SimCNE papers.</summary>
 public sealed record MapEvaluationOptions(
     int K = KnnEvaluation.DefaultK,
     double TestFraction = TrainTestSplit.DefaultTestFraction,
@@ -68,6 +68,13 @@ public static class MapEvaluator
             KnnLeaveOneOut: leaveOneOut?.Accuracy,
             Split: how.Describe());
     }
+
+    /// <summary>
+    /// The metrics of points embedding <paramref name="images"/>, one per image in order: their labels and class
+    /// names, and their groups (a label table's group column) for the split, so every host scores such data alike.
+    /// </summary>
+    public static MetricsReport Evaluate(float[,] points, ImageDataset images, MapEvaluationOptions? options = null) =>
+        Evaluate(points, images.Labels, images.ClassNames, (options ?? MapEvaluationOptions.Default) with { Groups = images.Groups });
 
     private static List<ClassMetrics> ClassRows(int[] labels, IReadOnlyList<string> classNames, KnnResult knn,
         SilhouetteResult silhouette, KnnResult? leaveOneOut)
