@@ -64,6 +64,13 @@ public sealed class DatasetService(
         return RegisterChecked(caller, spec, imageSize, "registered dataset", name);
     }
 
+    /// <summary>
+    /// How a labelled folder's table matches its images now (the registration's summary lines, read again so that
+    /// files or rows added since show); null for other datasets.
+    /// </summary>
+    public IReadOnlyList<string>? LabelTableNotes(DatasetRecord dataset) =>
+        LabelledFolderSpec.TryParse(dataset.Spec) is null ? null : opener.Open(dataset.Spec, dataset.ImageSize).Describe().Notes;
+
     /// <summary>The columns of the label table at <paramref name="csvPath"/> (below a data root), for the form's column pickers.</summary>
     /// <exception cref="AccessDeniedException">The caller is not an admin.</exception>
     public LabelTableColumns ReadLabelTableColumns(Caller caller, string csvPath)

@@ -54,6 +54,8 @@ public sealed class LabelTableRegistrationTests : DatabasePageTestContext
         Assert.Equal(["lesion_id", "dx_type", "age", "sex", "localization"], metadata.Columns.Select(c => c.Name));
         Assert.Equal(MetadataColumnKind.Categorical, metadata.Column("sex")!.Kind);
         Assert.Equal(24, metadata.RowCount);
+        // The dataset's details read the match again.
+        cut.WaitForAssertion(() => Assert.Contains("rows without an image: 1 (ISIC_9999999), ignored", cut.Find("[data-testid=dataset-label-notes]").TextContent), Patience);
         // The group reaches the images the runs train on.
         Assert.Equal("lesion_id", Services.GetRequiredService<DatasetService>().Load(dataset, DatasetSplit.Train).Groups!.Column);
     }

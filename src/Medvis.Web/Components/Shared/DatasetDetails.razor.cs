@@ -14,6 +14,7 @@ public partial class DatasetDetails
     [Parameter, EditorRequired] public DatasetRecord Dataset { get; set; } = default!;
 
     private IReadOnlyList<int[]>? _samples;
+    private IReadOnlyList<string>? _labelNotes;
     private string? _error;
     private int _shownId = -1;
 
@@ -26,10 +27,12 @@ public partial class DatasetDetails
         if (_shownId == Dataset.Id) return;
         _shownId = Dataset.Id;
         _samples = null;
+        _labelNotes = null;
         _error = null;
         try
         {
             var dataset = Dataset;
+            _labelNotes = await Task.Run(() => DatasetService.LabelTableNotes(dataset));
             _samples = await Task.Run(() => DatasetService.SampleIndicesPerClass(DatasetService.Load(dataset, SampleSplit), SamplesPerClass));
         }
         catch (Exception e) when (UserErrors.IsUserError(e))
