@@ -66,7 +66,7 @@ public static class BaselineCommand
             var tsne = TsneEmbedding.Run(features, TsneOptions.Default with { Perplexity = perplexity }, progress, cancellationToken);
             var embeddingSeconds = watch.Elapsed.TotalSeconds;
 
-            var report = MapEvaluator.Evaluate(tsne.Embedding, dataset.Labels, dataset.ClassNames);
+            var report = MapEvaluator.Evaluate(tsne.Embedding, dataset);
             report = report.WithMethod(space == "simclr" ? $"t-SNE (SimCLR {simclr.Backbone} features)" : "t-SNE (pixels)") with { Timings = report.Timings with { EmbeddingSeconds = embeddingSeconds } };
             // The k-fold linear probe of the t-SNE's input, so a pixel baseline has the AUC the models are judged by.
             report = report with

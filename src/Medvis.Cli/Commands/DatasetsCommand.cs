@@ -22,12 +22,22 @@ public static class DatasetsCommand
             Description = "Image side in pixels for folders and the demo",
             DefaultValueFactory = _ => 28,
         };
-        var info = new Command("info", "Show classes, counts per split, image size and channels of a dataset.") { source, imageSize };
+        var labels = new LabelTableOptions();
+        var info = new Command("info", "Show classes, counts per split, image size and channels of a dataset; with --labels, how the table matched the folder and the metadata its other columns become.")
+        {
+            source, imageSize,
+        };
+        labels.AddTo(info);
         info.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var limits = InputLimits.FromEnvironment(Environment.GetEnvironmentVariable);
-            var summary = DatasetCatalog.Open(parse.GetValue(source)!, parse.GetValue(imageSize), limits).Describe();
-            Print(summary, CliConsole.For(parse.InvocationConfiguration.Output));
+            var dataset = DatasetCatalog.Open(labels.Apply(parse, parse.GetValue(source)!), parse.GetValue(imageSize), limits);
+            var console = CliConsole.For(parse.InvocationConfiguration.Output);
+            var summary = dataset.Describe();
+            Print(summary, console);
+            foreach (var note in summary.Notes ?? []) console.WriteLine(note);
+            if (dataset is ImageFolderDatasetSource { Labels: not null } folder && folder.TableMetadata() is { Columns.Count: > 0 } metadata)
+                PrintMetadata(metadata, console);
             return 0;
         }));
         return new Command("datasets", "Inspect datasets.") { info, CreateMetadata() };

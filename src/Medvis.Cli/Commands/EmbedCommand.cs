@@ -38,7 +38,7 @@ public static class EmbedCommand
             console.MarkupLineInterpolated($"Embedded {images.Count} images into {outPath}");
             if (parse.GetValue(features) is { } featuresPath)
             {
-                var report = MapEvaluator.Evaluate(trained.Features(images, batchSize), images.Labels, images.ClassNames)
+                var report = MapEvaluator.Evaluate(trained.Features(images, batchSize), images)
                     with { Method = "t-SimCNE backbone features" };
                 File.WriteAllText(featuresPath, report.ToJson());
                 console.MarkupLineInterpolated($"{report.Dimensions}-d backbone features: kNN accuracy {report.KnnAccuracy:P1}, silhouette {report.Silhouette:F3} → {featuresPath}");

@@ -72,7 +72,7 @@ public static class EvalCommand
         using var trained = TSimCneModel.FromBytes(File.ReadAllBytes(modelFile), "auto");
         var images = EmbedCommand.MatchModel(LoadImages(modelFile, dataSpec, splitName, maxImages, trained), trained);
         stderr.WriteLine($"Scoring {Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(modelFile)))} on {images.Count} images of {images.Name}");
-        var report = mapReport ?? MapEvaluator.Evaluate(trained.Transform(images), images.Labels, images.ClassNames).WithMethod(MapRunPipeline.MethodLabel(trained.Options));
+        var report = mapReport ?? MapEvaluator.Evaluate(trained.Transform(images), images).WithMethod(MapRunPipeline.MethodLabel(trained.Options));
         report = ModelScores.AddTo(report, trained, images);
         var crops = CropPositionMap.Compute(trained, images, cropOptions);
         stdout.WriteLine(report.LinearProbe is { } probe ? ProbeSummary(probe) : "linear probe: not computed (one class, or too few images per class for 10 folds)");

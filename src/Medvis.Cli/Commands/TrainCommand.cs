@@ -3,6 +3,7 @@ using System.Globalization;
 using Medvis.Cli.Output;
 using Medvis.Core.Augmentation;
 using Medvis.Core.Data;
+using Medvis.Core.Data.LabelTables;
 using Medvis.Core.Models;
 using Medvis.Core.Runs;
 using Medvis.Core.Training;
@@ -43,6 +44,7 @@ public static class TrainCommand
         public readonly Option<string?> Objective = new("--objective") { Description = TrainingObjective.SpecHelp + "; default: the preset's (tsimcne). ISImed takes 4 crops of half the image side per image unless --isimed says otherwise" };
         public readonly Option<string?> Isimed = new("--isimed") { Description = IsimedOptions.SpecHelp + " (default: crops=4,size=0.5,penalty=squared,unit=side; for images of 128 px and more e.g. crops=8,size=0.25)" };
         public readonly Option<string> Baseline = new("--baseline") { Description = "pixels: also embed the same images' pixels with t-SNE and compare (baseline-coords.csv, baseline-metrics.json, metrics.json's baseline) | none", DefaultValueFactory = _ => "pixels" };
+        public readonly LabelTableOptions Labels = new();
         public readonly Option<string> Out = new("--out") { Description = "Folder for coords.csv, model.bin, metrics.json, run.json and the checkpoint", Required = true };
 
         /// <summary>Adds the options to <paramref name="command"/>; <c>--out</c> only for commands that write a folder.</summary>
@@ -51,6 +53,7 @@ public static class TrainCommand
             foreach (var option in new Option[] { Preset, Data, Card, Split, ImageSize, MaxImages, Augment, Epochs, Batch, Backbone, Budget, Schedule,
                          LearningRate, FineTuneLearningRate, Seed, Device, Precision, Objective, Isimed, Baseline })
                 command.Options.Add(option);
+            Labels.AddTo(command);
             if (withOut) command.Options.Add(Out);
             return command;
         }
@@ -161,10 +164,11 @@ public static class TrainCommand
             var card = RunCard.FromJson(File.ReadAllText(cardPath), cardPath);
             var request = card.ToRequest() with { PixelBaseline = WantsBaseline(parse, args) };
             if (parse.GetValue(args.Data) is { } movedData)
-                request = request with { Dataset = request.Dataset with { Spec = movedData } };
+                request = request with { Dataset = request.Dataset with { Spec = args.Labels.Apply(parse, movedData) } };
             return (request, card.Dataset.ContentHash);
         }
-        var spec = parse.GetValue(args.Data) ?? throw new ArgumentException("Give --data (the dataset to train on) or --card (a run.json to reproduce).");
+        var spec = args.Labels.Apply(parse,
+            parse.GetValue(args.Data) ?? throw new ArgumentException("Give --data (the dataset to train on) or --card (a run.json to reproduce)."));
         var preset = Presets.Get(parse.GetValue(args.Preset)!);
         var selection = new DatasetSelection(spec, DatasetCatalog.ParseSplit(parse.GetValue(args.Split)!), parse.GetValue(args.ImageSize),
             parse.GetValue(args.MaxImages) ?? preset.MaxImages);
@@ -185,6 +189,9 @@ public static class TrainCommand
         var console = CliConsole.For(parse.InvocationConfiguration.Output);
         var limits = InputLimits.FromEnvironment(Environment.GetEnvironmentVariable);
         var pipeline = new MapRunPipeline(new CatalogDatasetLoader(limits), new TSimCneMapTrainer());
+        if (LabelledFolderSpec.TryParse(request.Dataset.Spec) is not null)
+            foreach (var note in DatasetCatalog.Open(request.Dataset.Spec, request.Dataset.ImageSize, limits).Describe().Notes ?? [])
+                console.MarkupLineInterpolated($"{note}");
 
         var display = new TrainingProgressDisplay(console, request.Options.EpochsPerStage.Sum());
         MapRunOutcome outcome;
@@ -199,7 +206,7 @@ public static class TrainCommand
             await parse.InvocationConfiguration.Error.WriteLineAsync($"cancelled, checkpoint kept in {Path.Combine(sink.Folder, "checkpoint")}");
             return CliApp.CancelledExitCode;
         }
-        console.MarkupLineInterpolated($"Done in {outcome.Duration:hh\\:mm\\:ss}, final loss {outcome.FinalLoss:F4}, kNN {outcome.Metrics.KnnAccuracy:P1}. Wrote {FolderRunSink.CoordinatesFile}, {FolderRunSink.ModelFile}, {FolderRunSink.MetricsFile}, {FolderRunSink.CardFile} to {sink.Folder}");
+        console.MarkupLineInterpolated($"Done in {outcome.Duration:hh\\:mm\\:ss}, final loss {outcome.FinalLoss:F4}, kNN {outcome.Metrics.KnnAccuracy:P1} ({outcome.Metrics.Split ?? "stratified random"} split). Wrote {FolderRunSink.CoordinatesFile}, {FolderRunSink.ModelFile}, {FolderRunSink.MetricsFile}, {FolderRunSink.CardFile} to {sink.Folder}");
         return 0;
     }
 }

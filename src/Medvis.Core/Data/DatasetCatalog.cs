@@ -1,26 +1,44 @@
 using System.Globalization;
+using Medvis.Core.Data.LabelTables;
+using Medvis.Core.Data.Metadata;
 
 namespace Medvis.Core.Data;
 
 /// <summary>
 /// Turns a user's dataset spec into a source: <c>demo</c>, <c>demo:64</c>, <c>demo-qc</c> (synthetic, with
-/// duplicates and artefacts), a <c>.npz</c> file, a folder of class folders, or a PatchCamelyon <c>.h5</c> file.
+/// duplicates and artefacts), a <c>.npz</c> file, a folder of class folders, a PatchCamelyon <c>.h5</c> file, or a
+/// folder of images labelled by a table (<see cref="LabelledFolderSpec"/>).
 /// </summary>
 public static class DatasetCatalog
 {
     /// <summary>What users may type, for help texts.</summary>
-    public const string SpecHelp = "demo | demo:64 | demo-qc | file.npz | PCam *_x.h5 | folder of class folders";
+    public const string SpecHelp = "demo | demo:64 | demo-qc | file.npz | PCam *_x.h5 | folder of class folders (or of any images with --labels file.csv:column)";
+
+    /// <summary>
+    /// The spec of <paramref name="data"/> with its classes from <paramref name="labels"/>: the labelled folder spec,
+    /// with both paths made absolute so the spec means the same from any working directory.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data is not a folder, or a path holds the spec's separator.</exception>
+    public static string WithLabels(string data, LabelTableSpec labels)
+    {
+        if (!Directory.Exists(data.Trim()))
+            throw new ArgumentException($"{data}: labels from a table need a folder of images (--data <folder> --labels file.csv:column)");
+        return new LabelledFolderSpec(Path.GetFullPath(data.Trim()), labels with { CsvPath = Path.GetFullPath(labels.CsvPath) }).ToSpec();
+    }
 
     /// <summary>The source a spec names. <paramref name="imageSize"/> applies to folders and to "demo" without a size.</summary>
     /// <param name="spec">What the user typed.</param>
     /// <param name="imageSize">Image side for folders and the demo.</param>
     /// <param name="limits">Input limits for files and folders; <see cref="InputLimits.Default"/> when null.</param>
+    /// <param name="tableLimits">Limits on a labelled folder's table; <see cref="MetadataLimits.Default"/> when null.</param>
     /// <exception cref="DatasetFormatException">For a missing path or an unsupported kind of file.</exception>
-    public static IDatasetSource Open(string spec, int imageSize = 28, InputLimits? limits = null)
+    public static IDatasetSource Open(string spec, int imageSize = 28, InputLimits? limits = null, MetadataLimits? tableLimits = null)
     {
         if (string.IsNullOrWhiteSpace(spec)) throw new DatasetFormatException("(empty)", "no dataset given; use " + SpecHelp);
         var trimmed = spec.Trim();
         if (TryOpenDemo(trimmed, imageSize) is { } demo) return demo;
+        if (LabelledFolderSpec.TryParse(trimmed) is { } labelled)
+            return new ImageFolderDatasetSource(labelled.Folder, imageSize, limits: limits, labels: labelled.Labels, metadataLimits: tableLimits);
         if (Directory.Exists(trimmed)) return new ImageFolderDatasetSource(trimmed, imageSize, limits: limits);
         var extension = Path.GetExtension(trimmed).ToLowerInvariant();
         if (!File.Exists(trimmed))

@@ -21,6 +21,7 @@ public interface IDatasetSource
 /// <param name="Width">Image width in pixels.</param>
 /// <param name="ClassNames">Class names, indexed by label.</param>
 /// <param name="CountsPerSplit">Split → images per class (indexed like <paramref name="ClassNames"/>); only splits the source has.</param>
+/// <param name="Notes">Lines a person should read before using the data (a label table's matching summary); null for none.</param>
 public sealed record DatasetSummary(
     string Name,
     string Kind,
@@ -28,7 +29,8 @@ public sealed record DatasetSummary(
     int Height,
     int Width,
     IReadOnlyList<string> ClassNames,
-    IReadOnlyDictionary<DatasetSplit, int[]> CountsPerSplit);
+    IReadOnlyDictionary<DatasetSplit, int[]> CountsPerSplit,
+    IReadOnlyList<string>? Notes = null);
 
 /// <summary>Bad dataset input: names the file and the problem, in one line.</summary>
 public sealed class DatasetFormatException(string path, string problem, Exception? inner = null)

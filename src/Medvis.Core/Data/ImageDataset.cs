@@ -11,7 +11,7 @@ public sealed class ImageDataset
 {
     /// <summary>Creates a dataset and checks that the buffers agree with the stated shape.</summary>
     public ImageDataset(string name, byte[] pixels, int count, int channels, int height, int width,
-        int[] labels, IReadOnlyList<string> classNames, int[]? sourceIndices = null)
+        int[] labels, IReadOnlyList<string> classNames, int[]? sourceIndices = null, ImageGroups? groups = null)
     {
         if (channels is not (1 or 3))
             throw new ArgumentException($"{name}: images must have 1 or 3 channels, not {channels}.");
@@ -24,7 +24,10 @@ public sealed class ImageDataset
         foreach (var label in labels)
             if (label < 0 || label >= classNames.Count)
                 throw new ArgumentException($"{name}: label {label} outside the {classNames.Count} classes.");
+        if (groups is not null && groups.Ids.Length != count)
+            throw new ArgumentException($"{name}: {groups.Ids.Length} group ids for {count} images.");
         Name = name;
+        Groups = groups;
         Pixels = pixels;
         Count = count;
         Channels = channels;
@@ -48,6 +51,8 @@ public sealed class ImageDataset
     public IReadOnlyList<string> ClassNames { get; }
     /// <summary>Index of each image in the source it was loaded from (row of the npz split, file order of a folder).</summary>
     public int[] SourceIndices { get; }
+    /// <summary>Images that belong together (a label table's group column), or null when every image stands alone.</summary>
+    public ImageGroups? Groups { get; }
     /// <summary>Bytes per image (C·H·W).</summary>
     public int ImageSize => Channels * Height * Width;
 
@@ -66,7 +71,7 @@ public sealed class ImageDataset
             labels[i] = Labels[indices[i]];
             sources[i] = SourceIndices[indices[i]];
         }
-        return new ImageDataset(Name, pixels, indices.Count, Channels, Height, Width, labels, ClassNames, sources);
+        return new ImageDataset(Name, pixels, indices.Count, Channels, Height, Width, labels, ClassNames, sources, Groups?.Subset(indices));
     }
 
     /// <summary>Number of images per class, indexed by class.</summary>

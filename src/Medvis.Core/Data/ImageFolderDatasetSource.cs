@@ -1,3 +1,6 @@
+using Medvis.Core.Data.LabelTables;
+using Medvis.Core.Data.Metadata;
+
 namespace Medvis.Core.Data;
 
 /// <summary>
@@ -6,15 +9,29 @@ namespace Medvis.Core.Data;
 /// A folder has no predefined splits: <see cref="DatasetSplit.Train"/> and <see cref="DatasetSplit.All"/> both
 /// hold every image, asking for val or test is an error. Class and file counts, file sizes, each image's header
 /// size and the memory of the whole load are checked against <see cref="Limits"/> before anything is decoded.
+/// With a label table the folder is instead any tree of images, flat or nested, and each image's class is its row's
+/// label (see <see cref="LabelTableMatch"/>): images without a row or a label are left out and named in
+/// <see cref="DatasetSummary.Notes"/>, and a group column becomes <see cref="ImageDataset.Groups"/>.
 /// </summary>
 /// <param name="root">The folder whose sub-folders are the classes (class names: folder names, sorted).</param>
 /// <param name="imageSize">Side of the square images produced, in pixels.</param>
 /// <param name="skipUndecodable">Leave out files that cannot be decoded (listed in <see cref="SkippedFiles"/>) instead of failing.</param>
 /// <param name="limits">Input limits; <see cref="InputLimits.Default"/> when null.</param>
-public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bool skipUndecodable = false, InputLimits? limits = null)
+/// <param name="labels">The table the classes come from; null for class folders.</param>
+/// <param name="metadataLimits">Limits on the label table; <see cref="MetadataLimits.Default"/> when null.</param>
+public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bool skipUndecodable = false, InputLimits? limits = null,
+    LabelTableSpec? labels = null, MetadataLimits? metadataLimits = null)
     : IDatasetSource
 {
+    /// <summary>Folder levels a labelled folder is searched to; deeper ones are not read.</summary>
+    public const int MaxFolderDepth = 32;
+
     private readonly List<string> _skipped = [];
+    private readonly MetadataLimits _metadataLimits = (metadataLimits ?? MetadataLimits.Default).Validate();
+    private LabelTableMatch? _match;
+
+    /// <summary>The table the classes come from, or null for class folders.</summary>
+    public LabelTableSpec? Labels { get; } = labels?.Validate();
 
     /// <summary>The limits every file is checked against.</summary>
     public InputLimits Limits { get; } = (limits ?? InputLimits.Default).Validate();
@@ -41,7 +58,25 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
         var first = classes.SelectMany(c => c.Files).First();
         var channels = ImageDecoding.IsGrey(DecodeFile(first, 3)) ? 1 : 3;
         return new DatasetSummary(Name, "folder", channels, ImageSize, ImageSize, classes.Select(c => c.Name).ToArray(),
-            new Dictionary<DatasetSplit, int[]> { [DatasetSplit.Train] = counts });
+            new Dictionary<DatasetSplit, int[]> { [DatasetSplit.Train] = counts }, _match?.SummaryLines());
+    }
+
+    /// <summary>
+    /// The label table's other columns (all but the key and the label; the group included) as the dataset's
+    /// metadata, keyed by file name, for the labelled images in image index order; null for class folders.
+    /// </summary>
+    public DatasetMetadata? TableMetadata()
+    {
+        if (Labels is null) return null;
+        var classes = ListClasses();
+        var match = _match!;
+        var rowOfPath = match.Labelled.ToDictionary(l => l.File, l => l.Row);
+        var allFiles = AllImageFiles();
+        var fileIndex = allFiles.Select((f, i) => (f, i)).ToDictionary(p => p.f, p => p.i, StringComparer.Ordinal);
+        var rows = classes.SelectMany(c => c.Files).Select(f => rowOfPath[fileIndex[f]]).ToArray();
+        var images = Enumerable.Range(0, rows.Length).ToArray();
+        return MetadataCsv.Build(match.Table, match.KeyColumn, "file name", rows, images, rows.Length,
+            new HashSet<int> { match.LabelColumn }, _metadataLimits);
     }
 
     /// <summary>
@@ -78,8 +113,11 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
         for (var k = 0; k < kept.Length; k++)
             decoded[kept[k]].AsSpan(0, imageBytes).CopyTo(pixels.AsSpan(k * imageBytes, imageBytes));
         var labels = kept.Select(i => files[i].Label).ToArray();
+        var groups = _match is { GroupColumn: >= 0 } match
+            ? new ImageGroups(match.Table.Header[match.GroupColumn], classes.SelectMany(c => c.Groups!).ToArray()).Subset(kept)
+            : null;
         return new ImageDataset(Name, pixels, kept.Length, channels, ImageSize, ImageSize, labels,
-            classes.Select(c => c.Name).ToArray(), kept);
+            classes.Select(c => c.Name).ToArray(), kept, groups);
     }
 
     /// <summary>
@@ -136,10 +174,12 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
         return bytes;
     }
 
-    private sealed record ClassFolder(string Name, IReadOnlyList<string> Files);
+    /// <summary>A class and its files, with a group id per file when a label table names a group column.</summary>
+    private sealed record ClassFolder(string Name, IReadOnlyList<string> Files, IReadOnlyList<int>? Groups = null);
 
     private List<ClassFolder> ListClasses()
     {
+        if (Labels is not null) return LabelledClasses(Labels);
         if (File.Exists(Root)) throw new DatasetFormatException(Root, "is a file, not a folder of class folders");
         if (!Directory.Exists(Root)) throw new DatasetFormatException(Root, "folder not found");
         var folders = Directory.EnumerateDirectories(Root)
@@ -175,4 +215,58 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
         files.Sort(StringComparer.Ordinal);
         return files;
     }
+
+    /// <summary>
+    /// The classes a label table gives the folder's images, in <see cref="LabelTableMatch.ClassNames"/> order and
+    /// file order within each; images of one group share an id, an image with an empty group gets one of its own.
+    /// </summary>
+    private List<ClassFolder> LabelledClasses(LabelTableSpec labels)
+    {
+        var files = AllImageFiles();
+        if (files.Count == 0) throw new DatasetFormatException(Root, "no images in the folder or below it (*.png|jpg|jpeg|tif|tiff|bmp|gif|webp)");
+        var match = LabelTableMatch.Build(MetadataCsv.ReadTableFile(labels.CsvPath, _metadataLimits), labels,
+            files.Select(Relative).ToList());
+        var classNames = match.ClassNames();
+        if (classNames.Count > Limits.MaxClasses)
+            throw InputLimits.Exceeded(labels.CsvPath, $"{classNames.Count} labels", Limits.MaxClasses, "classes", nameof(InputLimits.MaxClasses));
+        var classOf = classNames.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+        var groupIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var members = classNames.Select(_ => (Files: new List<string>(), Groups: new List<int>())).ToArray();
+        foreach (var image in match.Labelled)
+        {
+            var group = image.Group is { } g
+                ? groupIds.TryGetValue(g, out var id) ? id : groupIds[g] = groupIds.Count
+                : groupIds[$"\0{image.File}"] = groupIds.Count;
+            var target = members[classOf[image.Label]];
+            target.Files.Add(files[image.File]);
+            target.Groups.Add(group);
+        }
+        _match = match;
+        return classNames.Select((name, c) => new ClassFolder(name, members[c].Files, members[c].Groups)).ToList();
+    }
+
+    /// <summary>
+    /// Every image file in the folder and below it, sorted by path; hidden entries and linked folders (which could
+    /// loop) are skipped, folders below <see cref="MaxFolderDepth"/> levels are not read, and more than
+    /// <see cref="InputLimits.MaxImages"/> files are refused without listing them all.
+    /// </summary>
+    private List<string> AllImageFiles()
+    {
+        if (File.Exists(Root)) throw new DatasetFormatException(Root, "is a file, not a folder of images");
+        if (!Directory.Exists(Root)) throw new DatasetFormatException(Root, "folder not found");
+        var files = new List<string>();
+        var pending = new Stack<(string Folder, int Depth)>([(Root, 0)]);
+        while (pending.Count > 0)
+        {
+            var (folder, depth) = pending.Pop();
+            files.AddRange(ImageFiles(folder, Limits.MaxImages - files.Count));
+            if (depth == MaxFolderDepth) continue;
+            foreach (var sub in Directory.EnumerateDirectories(folder))
+                if (!Path.GetFileName(sub).StartsWith('.') && new DirectoryInfo(sub).LinkTarget is null) pending.Push((sub, depth + 1));
+        }
+        files.Sort((a, b) => string.CompareOrdinal(Relative(a), Relative(b)));
+        return files;
+    }
+
+    private string Relative(string file) => Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/');
 }

@@ -62,17 +62,19 @@ public static class KnnEvaluation
     /// <summary>
     /// kNN accuracy on the stratified split of each seed (<see cref="TrainTestSplit.Stratified"/>), with the mean
     /// and the population standard deviation (NumPy's <c>np.std</c>) over the seeds. k shrinks to the number of
-    /// training points where there are fewer.
+    /// training points where there are fewer. With <paramref name="how"/> the split of each seed is that one's
+    /// (grouped, say) instead of the stratified one.
     /// </summary>
     public static RepeatedKnnAccuracy RepeatedSplits(float[,] points, int[] labels, IReadOnlyList<int> seeds, int k = DefaultK,
-        double testFraction = TrainTestSplit.DefaultTestFraction)
+        double testFraction = TrainTestSplit.DefaultTestFraction, EvaluationSplit? how = null)
     {
+        how ??= EvaluationSplit.Stratified;
         PointMatrix.CheckPointsAndLabels(points, labels);
         ArgumentNullException.ThrowIfNull(seeds);
         if (seeds.Count == 0) throw new ArgumentException("Repeated splits need at least one seed.");
         var accuracies = seeds.Select(seed =>
         {
-            var split = TrainTestSplit.Stratified(labels, testFraction, seed);
+            var split = how.Split(labels, testFraction, seed);
             return Evaluate(points, labels, split, Math.Min(k, split.TrainIndices.Length)).Accuracy;
         }).ToArray();
         var mean = accuracies.Average();
@@ -85,17 +87,25 @@ public static class KnnEvaluation
     /// <c>cross_val_score(KNeighborsClassifier(k), X, y, cv=LeaveOneOut())</c> refits without it. Equal votes
     /// go to the smallest label; k shrinks to N − 1 where there are fewer other points. The result lists all
     /// points as test points, and <see cref="KnnResult.TrainCount"/> is N − 1.
+    /// With <paramref name="groups"/> a point's whole group is left out (leave-one-group-out): its votes come from
+    /// the k nearest points of other groups.
     /// </summary>
-    public static KnnResult LeaveOneOut(float[,] points, int[] labels, int k = DefaultK)
+    public static KnnResult LeaveOneOut(float[,] points, int[] labels, int k = DefaultK, int[]? groups = null)
     {
         PointMatrix.CheckPointsAndLabels(points, labels);
         if (labels.Length < 2) throw new ArgumentException("Leave-one-out kNN needs at least two points.");
+        if (groups is not null && groups.Length != labels.Length) throw new ArgumentException($"{groups.Length} group ids for {labels.Length} points.");
         var watch = Stopwatch.StartNew();
         var everyPoint = Enumerable.Range(0, labels.Length).ToArray();
         var used = Math.Min(k, labels.Length - 1);
-        var neighbours = ExactNeighbors.Find(points, everyPoint, everyPoint, used, excludeSelf: true);
+        // A point's own group can fill its nearest places: ask for as many more as the largest group has other members.
+        var extra = groups is null ? 0 : groups.GroupBy(g => g).Max(g => g.Count()) - 1;
+        var neighbours = ExactNeighbors.Find(points, everyPoint, everyPoint, Math.Min(used + extra, labels.Length - 1), excludeSelf: true);
+        var votes = groups is null ? neighbours.Indices
+            : neighbours.Indices.Select((found, q) => found.Where(n => groups[n] != groups[q]).Take(used).ToArray()).ToArray();
+        if (votes.Any(v => v.Length == 0)) throw new ArgumentException("Leave-one-group-out kNN needs at least two groups.");
         var classCount = PointMatrix.ClassCount(labels);
-        var predictions = neighbours.Indices.Select(found => MajorityVote(found, labels, classCount)).ToArray();
+        var predictions = votes.Select(found => MajorityVote(found, labels, classCount)).ToArray();
         var (accuracy, recall, counts) = ClassificationScore.Compute(everyPoint, predictions, labels, classCount);
         return new KnnResult(accuracy, used, labels.Length - 1, everyPoint, predictions, recall, counts, watch.Elapsed);
     }

@@ -88,6 +88,7 @@ public sealed record PositionalScore(string Space, int Images, int Crops, double
 /// <param name="LinearProbe">k-fold linear-probe ROC-AUC of the model's backbone features (or of the pixels for a pixel baseline); null when not computed.</param>
 /// <param name="Positional">Held-out R² of crop position from the backbone features; null when not computed (no model).</param>
 /// <param name="Baseline">The map against the t-SNE of the same images' pixels; null when not computed.</param>
+/// <param name="Split">How the kNN splits were made: "stratified random" or "grouped by &lt;column&gt;"; null in reports from before it was recorded.</param>
 public sealed record MetricsReport(
     string? Method,
     int PointCount,
@@ -107,7 +108,8 @@ public sealed record MetricsReport(
     double? KnnLeaveOneOut = null,
     LinearProbeScore? LinearProbe = null,
     PositionalScore? Positional = null,
-    BaselineComparison? Baseline = null)
+    BaselineComparison? Baseline = null,
+    string? Split = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -17,7 +17,7 @@ public static class PixelBaseline
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var tsne = TsneEmbedding.Run(ImageFeatures.Pixels(images), TsneOptions.Default, cancellationToken: cancellation);
         var seconds = clock.Elapsed.TotalSeconds;
-        var metrics = MapEvaluator.Evaluate(tsne.Embedding, images.Labels, images.ClassNames).WithMethod("t-SNE (pixels)");
+        var metrics = MapEvaluator.Evaluate(tsne.Embedding, images).WithMethod("t-SNE (pixels)");
         return (tsne.Embedding, metrics with { Timings = metrics.Timings with { EmbeddingSeconds = seconds } });
     }
 }

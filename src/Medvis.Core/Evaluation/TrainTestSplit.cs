@@ -54,6 +54,36 @@ public sealed record TrainTestSplit(int[] TrainIndices, int[] TestIndices)
         return new TrainTestSplit(trainOrder, testOrder);
     }
 
+    /// <summary>
+    /// A split that keeps every group on one side: the groups are split by <see cref="Stratified"/>, each group
+    /// standing for its members with their most frequent label (the smallest among equals), then every group
+    /// brings all its members. So photos of one lesion never score each other, and the classes stay about as
+    /// balanced as a stratified split leaves them. The test fraction is a fraction of the groups.
+    /// </summary>
+    /// <param name="labels">Class per point.</param>
+    /// <param name="groups">Group per point (any non-negative ids).</param>
+    /// <param name="testFraction">Share of the groups held out for testing.</param>
+    /// <param name="seed">Seed of the stratified split of the groups.</param>
+    /// <exception cref="ArgumentException">Fewer than two groups, or lengths that differ.</exception>
+    public static TrainTestSplit Grouped(int[] labels, int[] groups, double testFraction = DefaultTestFraction, int seed = DefaultSeed)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(groups);
+        if (groups.Length != labels.Length) throw new ArgumentException($"{groups.Length} group ids for {labels.Length} points.");
+        var members = new SortedDictionary<int, List<int>>();
+        for (var i = 0; i < groups.Length; i++)
+        {
+            if (!members.TryGetValue(groups[i], out var list)) members[groups[i]] = list = [];
+            list.Add(i);
+        }
+        if (members.Count < 2) throw new ArgumentException($"A grouped split needs at least two groups, found {members.Count}.");
+        var groupMembers = members.Values.ToArray();
+        var groupLabels = groupMembers.Select(m => m.GroupBy(i => labels[i]).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key).ToArray();
+        var split = Stratified(groupLabels, testFraction, seed);
+        return new TrainTestSplit(split.TrainIndices.SelectMany(g => groupMembers[g]).ToArray(),
+            split.TestIndices.SelectMany(g => groupMembers[g]).ToArray());
+    }
+
     /// <summary>Checks that both parts are non-empty, in range and disjoint; throws a one-line error otherwise.</summary>
     public void Validate(int pointCount)
     {

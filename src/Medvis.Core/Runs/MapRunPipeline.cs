@@ -50,8 +50,7 @@ public sealed class MapRunPipeline(IDatasetLoader datasets, IMapTrainer trainer)
         var result = trainer.Train(images, options, progress, sink.Checkpoints, cancellation);
         using var model = result.Model;
         var map = new MapCoordinates(images.SourceIndices, images.Labels, images.ClassNames, result.Coordinates);
-        var evaluation = MapEvaluationOptions.Default;
-        var metrics = MapEvaluator.Evaluate(result.Coordinates, images.Labels, images.ClassNames, evaluation)
+        var metrics = MapEvaluator.Evaluate(result.Coordinates, images)
             .WithMethod(MethodLabel(options));
         metrics = metrics with { Timings = metrics.Timings with { EmbeddingSeconds = result.Duration.TotalSeconds } };
         progress.Report(new TrainingMessage("Scoring the backbone features: 10-fold linear-probe ROC-AUC and positional R²."));

@@ -41,21 +41,48 @@ public sealed class DatasetMetadataService(
         if (fileName.Length == 0) fileName = "metadata.csv";
         try
         {
-            var metadata = MetadataCsv.Parse(csv, fileName, KeysOf(dataset), limits);
-            metadata.DatasetId = dataset.Id;
-            metadata.UploadedBy = caller.Name;
-            metadata.UploadedAtUtc = DateTime.UtcNow;
-            database.Metadata.Save(metadata);
-            cache.Remove(Key(dataset.Id));
-            database.Audit.Add(caller.Name, "attached metadata",
-                $"dataset {dataset.Id} \"{dataset.Name}\": {fileName}, {metadata.RowCount} rows, columns {string.Join(", ", metadata.Columns.Select(c => c.Name))}");
-            logger.LogInformation("Metadata {File} attached to dataset {Id}", fileName, dataset.Id);
-            return new(metadata, null);
+            return new(Save(caller, dataset, fileName, MetadataCsv.Parse(csv, fileName, KeysOf(dataset), limits)), null);
         }
         catch (Exception e) when (UserErrors.IsUserError(e))
         {
             return new(null, UserErrors.Describe(e));
         }
+    }
+
+    /// <summary>
+    /// Stores the other columns of the label table a dataset's classes come from (all but its key and label) as the
+    /// dataset's metadata; a result without metadata and without an error when the dataset has no label table or
+    /// the table no other columns.
+    /// </summary>
+    /// <exception cref="AccessDeniedException">The caller may not attach metadata.</exception>
+    public MetadataUploadResult AttachLabelTable(Caller caller, int datasetId)
+    {
+        AccessDeniedException.ThrowUnless(AccessRules.CanAttachMetadata(caller), caller, "attach metadata");
+        if (database.Datasets.Get(datasetId) is not { } dataset) return new(null, $"Dataset {datasetId} does not exist.");
+        try
+        {
+            return opener.Open(dataset.Spec, dataset.ImageSize) is ImageFolderDatasetSource { Labels: not null } folder
+                   && folder.TableMetadata() is { Columns.Count: > 0 } metadata
+                ? new(Save(caller, dataset, metadata.FileName, metadata), null)
+                : new(null, null);
+        }
+        catch (Exception e) when (UserErrors.IsUserError(e))
+        {
+            return new(null, UserErrors.Describe(e));
+        }
+    }
+
+    private DatasetMetadata Save(Caller caller, DatasetRecord dataset, string fileName, DatasetMetadata metadata)
+    {
+        metadata.DatasetId = dataset.Id;
+        metadata.UploadedBy = caller.Name;
+        metadata.UploadedAtUtc = DateTime.UtcNow;
+        database.Metadata.Save(metadata);
+        cache.Remove(Key(dataset.Id));
+        database.Audit.Add(caller.Name, "attached metadata",
+            $"dataset {dataset.Id} \"{dataset.Name}\": {fileName}, {metadata.RowCount} rows, columns {string.Join(", ", metadata.Columns.Select(c => c.Name))}");
+        logger.LogInformation("Metadata {File} attached to dataset {Id}", fileName, dataset.Id);
+        return metadata;
     }
 
     /// <summary>Removes a dataset's metadata; false when it had none.</summary>

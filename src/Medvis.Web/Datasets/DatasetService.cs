@@ -1,4 +1,6 @@
 using Medvis.Core.Data;
+using Medvis.Core.Data.LabelTables;
+using Medvis.Core.Data.Metadata;
 using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Microsoft.Extensions.Caching.Memory;
@@ -7,8 +9,8 @@ using Microsoft.Extensions.Options;
 
 namespace Medvis.Web.Datasets;
 
-/// <summary>Outcome of registering a dataset: the record, or a message for the user.</summary>
-public sealed record RegistrationResult(DatasetRecord? Dataset, string? Error)
+/// <summary>Outcome of registering a dataset: the record, or a message for the user; notes to read (a label table's matching summary).</summary>
+public sealed record RegistrationResult(DatasetRecord? Dataset, string? Error, IReadOnlyList<string>? Notes = null)
 {
     public bool Succeeded => Dataset is not null;
 }
@@ -18,7 +20,8 @@ public sealed record RegistrationResult(DatasetRecord? Dataset, string? Error)
 /// map hovers and training all read the same pixels.
 /// </summary>
 public sealed class DatasetService(
-    IMedvisStore database, IDatasetOpener opener, IMemoryCache cache, IOptions<MedvisOptions> options, DataRoots roots, ILogger<DatasetService> logger)
+    IMedvisStore database, IDatasetOpener opener, IMemoryCache cache, IOptions<MedvisOptions> options, DataRoots roots,
+    MetadataLimits metadataLimits, ILogger<DatasetService> logger)
     : IDatasetLoader
 {
     /// <summary>The spec of the built-in synthetic dataset.</summary>
@@ -39,6 +42,51 @@ public sealed class DatasetService(
     {
         AccessDeniedException.ThrowUnless(AccessRules.CanRegisterDatasets(caller), caller, "register datasets");
         return RegisterChecked(caller, spec, imageSize, "registered dataset", name);
+    }
+
+    /// <summary>
+    /// Registers the folder at <paramref name="folder"/> with its classes from a label table (both below a data
+    /// root); <see cref="RegistrationResult.Notes"/> then says which images, rows and labels did not match.
+    /// </summary>
+    /// <exception cref="AccessDeniedException">The caller is not an admin.</exception>
+    public RegistrationResult RegisterWithLabels(Caller caller, string folder, LabelTableSpec labels, int imageSize = 28, string? name = null)
+    {
+        AccessDeniedException.ThrowUnless(AccessRules.CanRegisterDatasets(caller), caller, "register datasets");
+        string spec;
+        try
+        {
+            spec = new LabelledFolderSpec(folder.Trim(), labels.Validate()).ToSpec();
+        }
+        catch (ArgumentException e)
+        {
+            return new(null, e.Message);
+        }
+        return RegisterChecked(caller, spec, imageSize, "registered dataset", name);
+    }
+
+    /// <summary>
+    /// How a labelled folder's table matches its images now (the registration's summary lines, read again so that
+    /// files or rows added since show); null for other datasets.
+    /// </summary>
+    public IReadOnlyList<string>? LabelTableNotes(DatasetRecord dataset) =>
+        LabelledFolderSpec.TryParse(dataset.Spec) is null ? null : opener.Open(dataset.Spec, dataset.ImageSize).Describe().Notes;
+
+    /// <summary>The columns of the label table at <paramref name="csvPath"/> (below a data root), for the form's column pickers.</summary>
+    /// <exception cref="AccessDeniedException">The caller is not an admin.</exception>
+    public LabelTableColumns ReadLabelTableColumns(Caller caller, string csvPath)
+    {
+        AccessDeniedException.ThrowUnless(AccessRules.CanRegisterDatasets(caller), caller, "register datasets");
+        if (string.IsNullOrWhiteSpace(csvPath)) return LabelTableColumns.Failed("Give the path of the label table (a CSV file).");
+        if (roots.Resolve(csvPath.Trim()) is not { } path) return LabelTableColumns.Failed(DataRoots.OutsideRootsMessage);
+        try
+        {
+            var table = MetadataCsv.ReadTableFile(path, metadataLimits);
+            return new LabelTableColumns(path, table.Header, table.Header[MetadataCsv.DefaultKeyColumn(table.Header)], table.Rows.Count, null);
+        }
+        catch (Exception e) when (UserErrors.IsUserError(e))
+        {
+            return LabelTableColumns.Failed(UserErrors.Describe(e));
+        }
     }
 
     /// <summary>Gives a dataset a new display name (admins only); returns the problem, or null when renamed.</summary>
@@ -83,6 +131,7 @@ public sealed class DatasetService(
     public static string DefaultName(string spec, string describedName)
     {
         if (IsBuiltIn(spec)) return describedName;
+        if (LabelledFolderSpec.TryParse(spec) is { } labelled) spec = labelled.Folder;
         var parts = spec.TrimEnd('/', '\\').Split('/', '\\', StringSplitOptions.RemoveEmptyEntries);
         return parts.Length >= 2 && GenericFolderNames.Contains(parts[^1]) ? $"{parts[^2]}/{parts[^1]}" : describedName;
     }
@@ -113,7 +162,7 @@ public sealed class DatasetService(
         {
             // Checked before anything touches the file, with one message for every refusal: the answer must not
             // tell whether something exists outside the roots.
-            if (roots.Resolve(spec) is not { } canonical) return new(null, DataRoots.OutsideRootsMessage);
+            if (ResolveWithinRoots(spec) is not { } canonical) return new(null, DataRoots.OutsideRootsMessage);
             spec = canonical;
         }
         if (database.Datasets.FindBySpec(spec) is { } existing)
@@ -137,12 +186,33 @@ public sealed class DatasetService(
             });
             logger.LogInformation("Registered dataset {Spec} as {Id}", spec, record.Id);
             database.Audit.Add(caller.Name, auditAction, $"{record.Id} \"{record.Name}\" from {spec}");
-            return new(record, null);
+            return new(record, null, summary.Notes);
         }
         catch (Exception e) when (UserErrors.IsUserError(e))
         {
             return new(null, UserErrors.Describe(e));
         }
+    }
+
+    /// <summary>
+    /// The canonical spec when every path in it lies below a data root, else null: a path, or a labelled folder's
+    /// folder and label table.
+    /// </summary>
+    private string? ResolveWithinRoots(string spec)
+    {
+        LabelledFolderSpec? labelled;
+        try
+        {
+            labelled = LabelledFolderSpec.TryParse(spec);
+        }
+        catch (DatasetFormatException)
+        {
+            return null;
+        }
+        if (labelled is null) return roots.Resolve(spec);
+        return roots.Resolve(labelled.Folder) is { } folder && roots.Resolve(labelled.Labels.CsvPath) is { } csv
+            ? new LabelledFolderSpec(folder, labelled.Labels with { CsvPath = csv }).ToSpec()
+            : null;
     }
 
     /// <summary>Registers the synthetic demo on first start, so a fresh app can train at once.</summary>

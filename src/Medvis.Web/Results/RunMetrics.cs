@@ -12,11 +12,14 @@ public static class RunMetricsReader
         var classes = report.Classes.OrderBy(c => c.Index).ToList();
         return new RunMetrics(report.KnnAccuracy, report.Silhouette, classes.Select(c => c.Name).ToList(),
             classes.Select(c => c.KnnRecall).ToArray(), classes.Select(c => c.Silhouette).ToArray(), report.K,
-            report.KnnRepeated, report.KnnLeaveOneOut, report.LinearProbe, report.Positional, report.Baseline);
+            report.KnnRepeated, report.KnnLeaveOneOut, report.LinearProbe, report.Positional, report.Baseline, report.Split);
     }
 }
 
-/// <summary>The numbers the metrics panels show. Undefined values (a class without test points) are null.</summary>
+/// <summary>
+/// The numbers the metrics panels show. Undefined values (a class without test points) are null; <c>Split</c> says
+/// how the kNN splits were made ("grouped by lesion_id"), null for reports from before it was recorded.
+/// </summary>
 public sealed record RunMetrics(
     double KnnAccuracy,
     double? Silhouette,
@@ -28,4 +31,5 @@ public sealed record RunMetrics(
     double? KnnLeaveOneOut = null,
     LinearProbeScore? LinearProbe = null,
     PositionalScore? Positional = null,
-    BaselineComparison? Baseline = null);
+    BaselineComparison? Baseline = null,
+    string? Split = null);

@@ -30,6 +30,23 @@ public static class MetadataCsv
     public static DatasetMetadata Parse(byte[] bytes, string fileName, MetadataKeys keys, MetadataLimits? limits = null)
     {
         limits = (limits ?? MetadataLimits.Default).Validate();
+        var table = ReadTable(bytes, fileName, limits);
+        var keyColumn = DefaultKeyColumn(table.Header);
+        if (table.Rows.Count > keys.ImageCount)
+            throw new DatasetFormatException(fileName, $"{table.Rows.Count} rows for a dataset of {keys.ImageCount} images: at most one row per image");
+        var keyTexts = table.Rows.Select(r => (r.Cells[keyColumn], r.Line)).ToList();
+        var (images, keyKind) = ResolveKeys(keyTexts, fileName, keys, table.Header[keyColumn]);
+        return Build(table, keyColumn, keyKind, Enumerable.Range(0, table.Rows.Count).ToArray(), images, keys.ImageCount, new HashSet<int>(), limits);
+    }
+
+    /// <summary>
+    /// Reads the CSV's header and rows (UTF-8, with or without a byte-order mark), checking the file's size, its
+    /// columns, cells and rows against <paramref name="limits"/>; keys are not looked at.
+    /// </summary>
+    /// <exception cref="DatasetFormatException">A malformed file or a limit passed.</exception>
+    public static CsvTable ReadTable(byte[] bytes, string fileName, MetadataLimits? limits = null)
+    {
+        limits = (limits ?? MetadataLimits.Default).Validate();
         if (bytes.LongLength > limits.MaxBytes)
             throw Over(fileName, $"a file of {bytes.LongLength} bytes", limits.MaxBytes, "bytes", nameof(MetadataLimits.MaxBytes));
         string text;
@@ -47,37 +64,66 @@ public static class MetadataCsv
         if (!rows.MoveNext()) throw new DatasetFormatException(fileName, "is empty: it needs a header row and one row per image");
         var header = rows.Current.Cells.Select(h => h.Trim()).ToArray();
         CheckHeader(header, fileName, limits);
-        var keyColumn = Array.FindIndex(header, h => KeyNames.Contains(h, StringComparer.OrdinalIgnoreCase));
-        if (keyColumn < 0) keyColumn = 0;
-
-        var keyTexts = new List<(string Key, int Line)>();
-        var cells = Enumerable.Range(0, header.Length).Select(_ => new List<string>()).ToArray();
+        var data = new List<CsvRow>();
         while (rows.MoveNext())
         {
             var (row, line) = rows.Current;
             if (row.Length == 1 && row[0].Trim().Length == 0) continue;
             if (row.Length != header.Length)
                 throw new DatasetFormatException(fileName, $"line {line}: {row.Length} cells, but the header has {header.Length}");
-            if (keyTexts.Count == limits.MaxRows)
+            if (data.Count == limits.MaxRows)
                 throw Over(fileName, $"more than {limits.MaxRows} rows", limits.MaxRows, "rows", nameof(MetadataLimits.MaxRows));
-            keyTexts.Add((row[keyColumn].Trim(), line));
-            for (var c = 0; c < header.Length; c++) cells[c].Add(row[c].Trim());
+            data.Add(new CsvRow(row.Select(c => c.Trim()).ToArray(), line));
         }
-        if (keyTexts.Count == 0) throw new DatasetFormatException(fileName, "has a header but no rows");
-        if (keyTexts.Count > keys.ImageCount)
-            throw new DatasetFormatException(fileName, $"{keyTexts.Count} rows for a dataset of {keys.ImageCount} images: at most one row per image");
+        if (data.Count == 0) throw new DatasetFormatException(fileName, "has a header but no rows");
+        return new CsvTable(fileName, header, data);
+    }
 
-        var (images, keyKind) = ResolveKeys(keyTexts, fileName, keys, header[keyColumn]);
+    /// <summary>Reads the CSV file at <paramref name="path"/> as <see cref="ReadTable"/> does, refusing it by size before reading.</summary>
+    /// <exception cref="DatasetFormatException">A missing or malformed file, or a limit passed.</exception>
+    public static CsvTable ReadTableFile(string path, MetadataLimits? limits = null)
+    {
+        limits = (limits ?? MetadataLimits.Default).Validate();
+        if (!File.Exists(path)) throw new DatasetFormatException(path, "file not found");
+        var length = new FileInfo(path).Length;
+        if (length > limits.MaxBytes) throw Over(path, $"a file of {length} bytes", limits.MaxBytes, "bytes", nameof(MetadataLimits.MaxBytes));
+        return ReadTable(File.ReadAllBytes(path), path, limits);
+    }
+
+    /// <summary>The key column when none is named: the first named index, image, image_id, file, … (any case), else the first.</summary>
+    public static int DefaultKeyColumn(IReadOnlyList<string> header)
+    {
+        for (var c = 0; c < header.Count; c++)
+            if (KeyNames.Contains(header[c], StringComparer.OrdinalIgnoreCase)) return c;
+        return 0;
+    }
+
+    /// <summary>Whether a cell counts as missing: empty, NA, N/A, NaN or null (any case).</summary>
+    public static bool IsMissing(string cell) => MissingValues.Contains(cell.Trim());
+
+    /// <summary>
+    /// The metadata of the given rows of <paramref name="table"/>, row <c>rows[r]</c> describing image
+    /// <c>images[r]</c> (distinct): every column but the key and <paramref name="skipColumns"/>, each typed as
+    /// continuous, categorical or identifier by the rule of <see cref="Parse"/>.
+    /// </summary>
+    public static DatasetMetadata Build(CsvTable table, int keyColumn, string keyKind, IReadOnlyList<int> rows, int[] images, int imageCount,
+        IReadOnlySet<int> skipColumns, MetadataLimits? limits = null)
+    {
+        limits = (limits ?? MetadataLimits.Default).Validate();
         var columns = new List<MetadataColumn>();
-        for (var c = 0; c < header.Length; c++)
-            if (c != keyColumn) columns.Add(Column(header[c], cells[c], images, keys.ImageCount, limits));
+        for (var c = 0; c < table.Header.Count; c++)
+        {
+            if (c == keyColumn || skipColumns.Contains(c)) continue;
+            var cells = rows.Select(r => table.Rows[r].Cells[c]).ToList();
+            columns.Add(Column(table.Header[c], cells, images, imageCount, limits));
+        }
         return new DatasetMetadata
         {
-            FileName = Path.GetFileName(fileName),
-            KeyColumn = header[keyColumn],
+            FileName = Path.GetFileName(table.FileName),
+            KeyColumn = table.Header[keyColumn],
             KeyKind = keyKind,
-            ImageCount = keys.ImageCount,
-            RowCount = keyTexts.Count,
+            ImageCount = imageCount,
+            RowCount = rows.Count,
             Columns = columns,
         };
     }
@@ -101,7 +147,7 @@ public static class MetadataCsv
     {
         var images = new int[keys.Count];
         var asIndices = keys.All(k => int.TryParse(k.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _));
-        var names = asIndices ? null : FileNameLookup(dataset.FileNames, fileName, keyHeader);
+        var names = asIndices ? null : NameIndex(dataset.FileNames, fileName, keyHeader);
         var seen = new Dictionary<int, int>();
         for (var r = 0; r < keys.Count; r++)
         {
@@ -114,7 +160,7 @@ public static class MetadataCsv
                 if (image >= dataset.ImageCount)
                     throw new DatasetFormatException(fileName, $"line {line}: unknown key {key}: the dataset's image indices run from 0 to {dataset.ImageCount - 1}");
             }
-            else if (!names!.TryGetValue(key, out image))
+            else if ((image = names!.Find(key)) == ImageNameIndex.Unknown)
                 throw new DatasetFormatException(fileName, $"line {line}: unknown key \"{Shorten(key)}\": no image of the dataset has that file name");
             else if (image < 0)
                 throw new DatasetFormatException(fileName, $"line {line}: key \"{Shorten(key)}\" names more than one image; use the path below the dataset folder (class/file)");
@@ -126,22 +172,12 @@ public static class MetadataCsv
         return (images, asIndices ? "image index" : "file name");
     }
 
-    /// <summary>Each file's path, name and name without extension → its index (−1 where a name is shared).</summary>
-    private static Dictionary<string, int> FileNameLookup(IReadOnlyList<string>? fileNames, string fileName, string keyHeader)
-    {
-        if (fileNames is null)
-            throw new DatasetFormatException(fileName,
-                $"the key column \"{keyHeader}\" holds names, but this dataset's images have no file names: use image indices (0, 1, 2, …, as in the map's coordinates CSV)");
-        var lookup = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < fileNames.Count; i++)
-        {
-            var path = fileNames[i].Replace('\\', '/');
-            var name = path[(path.LastIndexOf('/') + 1)..];
-            foreach (var variant in new[] { path, name, Path.GetFileNameWithoutExtension(name) }.Distinct(StringComparer.OrdinalIgnoreCase))
-                lookup[variant] = lookup.TryGetValue(variant, out var other) && other != i ? -1 : i;
-        }
-        return lookup;
-    }
+    /// <summary>The names keys may use; a one-line refusal for a dataset without file names.</summary>
+    private static ImageNameIndex NameIndex(IReadOnlyList<string>? fileNames, string fileName, string keyHeader) =>
+        fileNames is null
+            ? throw new DatasetFormatException(fileName,
+                $"the key column \"{keyHeader}\" holds names, but this dataset's images have no file names: use image indices (0, 1, 2, …, as in the map's coordinates CSV)")
+            : new ImageNameIndex(fileNames);
 
     private static MetadataColumn Column(string name, List<string> cells, int[] images, int imageCount, MetadataLimits limits)
     {

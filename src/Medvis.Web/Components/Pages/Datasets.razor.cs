@@ -1,3 +1,4 @@
+using Medvis.Core.Data.LabelTables;
 using Medvis.Web.Auth;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
@@ -11,6 +12,7 @@ public partial class Datasets
     [Inject] private CurrentCaller CurrentCaller { get; set; } = default!;
     [Inject] private DatasetUploads Uploads { get; set; } = default!;
     [Inject] private InputLimits Limits { get; set; } = default!;
+    [Inject] private DatasetMetadataService MetadataService { get; set; } = default!;
 
     private Caller _caller = Caller.Anonymous;
 
@@ -21,6 +23,13 @@ public partial class Datasets
     private string? _error;
     private string? _uploadError;
     private bool _busy;
+
+    private string _labelTablePath = "";
+    private LabelTableColumns? _labelColumns;
+    private string _keyColumn = "";
+    private string _labelColumn = "";
+    private string _groupColumn = "";
+    private IReadOnlyList<string>? _registrationNotes;
 
     private string? _name;
     private string _newName = "";
@@ -75,21 +84,35 @@ public partial class Datasets
         Reload(selectId: null);
     }
 
-    private Task RegisterPathAsync() => RegisterAsync(_path);
+    private Task RegisterPathAsync()
+    {
+        if (_labelColumns is null) return RegisterAsync((caller, name) => DatasetService.Register(caller, _path, _imageSize, name));
+        if (_labelColumn.Length == 0) { _error = "Pick the label column of the label table (or choose \"No label table\")."; return Task.CompletedTask; }
+        var labels = new LabelTableSpec(_labelColumns.Path, _labelColumn, _keyColumn, _groupColumn.Length == 0 ? null : _groupColumn);
+        return RegisterAsync((caller, name) =>
+        {
+            var result = DatasetService.RegisterWithLabels(caller, _path, labels, _imageSize, name);
+            // The table's other columns become the dataset's metadata in the same step.
+            if (result.Succeeded && MetadataService.AttachLabelTable(caller, result.Dataset!.Id).Error is { } error)
+                return result with { Notes = [.. result.Notes ?? [], $"metadata not attached: {error}"] };
+            return result;
+        });
+    }
 
-    private Task RegisterDemoAsync() => RegisterAsync(DatasetService.DemoSpec);
+    private Task RegisterDemoAsync() => RegisterAsync((caller, _) => DatasetService.Register(caller, DatasetService.DemoSpec, _imageSize));
 
-    private async Task RegisterAsync(string spec)
+    private async Task RegisterAsync(Func<Caller, string?, RegistrationResult> register)
     {
         _busy = true;
         _error = null;
+        _registrationNotes = null;
         // Describing a large dataset reads the file: keep the circuit responsive meanwhile.
         var caller = await CurrentCaller.GetAsync();
         RegistrationResult result;
         try
         {
-            var name = string.IsNullOrWhiteSpace(_name) || spec == DatasetService.DemoSpec ? null : _name;
-            result = await Task.Run(() => DatasetService.Register(caller, spec, _imageSize, name));
+            var name = string.IsNullOrWhiteSpace(_name) ? null : _name;
+            result = await Task.Run(() => register(caller, name));
         }
         catch (AccessDeniedException e)
         {
@@ -98,7 +121,37 @@ public partial class Datasets
         _busy = false;
         if (!result.Succeeded) { _error = result.Error; return; }
         _name = null;
+        _registrationNotes = result.Notes;
         Reload(result.Dataset!.Id);
+    }
+
+    /// <summary>Reads the label table's header so the user can pick the key, label and group columns.</summary>
+    private async Task ReadColumnsAsync()
+    {
+        _busy = true;
+        _error = null;
+        var caller = await CurrentCaller.GetAsync();
+        LabelTableColumns columns;
+        try
+        {
+            columns = await Task.Run(() => DatasetService.ReadLabelTableColumns(caller, _labelTablePath));
+        }
+        catch (AccessDeniedException e)
+        {
+            columns = LabelTableColumns.Failed(e.Message);
+        }
+        _busy = false;
+        if (columns.Error is not null) { _error = columns.Error; _labelColumns = null; return; }
+        _labelColumns = columns;
+        _keyColumn = columns.DefaultKey;
+        _labelColumn = "";
+        _groupColumn = "";
+    }
+
+    private void ClearLabelTable()
+    {
+        _labelColumns = null;
+        _labelTablePath = "";
     }
 
     private async Task OnUploadChosenAsync(InputFileChangeEventArgs e)

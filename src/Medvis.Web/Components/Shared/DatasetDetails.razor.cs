@@ -15,6 +15,7 @@ public partial class DatasetDetails
     [Parameter, EditorRequired] public DatasetRecord Dataset { get; set; } = default!;
 
     private IReadOnlyList<int[]>? _samples;
+    private IReadOnlyList<string>? _labelNotes;
     private string? _error;
     private int _shownId = -1;
     private bool _canTrain; // viewers see no button that leads to a page they may not open
@@ -29,10 +30,12 @@ public partial class DatasetDetails
         if (_shownId == Dataset.Id) return;
         _shownId = Dataset.Id;
         _samples = null;
+        _labelNotes = null;
         _error = null;
         try
         {
             var dataset = Dataset;
+            _labelNotes = await Task.Run(() => DatasetService.LabelTableNotes(dataset));
             _samples = await Task.Run(() => DatasetService.SampleIndicesPerClass(DatasetService.Load(dataset, SampleSplit), SamplesPerClass));
         }
         catch (Exception e) when (UserErrors.IsUserError(e))
