@@ -8,7 +8,11 @@ namespace Medvis.Core.Evaluation;
 /// <param name="ClassNames">Names by class index; a label never named in the file gets "class {label}".</param>
 /// <param name="Labels">Class index per point.</param>
 /// <param name="Coords">N×2 map coordinates.</param>
-public sealed record MapCoordinates(int[] Indices, int[] Labels, IReadOnlyList<string> ClassNames, float[,] Coords);
+public sealed record MapCoordinates(int[] Indices, int[] Labels, IReadOnlyList<string> ClassNames, float[,] Coords)
+{
+    /// <summary>Per point, the file its image came from (folder datasets), or null: written as a <c>file</c> column.</summary>
+    public IReadOnlyList<string>? FileNames { get; init; }
+}
 
 /// <summary>Reads and writes coords.csv, the map format shared by <c>medvis train</c>, <c>eval</c> and <c>baseline</c>.</summary>
 public static class CoordsCsv
@@ -28,13 +32,18 @@ public static class CoordsCsv
         var n = map.Labels.Length;
         if (map.Coords.GetLength(0) != n || map.Indices.Length != n || map.Coords.GetLength(1) != 2)
             throw new ArgumentException($"{source}: a map needs N×2 coordinates, N labels and N indices ({map.Coords.GetLength(0)}×{map.Coords.GetLength(1)}, {n}, {map.Indices.Length}).");
-        var text = new StringBuilder(Header).Append('\n');
+        if (map.FileNames is { } files && files.Count != n) throw new ArgumentException($"{source}: {files.Count} file names for {n} points.");
+        var text = new StringBuilder(Header).Append(map.FileNames is null ? "" : ",file").Append('\n');
         for (var i = 0; i < n; i++)
+        {
             text.Append(map.Indices[i].ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(map.Labels[i].ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(Quote(map.ClassNames[map.Labels[i]])).Append(',')
                 .Append(map.Coords[i, 0].ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                .Append(map.Coords[i, 1].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+                .Append(map.Coords[i, 1].ToString("R", CultureInfo.InvariantCulture));
+            if (map.FileNames is { } names) text.Append(',').Append(Quote(names[i]));
+            text.Append('\n');
+        }
         return text.ToString();
     }
 
@@ -50,12 +59,14 @@ public static class CoordsCsv
         int xAt = Column("x"), yAt = Column("y"), labelAt = Column("label");
         var indexAt = header.IndexOf("index");
         var classAt = header.IndexOf("class");
+        var fileAt = header.IndexOf("file");
 
         var n = lines.Count - 1;
         var coords = new float[n, 2];
         var labels = new int[n];
         var indices = new int[n];
         var names = new Dictionary<int, string>();
+        var files = fileAt >= 0 ? new string[n] : null;
         for (var row = 0; row < n; row++)
         {
             var fields = SplitLine(lines[row + 1]);
@@ -67,10 +78,11 @@ public static class CoordsCsv
             if (labels[row] < 0) throw new FormatException($"{path}:{row + 2}: label {labels[row]} is negative.");
             indices[row] = indexAt >= 0 ? ParseInt(fields[indexAt], path, row, "index") : row;
             if (classAt >= 0) names.TryAdd(labels[row], fields[classAt]);
+            if (files is not null) files[row] = fields[fileAt];
         }
         var classNames = Enumerable.Range(0, labels.Max() + 1)
             .Select(c => names.GetValueOrDefault(c, $"class {c}")).ToArray();
-        return new MapCoordinates(indices, labels, classNames, coords);
+        return new MapCoordinates(indices, labels, classNames, coords) { FileNames = files };
     }
 
     /// <summary>
@@ -87,6 +99,7 @@ public static class CoordsCsv
         if (labelAt < 0) throw new FormatException($"{labelsPath}: header lacks the 'label' column.");
         var indexAt = header.IndexOf("index");
         var classAt = header.IndexOf("class");
+        var fileAt = header.IndexOf("file");
         var byIndex = new Dictionary<int, int>();
         var inOrder = new List<int>();
         var names = new Dictionary<int, string>();

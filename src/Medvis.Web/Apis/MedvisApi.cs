@@ -63,7 +63,10 @@ public static class MedvisApi
     public static Results<FileContentHttpResult, NotFound> Coordinates(int runId, RunResults results)
     {
         if (results.Result(runId) is not { } map) return TypedResults.NotFound();
-        var csv = CoordsCsv.Format(new MapCoordinates(map.DatasetIndices, map.Labels, map.ClassNames, MapPoints.FromColumns(map.X, map.Y)));
+        var csv = CoordsCsv.Format(new MapCoordinates(map.DatasetIndices, map.Labels, map.ClassNames, MapPoints.FromColumns(map.X, map.Y))
+        {
+            FileNames = results.PointFileNames(runId),
+        });
         return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv", $"run-{runId}-coordinates.csv");
     }
 
@@ -160,12 +163,16 @@ public static class MedvisApi
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"run-{runId}-tags.csv");
     }
 
-    /// <summary>CSV of selected map points (what the map view exports).</summary>
-    public static string SelectionCsv(Core.Storage.RunResult map, IEnumerable<int> points)
+    /// <summary>CSV of selected map points (what the map view exports), with each point's file when <paramref name="fileNames"/> are known.</summary>
+    public static string SelectionCsv(Core.Storage.RunResult map, IEnumerable<int> points, IReadOnlyList<string>? fileNames = null)
     {
-        var csv = new StringBuilder("point,dataset_index,label,class\n");
+        var csv = new StringBuilder(fileNames is null ? "point,dataset_index,label,class\n" : "point,dataset_index,label,class,file\n");
         foreach (var i in points.Where(p => p >= 0 && p < map.Count))
-            csv.Append(CultureInfo.InvariantCulture, $"{i},{map.DatasetIndices[i]},{map.Labels[i]},{CoordsCsv.Quote(map.ClassNames[map.Labels[i]])}\n");
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{i},{map.DatasetIndices[i]},{map.Labels[i]},{CoordsCsv.Quote(map.ClassNames[map.Labels[i]])}");
+            if (fileNames is not null) csv.Append(',').Append(CoordsCsv.Quote(fileNames[i]));
+            csv.Append('\n');
+        }
         return csv.ToString();
     }
 

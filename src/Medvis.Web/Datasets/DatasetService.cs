@@ -237,6 +237,19 @@ public sealed class DatasetService(
 
     public ImageDataset Load(DatasetRecord dataset, DatasetSplit split) => Load(dataset.Spec, dataset.ImageSize, split);
 
+    /// <summary>
+    /// For an image folder, each loaded image's path below the folder ("class/ISIC_0027419.jpg"), in the order of
+    /// <paramref name="images"/> (images that could not be decoded are not in it); null for other kinds of dataset.
+    /// </summary>
+    public IReadOnlyList<string>? FileNames(string spec, int imageSize, ImageDataset images) =>
+        cache.GetOrCreate(("file names", spec, imageSize, images.Count), entry =>
+        {
+            entry.SlidingExpiration = CacheLifetime;
+            return opener.Open(spec, imageSize) is ImageFolderDatasetSource folder
+                ? folder.FileNames() is var all ? images.SourceIndices.Select(i => i >= 0 && i < all.Count ? all[i] : "").ToArray() : null
+                : null;
+        });
+
     /// <summary>Up to <paramref name="perClass"/> image indices (within <paramref name="split"/>) per class, for the sample grid.</summary>
     public IReadOnlyList<int[]> SampleIndicesPerClass(ImageDataset data, int perClass)
     {

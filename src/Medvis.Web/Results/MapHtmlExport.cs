@@ -17,6 +17,7 @@ public sealed class MapHtmlExport(RunResults results, DatasetMetadataService met
         var cardJson = results.Card(runId)?.ToJson();
         var content = StandaloneMapExport.Build($"{run.Name} · {run.DatasetName}", map.X, map.Y, map.Labels, map.ClassNames,
             map.DatasetIndices, images, results.MetricsReport(runId), cardJson, options, cancellation);
+        if (results.PointFileNames(runId) is { } files) content = content with { PointNames = files };
         if (metadata.ForRun(run) is { } table) content = WithMetadata(content, map, table);
         return (StandaloneMapHtml.Render(content), $"run-{runId}-map.html");
     }
@@ -32,8 +33,5 @@ public sealed class MapHtmlExport(RunResults results, DatasetMetadataService met
                 : ExportColouring.Categorical(column.Name, colouring.Groups, colouring.GroupNames);
         }).ToList(),
         HoverColumns = table.Columns.Select(column => new ExportHoverColumn(column.Name, map.DatasetIndices.Select(column.Text).ToArray())).ToList(),
-        PointNames = table.Columns.FirstOrDefault(c => c.Name == table.KeyColumn) is { } key && table.KeyKind == "file name"
-            ? map.DatasetIndices.Select(i => key.HasValue(i) ? key.Text(i) : $"image {i}").ToArray()
-            : content.PointNames,
     };
 }

@@ -43,6 +43,28 @@ public sealed class RunResults(IMedvisStore database, DatasetService datasets, I
         return (datasets.Load(run.DatasetSpec, run.ImageSize, run.Split), result.DatasetIndices[pointIndex]);
     }
 
+    /// <summary>
+    /// Per map point, the file its image came from (a folder dataset's relative path), so a point can be traced to
+    /// its file; null for other datasets and maps without images.
+    /// </summary>
+    public IReadOnlyList<string>? PointFileNames(int runId)
+    {
+        var run = Run(runId);
+        var result = Result(runId);
+        if (run is null || !run.HasImages() || result is null) return null;
+        try
+        {
+            var images = datasets.Load(run.DatasetSpec, run.ImageSize, run.Split);
+            return datasets.FileNames(run.DatasetSpec, run.ImageSize, images) is { } names
+                ? result.DatasetIndices.Select(i => i >= 0 && i < names.Count ? names[i] : "").ToArray()
+                : null;
+        }
+        catch (Exception e) when (Core.Runs.UserErrors.IsUserError(e))
+        {
+            return null; // the images are gone or unreadable: the map still shows, without file names
+        }
+    }
+
     /// <summary>Loads the images behind a run's map into the dataset cache (for large maps, before the first hover); errors show later, on hover.</summary>
     public void WarmImages(int runId)
     {

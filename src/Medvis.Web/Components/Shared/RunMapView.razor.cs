@@ -43,6 +43,7 @@ public partial class RunMapView
     private bool IsLarge => Result.Count > Options.Value.LargeMapPoints;
 
     private Core.Data.Metadata.DatasetMetadata? _metadata;
+    private IReadOnlyList<string>? _fileNames; // per point, its file (folder datasets)
     private MapMetadataChoice _choice = new(null, null);
     private MapColouring _colouring = new([], [], null, 0, 1, null, null, "");
     private IReadOnlyList<MarkedPoints> _marked = [];
@@ -67,6 +68,7 @@ public partial class RunMapView
         // A large map's images are read once, in the background, so that the first hover shows its thumbnail at once.
         if (IsLarge && _hasImages) _ = Task.Run(() => Results.WarmImages(Result.RunId));
         _metadata = Results.Run(Result.RunId) is { } run ? Metadata.ForRun(run) : null;
+        _fileNames = _hasImages ? Results.PointFileNames(Result.RunId) : null;
         Recolour();
         Restore(View);
     }
@@ -192,7 +194,7 @@ public partial class RunMapView
     }
 
     private async Task ExportSelectionAsync() =>
-        await Js.InvokeVoidAsync("medvis.downloadText", $"run-{Result.RunId}-selection.csv", MedvisApi.SelectionCsv(Result, _selected), "text/csv");
+        await Js.InvokeVoidAsync("medvis.downloadText", $"run-{Result.RunId}-selection.csv", MedvisApi.SelectionCsv(Result, _selected, _fileNames), "text/csv");
 
     private async Task DownloadPlotAsync(string format) =>
         await Js.InvokeAsync<bool>("medvis.downloadPlot", PlotId, format, $"run-{Result.RunId}-map");
