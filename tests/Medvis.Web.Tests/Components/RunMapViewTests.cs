@@ -87,6 +87,20 @@ public sealed class RunMapViewTests : DatabasePageTestContext
     }
 
     [Fact]
+    public void TheMapSaysItIsDrawingUntilPlotlyHasDrawnItsPoints()
+    {
+        var plotly = JSInterop.SetupModule("./_content/Plotly.Blazor/plotly-interop-7.2.0.js");
+        var newPlot = plotly.SetupVoid("newPlot", _ => true); // pending until the test completes it
+        var result = StoreDemoRun();
+
+        var cut = Render<RunMapView>(p => p.Add(v => v.Result, result).Add(v => v.Caller, Caller));
+
+        Assert.Contains($"Drawing {result.X.Length:N0} points", cut.Find("[data-testid=map-loading]").TextContent);
+        cut.InvokeAsync(() => newPlot.SetVoidResult());
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=map-loading]")), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void AnImageOrLassoThatDoesNotFitTheMapIsDropped()
     {
         var result = StoreDemoRun();

@@ -24,6 +24,7 @@ public partial class ClassScatter : IDisposable
     private PlotLayout _layout = new();
     private PlotlyChart? _chart;
     private object? _drawnRevision;
+    private bool _plotted; // Plotly has drawn the first time: the loading sign goes
     private bool _rendered;
     private MapZoom? _zoom;          // what the chart shows now (null: the whole map)
     private MapZoom? _zoomParameter; // the last Zoom the parent passed
@@ -278,6 +279,7 @@ public partial class ClassScatter : IDisposable
         if (_chart is null) return;
         _ = InvokeAsync(async () =>
         {
+            if (!_plotted) { _plotted = true; StateHasChanged(); }
             await _chart.SubscribeHoverEvent();
             if (PointClicked.HasDelegate)
             {
