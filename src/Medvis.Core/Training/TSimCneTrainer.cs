@@ -129,7 +129,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
                     run.Reschedule(replanned.EpochsPerStage);
                     eta.Reschedule(replanned.EpochsPerStage);
                     stage = run.Stages[stageIndex];
-                    progress?.Report(new TrainingMessage($"Re-planned ({replanned.Reason}): {replanned.Summary}; the run still ends within its budget."));
+                    progress?.Report(new TrainingMessage($"Re-planned ({replanned.Reason}): {replanned.RemainingSummary(run.GlobalEpoch)}; the run still ends within its budget."));
                 }
 
                 // Snapshot epochs also score the subset by kNN: the 128-d output in stage 1, the 2-D map after.
@@ -221,7 +221,7 @@ public sealed class TSimCneTrainer(TrainingOptions options)
         if (ComputePrecision.Normalize(options.Precision) == ComputePrecision.Auto && checkpoint is not null
             && RunState.SavedSettings(checkpoint.State) is { } saved)
             return new PrecisionChoice(CheckpointSettings.SavedPrecision(saved), "auto: as the checkpoint this run continues");
-        var probeBatch = Math.Clamp(Math.Min(options.BatchSize, data.Count), 4, 128);
+        var probeBatch = Math.Clamp(Math.Min(options.BatchSize, data.Count), 4, BudgetPlanning.ProbeBatch);
         return ComputePrecision.Resolve(options.Precision, device, computeType =>
             ThroughputBenchmark.Probe(device, options.Backbone, data.Channels, Math.Min(data.Height, data.Width), probeBatch,
                 options.Augmentation, computeType, channelsLast: computeType == ScalarType.BFloat16));

@@ -8,25 +8,37 @@ namespace Medvis.Web.Results;
 
 /// <summary>
 /// New images placed on an existing map, each with its name, its nearest training images on the map (map point
-/// indices, nearest first) and the class those neighbours vote for.
+/// indices, nearest first), the class those neighbours vote for, and whether it is like the training images at all
+/// (<paramref name="Novelty"/>; null with <paramref name="NoveltyProblem"/> saying why when that could not be judged).
 /// </summary>
 public sealed record PlacedImages(ImageDataset Images, float[] X, float[] Y, IReadOnlyList<string> Names,
-    IReadOnlyList<Neighbour>[] Neighbours, ClassVote[] Votes, IReadOnlyList<string> ClassNames)
+    IReadOnlyList<Neighbour>[] Neighbours, ClassVote[] Votes, IReadOnlyList<string> ClassNames,
+    Novelty[]? Novelty = null, string? NoveltyProblem = null)
 {
-    /// <summary>"name → class (80% of 15 neighbours)", what hovering over an uploaded image says.</summary>
-    public string Describe(int i) =>
-        $"{Names[i]} → {ClassNames[Votes[i].Label]} ({Votes[i].Confidence:P0} of {Neighbours[i].Count} neighbours)";
+    /// <summary>Whether image <paramref name="i"/> is unlike the training images, so its class vote means nothing.</summary>
+    public bool IsUnlike(int i) => Novelty?[i].Unlike == true;
+
+    /// <summary>
+    /// "name → class (80% of 15 neighbours)", what hovering over an uploaded image says; an image unlike the training
+    /// images gets no class.
+    /// </summary>
+    public string Describe(int i) => IsUnlike(i)
+        ? $"{Names[i]} → no class: {Novelty![i].Describe()}"
+        : $"{Names[i]} → {ClassNames[Votes[i].Label]} ({Votes[i].Confidence:P0} of {Neighbours[i].Count} neighbours)";
+
+    /// <summary>How many of the images are unlike the training images.</summary>
+    public int UnlikeCount => Novelty?.Count(n => n.Unlike) ?? 0;
 }
 
 /// <summary>Places uploaded images (PNG/JPEG/TIFF files or one .npz) onto a finished run's map with its saved model.</summary>
-public sealed class OutOfSampleService(IMedvisStore database, IUploadDecoder decoder, IDatasetOpener opener)
+public sealed class OutOfSampleService(IMedvisStore database, IUploadDecoder decoder, IDatasetOpener opener, RunSimilarity similarity)
 {
     /// <summary>Largest upload accepted per file.</summary>
     public const long MaxFileBytes = 200L * 1024 * 1024;
 
     /// <exception cref="InvalidOperationException">The run has no model, or the images do not fit it (message for the user).</exception>
     /// <exception cref="AccessDeniedException">The caller may not upload images (viewers, share links).</exception>
-    public PlacedImages Place(Caller caller, int runId, IReadOnlyList<UploadedFile> files)
+    public async Task<PlacedImages> PlaceAsync(Caller caller, int runId, IReadOnlyList<UploadedFile> files)
     {
         AccessDeniedException.ThrowUnless(AccessRules.CanPlaceImages(caller) && AccessRules.CanRead(caller, runId), caller, "place new images on maps");
         if (files.Count == 0) throw new InvalidOperationException("Choose at least one image or an .npz file.");
@@ -44,7 +56,16 @@ public sealed class OutOfSampleService(IMedvisStore database, IUploadDecoder dec
         var map = database.Artifacts.LoadResult(runId) ?? throw new InvalidOperationException($"Run {runId} has no map yet.");
         var neighbours = NeighbourSearch.Nearest(Core.Evaluation.MapPoints.FromColumns(map.X, map.Y), coordinates);
         var votes = neighbours.Select(n => ClassVote.Of(n.Select(p => map.Labels[p.Point]).ToArray(), map.ClassNames.Count)).ToArray();
-        return new PlacedImages(images, x, y, NamesOf(files, images.Count), neighbours, votes, map.ClassNames);
+        var placed = new PlacedImages(images, x, y, NamesOf(files, images.Count), neighbours, votes, map.ClassNames);
+        try
+        {
+            var reference = await similarity.NoveltyReferenceAsync(runId);
+            return placed with { Novelty = reference.Judge(model.Features(images)) };
+        }
+        catch (Exception e) when (e is InvalidOperationException || UserErrors.IsUserError(e))
+        {
+            return placed with { NoveltyProblem = $"Whether the images are like the training images could not be judged: {UserErrors.Describe(e)}" };
+        }
     }
 
     /// <summary>The uploaded file names, or "upload.npz #3" for the images of one npz.</summary>

@@ -19,6 +19,7 @@ public sealed record PointNeighbours(
 public sealed class RunSimilarity(RunResults results, DatasetService datasets, IMedvisStore database, IOptions<MedvisOptions> options, ILogger<RunSimilarity> logger)
 {
     private readonly BoundedCache<int, Task<float[,]>> _features = new(() => options.Value.FeatureCacheRuns);
+    private readonly BoundedCache<int, Task<NoveltyReference>> _novelty = new(() => options.Value.FeatureCacheRuns);
 
     /// <summary>The nearest map neighbours of point <paramref name="point"/> (fast: the map is 2-D); null when there is no such point.</summary>
     public IReadOnlyList<Neighbour>? OnMap(int runId, int point, int k = NeighbourSearch.DefaultK) =>
@@ -50,6 +51,21 @@ public sealed class RunSimilarity(RunResults results, DatasetService datasets, I
             logger.LogError(e, "Backbone features of run {RunId} could not be computed", runId);
             return new PointNeighbours(point, onMap, null, null, $"The backbone features could not be computed ({e.GetType().Name}); see the server log.");
         }
+    }
+
+    /// <summary>
+    /// What new images are judged against to say whether they are like the run's training images
+    /// (<see cref="NoveltyReference"/>), built once from the run's backbone features and kept beside them.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The run has no map or no model, or its dataset no longer holds its images (message for the user).</exception>
+    public Task<NoveltyReference> NoveltyReferenceAsync(int runId)
+    {
+        var map = results.Result(runId) ?? throw new InvalidOperationException($"Run {runId} has no map yet.");
+        var reference = _novelty.GetOrAdd(runId, () => Task.Run(async () => NoveltyReference.Build(await FeaturesAsync(runId, map))));
+        // A failure is not kept: the next request tries again (the dataset may be back).
+        _ = reference.ContinueWith(_ => { _novelty.Remove(runId); _features.Remove(runId); },
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return reference;
     }
 
     /// <summary>Whether the run's features are computed already (the page says "computing…" otherwise).</summary>

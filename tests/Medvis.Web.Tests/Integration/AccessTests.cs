@@ -192,7 +192,7 @@ public sealed class AccessTests : IAsyncLifetime
             "cancel another's run" => () => Owned(someoneElse, id => Assert.True(planner.Cancel(caller, id))),
             "delete another's run" => () => { var id = EndedRunOf(someoneElse); Assert.Null(planner.Delete(caller, id)); },
             "tag" => () => services.GetRequiredService<RunResults>().Tag(caller, _doneRun, "odd", [0, 1]),
-            "place images" => () => services.GetRequiredService<OutOfSampleService>().Place(caller, _doneRun, [new UploadedFile("x.png", [1])]),
+            "place images" => () => services.GetRequiredService<OutOfSampleService>().PlaceAsync(caller, _doneRun, [new UploadedFile("x.png", [1])]).GetAwaiter().GetResult(),
             "share" => () => services.GetRequiredService<ShareLinks>().Create(caller, ShareKind.Run, [_doneRun], null),
             "invite user" => () => services.GetRequiredService<AccountService>().Invite(caller, $"new-{role}", UserRole.Viewer),
             "upload dataset" => () => services.GetRequiredService<DatasetUploads>().UploadAsync(caller, "x.npz", new MemoryStream([1])).GetAwaiter().GetResult(),

@@ -117,7 +117,7 @@ public sealed class TrainingServiceTests : IDisposable
                 .Select(p => (Point: p, Image: restarted.Services.GetRequiredService<RunResults>().ImageOfPoint(runId, p)!.Value))
                 .Select(u => new UploadedFile($"point-{u.Point}.png", ImageEncoding.EncodePng(u.Image.Images, u.Image.Index)))
                 .ToList();
-            var placed = restarted.Services.GetRequiredService<OutOfSampleService>().Place(Caller.System, runId, uploads);
+            var placed = await restarted.Services.GetRequiredService<OutOfSampleService>().PlaceAsync(Caller.System, runId, uploads);
             Assert.Equal(3, placed.X.Length);
             foreach (var (point, i) in new[] { 0, 100, 255 }.Select((p, i) => (p, i)))
             {
@@ -154,8 +154,19 @@ public sealed class TrainingServiceTests : IDisposable
             }
             Assert.Equal(found.OnMap.Select(n => n.Point).Intersect(found.InFeatures!.Select(n => n.Point)).Order(), found.Overlap!.Shared);
 
-            var broken = Assert.Throws<DatasetFormatException>(() => restarted.Services.GetRequiredService<OutOfSampleService>()
-                .Place(Caller.System, runId, [new UploadedFile("notes.png", "not an image"u8.ToArray())]));
+            // Training images are like the training images; noise and a blank frame are not, and get no class.
+            Assert.Null(placed.NoveltyProblem);
+            Assert.All(Enumerable.Range(0, 3), i => Assert.False(placed.IsUnlike(i), placed.Novelty![i].Describe()));
+            var pixels = new byte[2 * 3 * 28 * 28]; // image 0 uniform noise, image 1 black
+            new Random(3).NextBytes(pixels.AsSpan(0, 3 * 28 * 28));
+            var strangers = new ImageDataset("strangers", pixels, 2, 3, 28, 28, [0, 0], ["x"]);
+            var unlike = await restarted.Services.GetRequiredService<OutOfSampleService>().PlaceAsync(Caller.System, runId,
+                [new UploadedFile("noise.png", ImageEncoding.EncodePng(strangers, 0)), new UploadedFile("black.png", ImageEncoding.EncodePng(strangers, 1))]);
+            Assert.Equal(2, unlike.UnlikeCount);
+            Assert.StartsWith("noise.png → no class: unlike the training images", unlike.Describe(0));
+
+            var broken = await Assert.ThrowsAsync<DatasetFormatException>(() => restarted.Services.GetRequiredService<OutOfSampleService>()
+                .PlaceAsync(Caller.System, runId, [new UploadedFile("notes.png", "not an image"u8.ToArray())]));
             Assert.Contains("notes.png", broken.Message);
         }
     }

@@ -35,6 +35,13 @@ public sealed record SchedulePlan(string Backbone, string Precision, int[] Epoch
     public string Summary =>
         $"{Backbone}, {Precision}, epochs {string.Join("/", EpochsPerStage)} ({Shape} shape), about {FormatMinutes(ExpectedSeconds)} of training";
 
+    /// <summary>
+    /// "small, bf16, epochs 58/5/125, about 12.4 min of training left": a re-plan's line, priced from the epochs still to
+    /// train (the whole plan at a drifted speed would overstate the time, since the epochs done already took theirs).
+    /// </summary>
+    public string RemainingSummary(int globalEpochsDone) =>
+        $"{Backbone}, {Precision}, epochs {string.Join("/", EpochsPerStage)} ({Shape} shape), about {FormatMinutes(ExpectedSecondsFrom(globalEpochsDone))} of training left";
+
     internal static string FormatMinutes(double seconds) =>
         seconds < 90 ? $"{seconds:F0} s" : $"{seconds / 60:F1} min";
 }

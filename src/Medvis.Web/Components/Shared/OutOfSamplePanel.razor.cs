@@ -43,7 +43,7 @@ public partial class OutOfSamplePanel
             }
             var runId = Result.RunId;
             var caller = await CurrentCaller.GetAsync();
-            _placed = await Task.Run(() => OutOfSample.Place(caller, runId, files));
+            _placed = await Task.Run(() => OutOfSample.PlaceAsync(caller, runId, files));
             _hoverTexts = Enumerable.Range(0, _placed.Images.Count).Select(_placed.Describe).ToList();
             _marked = [];
             _thumbnails = Enumerable.Range(0, Math.Min(_placed.Images.Count, MaxListed))

@@ -67,6 +67,16 @@ public class SchedulePlannerTests
     }
 
     [Fact]
+    public void AReplansLineSaysTheTimeLeftNotTheWholePlanAtTheNewSpeed()
+    {
+        // 98 stage-1 epochs done; one stage-2 epoch of 6 s and 11 stage-3 epochs of 30 s are left.
+        var plan = new SchedulePlan("tiny", "bf16", [98, 1, 11], [60, 6, 30], 1700, "cpu", "test");
+
+        Assert.Equal("tiny, bf16, epochs 98/1/11 (cpu shape), about 5.6 min of training left", plan.RemainingSummary(98));
+        Assert.Equal("tiny, bf16, epochs 98/1/11 (cpu shape), about 103.6 min of training", plan.Summary);
+    }
+
+    [Fact]
     public void APlannedRunReplansOnlyWhenItsSteadySpeedDrifts()
     {
         var plan = new SchedulePlan("small", "fp32", [20, 2, 20], [1.05, 0.42, 1.05], 60, "cpu", "test");
