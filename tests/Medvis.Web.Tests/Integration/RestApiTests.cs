@@ -259,7 +259,16 @@ public sealed class RestApiTests : IAsyncLifetime
 
         var reference = await viewer.GetAsync("/scalar/v1");
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
-        Assert.Contains("openapi/v1.json", await reference.Content.ReadAsStringAsync());
+        var html = await reference.Content.ReadAsStringAsync();
+        Assert.Contains("openapi/v1.json", html);
+        // The reference's scripts are served by the app itself: it works without a network.
+        var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script[^>]* src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(scripts);
+        foreach (var script in scripts)
+        {
+            Assert.False(Uri.TryCreate(script, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal), script);
+            Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(new Uri(new Uri("http://localhost/scalar/v1"), script))).StatusCode);
+        }
         using var anonymous = _app.CreateClient(new() { AllowAutoRedirect = false });
         Assert.StartsWith("/account/login", (await anonymous.GetAsync("/scalar/v1")).Headers.Location?.PathAndQuery ?? "no redirect");
         Assert.StartsWith("/account/login", (await anonymous.GetAsync("/openapi/v1.json")).Headers.Location?.PathAndQuery ?? "no redirect");
