@@ -26,6 +26,8 @@ public interface IMedvisStore : IDisposable
     IAuditLog Audit { get; }
     /// <summary>Read-only links to runs and comparisons.</summary>
     IShareLinkRepository ShareLinks { get; }
+    /// <summary>Users' personal API tokens (hashed).</summary>
+    IApiTokenRepository ApiTokens { get; }
     /// <summary>Metadata tables attached to datasets.</summary>
     IDatasetMetadataStore Metadata { get; }
     /// <summary>The 2-D snapshots of each run's training, bounded, for the replay.</summary>

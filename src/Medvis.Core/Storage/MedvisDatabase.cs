@@ -48,6 +48,8 @@ public sealed class MedvisDatabase : IMedvisStore
             _db.GetCollection<RunRecord>(RunRepository.Collection).EnsureIndex(r => r.DatasetId);
             _db.GetCollection<AnnotationRecord>(AnnotationRepository.Collection).EnsureIndex(a => a.RunId);
             _db.GetCollection<SnapshotRepository.StoredSnapshot>(SnapshotRepository.Collection).EnsureIndex(s => s.RunId);
+            // Every API request finds its token by hash.
+            _db.GetCollection<ApiTokenRecord>(ApiTokenRepository.Collection).EnsureIndex(t => t.SecretHash, unique: true);
         }
         // LiteDB reports a damaged or foreign file with whatever broke first (even ArgumentOutOfRange on a date).
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -62,6 +64,7 @@ public sealed class MedvisDatabase : IMedvisStore
         Users = new UserRepository(_db);
         Audit = new AuditLog(_db);
         ShareLinks = new ShareLinkRepository(_db);
+        ApiTokens = new ApiTokenRepository(_db);
         Metadata = new DatasetMetadataStore(_db);
         _snapshots = new SnapshotRepository(_db, _largeWrites);
     }
@@ -87,6 +90,8 @@ public sealed class MedvisDatabase : IMedvisStore
     public IAuditLog Audit { get; }
     /// <inheritdoc />
     public IShareLinkRepository ShareLinks { get; }
+    /// <inheritdoc />
+    public IApiTokenRepository ApiTokens { get; }
     /// <inheritdoc />
     public IDatasetMetadataStore Metadata { get; }
     /// <inheritdoc />
@@ -135,7 +140,7 @@ public sealed class MedvisDatabase : IMedvisStore
     private static readonly string[] Collections =
     [
         DatasetRepository.Collection, RunRepository.Collection, AnnotationRepository.Collection, LiteDbCheckpointStore.Collection,
-        UserRepository.Collection, AuditLog.Collection, ShareLinkRepository.Collection, SnapshotRepository.Collection, "_files", "_chunks",
+        UserRepository.Collection, AuditLog.Collection, ShareLinkRepository.Collection, SnapshotRepository.Collection, ApiTokenRepository.Collection, "_files", "_chunks",
     ];
 
     // LiteDB 5 can fail a read with "page type must be collection page" when another thread's transaction creates a

@@ -60,15 +60,10 @@ public static class MedvisApi
         results.ImageOfPoint(runId, point) is { } image ? Png(renderer.Png(image.Images, image.Index, scale)) : TypedResults.NotFound();
 
     /// <summary>The map as coords.csv, the same format <c>medvis train</c> writes and <c>medvis eval</c> reads.</summary>
-    public static Results<FileContentHttpResult, NotFound> Coordinates(int runId, RunResults results)
-    {
-        if (results.Result(runId) is not { } map) return TypedResults.NotFound();
-        var csv = CoordsCsv.Format(new MapCoordinates(map.DatasetIndices, map.Labels, map.ClassNames, MapPoints.FromColumns(map.X, map.Y))
-        {
-            FileNames = results.PointFileNames(runId),
-        });
-        return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv", $"run-{runId}-coordinates.csv");
-    }
+    public static Results<FileContentHttpResult, NotFound> Coordinates(int runId, RunResults results) =>
+        results.Coordinates(runId) is { } map
+            ? TypedResults.File(Encoding.UTF8.GetBytes(CoordsCsv.Format(map)), "text/csv", $"run-{runId}-coordinates.csv")
+            : TypedResults.NotFound();
 
     /// <summary>The run's reproducibility card, the run.json <c>medvis train --card</c> reproduces it from.</summary>
     public static Results<FileContentHttpResult, NotFound> Card(int runId, RunResults results) =>

@@ -41,6 +41,13 @@ public static class AccessRules
     public static bool CanRevoke(Caller caller, ShareLinkRecord share) =>
         caller.IsAtLeast(UserRole.Admin) || (caller.IsAtLeast(UserRole.Member) && share.CreatedBy == caller.Name);
 
+    /// <summary>A personal API token with <paramref name="role"/>: users, for their own role or a lower one.</summary>
+    public static bool CanCreateApiToken(Caller caller, UserRole role) => caller.IsUser && caller.UserId != 0 && role <= caller.Role;
+
+    /// <summary>Revoke an API token: its owner, and admins any token.</summary>
+    public static bool CanRevokeApiToken(Caller caller, ApiTokenRecord token) =>
+        caller.IsAtLeast(UserRole.Admin) || (caller.IsUser && caller.UserId != 0 && token.UserId == caller.UserId);
+
     /// <summary>Users, roles, the audit log.</summary>
     public static bool CanAdminister(Caller caller) => caller.IsAtLeast(UserRole.Admin);
 }
@@ -51,6 +58,9 @@ public sealed class AccessDeniedException(string message) : Exception(message)
     /// <summary>Throws unless <paramref name="allowed"/>.</summary>
     public static void ThrowUnless(bool allowed, Caller caller, string what)
     {
-        if (!allowed) throw new AccessDeniedException(caller.IsUser ? $"Your role ({caller.Role}) may not {what}." : $"Sign in to {what}.");
+        if (!allowed) throw new AccessDeniedException(MessageFor(caller, what));
     }
+
+    /// <summary>What a caller is told when its role does not allow <paramref name="what"/>.</summary>
+    public static string MessageFor(Caller caller, string what) => caller.IsUser ? $"Your role ({caller.Role}) may not {what}." : $"Sign in to {what}.";
 }

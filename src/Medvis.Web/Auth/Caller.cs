@@ -25,6 +25,9 @@ public sealed record Caller(int UserId, string Name, UserRole? Role, ShareLinkRe
     /// <summary>A caller for a stored user.</summary>
     public static Caller For(UserRecord user) => new(user.Id, user.Name, user.Role, null);
 
+    /// <summary>A user acting through a personal API token: the token's role, never above the user's current one.</summary>
+    public static Caller ForToken(UserRecord owner, ApiTokenRecord token) => new(owner.Id, owner.Name, token.EffectiveRole(owner.Role), null);
+
     /// <summary>A visitor holding a share link.</summary>
     public static Caller ForShare(ShareLinkRecord share) => new(0, $"share link {share.Id}", null, share);
 }

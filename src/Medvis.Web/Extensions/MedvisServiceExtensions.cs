@@ -5,6 +5,7 @@ using Medvis.Core.Lab;
 using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Medvis.Web.Apis;
+using Medvis.Web.Apis.V1;
 using Medvis.Web.Auth;
 using Medvis.Web.Components;
 using Medvis.Web.Hubs;
@@ -105,6 +106,7 @@ public static class MedvisServiceExtensions
             : sp.GetRequiredService<InProcessRunDispatcher>());
 
         builder.Services.AddMedvisAuth();
+        builder.Services.AddRestApi();
 
         builder.Services.AddSignalR();
         builder.Services.AddMudServices();
@@ -143,12 +145,14 @@ public static class MedvisServiceExtensions
     }
 
     /// <summary>
-    /// Cookie sign-in, the role policies (a signed-in user is the fallback for every endpoint), Data Protection keys
+    /// Cookie sign-in, personal API tokens for the REST API, the role policies (a signed-in user is the fallback for every endpoint), Data Protection keys
     /// beside the database (cookies and share links survive a restart), the sign-in rate limit and forwarded headers.
     /// </summary>
     public static IServiceCollection AddMedvisAuth(this IServiceCollection services)
     {
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        services.AddAuthentication(MedvisAuthentication.Scheme)
+            .AddPolicyScheme(MedvisAuthentication.Scheme, MedvisAuthentication.Scheme, o => o.ForwardDefaultSelector = MedvisAuthentication.SchemeFor)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, _ => { })
             .AddCookie(o =>
             {
                 o.LoginPath = "/account/login";
@@ -203,6 +207,7 @@ public static class MedvisServiceExtensions
         services.AddScoped<CurrentCaller>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<ShareLinks>();
+        services.AddSingleton<ApiTokens>();
         services.AddSingleton<LiveSessions>();
         services.AddHostedService<LiveSessionRecheck>();
         services.AddSingleton<AdminSetup>();
@@ -220,6 +225,9 @@ public static class MedvisServiceExtensions
         // Only page visits get the not-found page: API, hub and form requests keep their bare status code.
         app.UseWhen(c => HttpMethods.IsGet(c.Request.Method) && !CookieChecks.IsMachineRequest(c.Request.Path),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // REST API errors without a body of their own (a refused token's 401, a body that is not JSON) get a
+        // problem details body, as every other API error has.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(MedvisAuthentication.RestApiPath), branch => branch.UseStatusCodePages());
         app.UseMiddleware<CrossOriginHubGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -229,6 +237,7 @@ public static class MedvisServiceExtensions
         app.MapMedvisHealthChecks();
         app.MapAccountEndpoints();
         app.MapMedvisApi();
+        app.MapRestApi();
         app.MapHub<TrainingHub>("/hubs/training");
         // The queue's dashboard (jobs, workers, retries) for admins alone, in lab mode.
         if (app.Services.GetRequiredService<IOptions<MedvisOptions>>().Value.Store == StoreKinds.Postgres)

@@ -26,6 +26,21 @@ public sealed class RunResults(IMedvisStore database, DatasetService datasets, I
         cache.TryGetValue(("result", runId), out RunResult? cached) ? cached
             : database.Artifacts.LoadResult(runId) is { } loaded ? cache.Set(("result", runId), loaded, CacheLifetime) : null;
 
+    /// <summary>
+    /// The map with its labels, class names and, for folder datasets, each point's file: what coords.csv and the REST
+    /// API's coordinates hold; null while the run has no map.
+    /// </summary>
+    public MapCoordinates? Coordinates(int runId) =>
+        Result(runId) is { } map
+            ? new MapCoordinates(map.DatasetIndices, map.Labels, map.ClassNames, MapPoints.FromColumns(map.X, map.Y)) { FileNames = PointFileNames(runId) }
+            : null;
+
+    /// <summary>The metrics report as the run stored it (JSON), or null.</summary>
+    public string? MetricsJson(int runId) => database.Artifacts.LoadMetricsJson(runId);
+
+    /// <summary>The trained model's bytes (the model.bin <c>medvis train</c> writes), or null when the run has none.</summary>
+    public byte[]? Model(int runId) => database.Artifacts.LoadModel(runId);
+
     /// <summary>The numbers the metrics panels show, or null when the run stored none.</summary>
     public RunMetrics? Metrics(int runId) =>
         database.Artifacts.LoadMetricsJson(runId) is { } json ? RunMetricsReader.Read(json) : null;

@@ -351,5 +351,39 @@ public abstract class MedvisStoreContract : IDisposable
         Assert.False(db.ShareLinks.Get(link.Id)!.IsActive(DateTime.UtcNow));
     }
 
+    [SkippableFact]
+    public void ApiTokensAreFoundByHashListedPerUserRevokedOnceAndSurviveReopening()
+    {
+        var created = new DateTime(2026, 3, 4, 5, 6, 7, DateTimeKind.Utc);
+        var hash = new string('a', 64);
+        int id;
+        using (var db = Open())
+        {
+            var token = db.ApiTokens.Add(ApiTokenRecord.Create(7, " notebook ", UserRole.Member, hash, created, created.AddDays(30)));
+            id = token.Id;
+            db.ApiTokens.Add(ApiTokenRecord.Create(7, "ci", UserRole.Viewer, new string('b', 64), created, null));
+            db.ApiTokens.Add(ApiTokenRecord.Create(8, "other", UserRole.Viewer, new string('c', 64), created, null));
+            Assert.Throws<ArgumentException>(() => db.ApiTokens.Add(ApiTokenRecord.Create(9, "same secret", UserRole.Viewer, hash, created, null)));
+            Assert.True(db.ApiTokens.MarkUsed(id, created.AddMinutes(5)));
+        }
+
+        using var reopened = Open();
+        var stored = reopened.ApiTokens.FindByHash(hash)!;
+        Assert.Equal((id, 7, "notebook", UserRole.Member), (stored.Id, stored.UserId, stored.Name, stored.Role));
+        Assert.Equal((created, created.AddDays(30), created.AddMinutes(5)), (stored.CreatedAtUtc, stored.ExpiresAtUtc!.Value, stored.LastUsedAtUtc!.Value));
+        Assert.Null(reopened.ApiTokens.FindByHash(new string('d', 64)));
+        Assert.Equal(["ci", "notebook"], reopened.ApiTokens.ForUser(7).Select(t => t.Name));
+        Assert.Empty(reopened.ApiTokens.ForUser(99));
+
+        Assert.True(reopened.ApiTokens.Revoke(id, created.AddHours(1)));
+        Assert.False(reopened.ApiTokens.Revoke(id, created.AddHours(2)));
+        Assert.False(reopened.ApiTokens.Revoke(12345, created));
+        Assert.False(reopened.ApiTokens.MarkUsed(12345, created));
+        var revoked = reopened.ApiTokens.Get(id)!;
+        Assert.Equal(created.AddHours(1), revoked.RevokedAtUtc);
+        Assert.False(revoked.IsActive(created));
+        Assert.True(reopened.ApiTokens.FindByHash(new string('b', 64))!.IsActive(created.AddYears(5)));
+    }
+
     public abstract void Dispose();
 }

@@ -87,6 +87,8 @@ public sealed class AccessTests : IAsyncLifetime
     [InlineData("/compare")]
     [InlineData("/admin/users")]
     [InlineData("/runs/1/present")]
+    [InlineData("/account")]
+    [InlineData("/scalar/v1")]
     public async Task AnonymousPageRequestsAreSentToSignIn(string page)
     {
         using var client = _app.CreateClient(new() { AllowAutoRedirect = false });
@@ -125,6 +127,8 @@ public sealed class AccessTests : IAsyncLifetime
     [InlineData("/datasets", UserRole.Viewer, true)]
     [InlineData("/runs", UserRole.Viewer, true)]
     [InlineData("/runs/1/present", UserRole.Viewer, true)]
+    [InlineData("/account", UserRole.Viewer, true)]
+    [InlineData("/scalar/v1", UserRole.Viewer, true)]
     public async Task PagesOpenOnlyForTheirRoles(string page, UserRole role, bool allowed)
     {
         using var client = _app.CreateClientAs(role);

@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using Medvis.Core.Storage;
 using Medvis.Web.Auth;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,8 +12,8 @@ namespace Medvis.Web.Tests.Support;
 
 /// <summary>
 /// Signs a test client in as a stored user named by the <see cref="Header"/> request header (its id). Requests
-/// without the header go to the app's real cookie authentication, so anonymous clients, share links and the
-/// browser's sign-in stay real.
+/// without the header go to the app's real authentication (the cookie, or an API token on the REST API), so
+/// anonymous clients, share links, tokens and the browser's sign-in stay real.
 /// </summary>
 public sealed class TestAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -37,7 +36,7 @@ public sealed class TestAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions>
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(SchemeName, _ => { })
             .AddPolicyScheme(Selector, Selector, o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.ContainsKey(Header) ? SchemeName : CookieAuthenticationDefaults.AuthenticationScheme);
+                context.Request.Headers.ContainsKey(Header) ? SchemeName : MedvisAuthentication.SchemeFor(context));
         services.PostConfigure<AuthenticationOptions>(o => o.DefaultAuthenticateScheme = Selector);
     }
 }

@@ -37,6 +37,11 @@ public static class PostgresMigrations
         """
         CREATE TABLE run_snapshots (run_id integer NOT NULL, global_epoch integer NOT NULL, data bytea NOT NULL, PRIMARY KEY (run_id, global_epoch));
         """,
+        // 4: users' personal API tokens, found by the hash of their secret.
+        """
+        CREATE TABLE api_tokens (id serial PRIMARY KEY, user_id integer NOT NULL, secret_hash text NOT NULL UNIQUE, doc jsonb NOT NULL);
+        CREATE INDEX api_tokens_user ON api_tokens (user_id);
+        """,
     ];
 
     /// <summary>The version a fully migrated database has.</summary>

@@ -41,6 +41,7 @@ public sealed class PostgresStore : IMedvisStore
         Users = new PostgresUserRepository(_documents);
         Audit = new PostgresAuditLog(_documents);
         ShareLinks = new PostgresShareLinkRepository(_documents);
+        ApiTokens = new PostgresApiTokenRepository(_documents);
         Metadata = new PostgresDatasetMetadataStore(_documents);
         Snapshots = new PostgresSnapshotRepository(_documents);
     }
@@ -64,6 +65,8 @@ public sealed class PostgresStore : IMedvisStore
     public IAuditLog Audit { get; }
     /// <inheritdoc />
     public IShareLinkRepository ShareLinks { get; }
+    /// <inheritdoc />
+    public IApiTokenRepository ApiTokens { get; }
     /// <inheritdoc />
     public IDatasetMetadataStore Metadata { get; }
     /// <inheritdoc />
