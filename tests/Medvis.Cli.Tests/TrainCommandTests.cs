@@ -47,6 +47,29 @@ public sealed class TrainCommandTests : IDisposable
         Assert.False(File.Exists(_temp.File("refused/coords.csv")));
     }
 
+    [Fact]
+    public void EmbedFlagsImagesUnlikeTheTrainingImagesNamedByTheCardBesideTheModel()
+    {
+        Assert.True(TrainSmallDemo("model").ExitCode == 0);
+
+        var (code, output, error) = Run("embed", "--model", _temp.File("model"), "--data", "demo", "--split", "val", "--flag-unlike", "--out", _temp.File("val.csv"));
+
+        Assert.True(code == 0, error);
+        var rows = File.ReadAllLines(_temp.File("val.csv"));
+        Assert.Equal("index,label,class,x,y,novelty_percentile,unlike_training", rows[0]);
+        var flags = rows.Skip(1).Select(r => r.Split(',')[^1]).ToArray();
+        Assert.All(flags, f => Assert.Contains(f, new[] { "0", "1" }));
+        Assert.All(rows.Skip(1), r => Assert.InRange(double.Parse(r.Split(',')[^2], System.Globalization.CultureInfo.InvariantCulture), 0, 1));
+        Assert.Contains($"Unlike the 2100 training images: {flags.Count(f => f == "1")} of {flags.Length} (", output);
+
+        // A model without its card needs the training images named.
+        File.Copy(_temp.File("model/model.bin"), _temp.File("alone.bin"));
+        var refused = Run("embed", "--model", _temp.File("alone.bin"), "--data", "demo", "--flag-unlike", "--out", _temp.File("x.csv"));
+        Assert.Equal(CliApp.ErrorExitCode, refused.ExitCode);
+        Assert.Contains("--flag-unlike needs the training images: give --training-data", refused.Error);
+        Assert.Equal(0, Run("embed", "--model", _temp.File("alone.bin"), "--data", "demo", "--split", "val", "--flag-unlike", "--training-data", "demo", "--out", _temp.File("y.csv")).ExitCode);
+    }
+
     [Theory]
     [InlineData("isimed")]
     [InlineData("tsimcne+isimed:0.5")]

@@ -2,6 +2,9 @@ using System.CommandLine;
 using Medvis.Cli.Output;
 using Medvis.Core.Data;
 using Medvis.Core.Evaluation;
+using Medvis.Core.Runs;
+using Medvis.Core.Similarity;
+using System.Globalization;
 using Medvis.Core.Training;
 using Spectre.Console;
 
@@ -21,7 +24,9 @@ public static class EmbedCommand
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
         var features = new Option<string?>("--features-metrics") { Description = "Also score the backbone features (the paper's H space, before the projection head): kNN accuracy and silhouette JSON written here" };
         var precision = new Option<string?>("--precision") { Description = "fp32 | bf16 | auto (bf16 on CUDA or a CPU with bf16 instructions); default: the precision the model was trained in" };
-        var command = new Command("embed", "Embed images with a trained model.") { model, data, split, output, batch, device, precision, features };
+        var flagUnlike = new Option<bool>("--flag-unlike") { Description = "Also judge whether each image is like the model's training images (columns novelty_percentile and unlike_training: its 15th-nearest training image, in the backbone's features or in coarse pixels, is farther than for 99% of training images)" };
+        var training = new Option<string?>("--training-data") { Description = "With --flag-unlike: the training images (a data spec, its train split); default: the dataset and split named by the run.json beside the model" };
+        var command = new Command("embed", "Embed images with a trained model.") { model, data, split, output, batch, device, precision, features, flagUnlike, training };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var batchSize = parse.GetValue(batch);
@@ -34,7 +39,16 @@ public static class EmbedCommand
             using var trained = TSimCneModel.FromBytes(File.ReadAllBytes(modelFile), parse.GetValue(device)!, parse.GetValue(precision));
             var images = MatchModel(DatasetCatalog.Load(parse.GetValue(data)!, selectedSplit, trained.Height), trained);
             var coordinates = trained.Transform(images, batchSize);
-            CoordsCsv.Write(outPath, new MapCoordinates(images.SourceIndices, images.Labels, images.ClassNames, coordinates));
+            var map = new MapCoordinates(images.SourceIndices, images.Labels, images.ClassNames, coordinates);
+            if (parse.GetValue(flagUnlike))
+            {
+                var trainingImages = MatchModel(LoadTrainingImages(parse.GetValue(training), modelFile, trained.Height), trained);
+                var novelty = TrainingLikeness.Build(trained.Features(trainingImages, batchSize), trainingImages).Judge(trained.Features(images, batchSize), images);
+                map = map with { ExtraColumns = NoveltyColumns(novelty) };
+                var unlike = novelty.Count(n => n.Unlike);
+                console.MarkupLineInterpolated($"Unlike the {trainingImages.Count} training images: {unlike} of {images.Count} ({(double)unlike / images.Count:P1}).");
+            }
+            CoordsCsv.Write(outPath, map);
             console.MarkupLineInterpolated($"Embedded {images.Count} images into {outPath}");
             if (parse.GetValue(features) is { } featuresPath)
             {
@@ -46,6 +60,24 @@ public static class EmbedCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The columns <c>--flag-unlike</c> adds: the percentile among training images, and the flag as 0/1.</summary>
+    internal static IReadOnlyList<(string Name, IReadOnlyList<string> Values)> NoveltyColumns(IReadOnlyList<Likeness> novelty) =>
+    [
+        ("novelty_percentile", novelty.Select(n => n.Percentile.ToString("0.####", CultureInfo.InvariantCulture)).ToArray()),
+        ("unlike_training", novelty.Select(n => n.Unlike ? "1" : "0").ToArray()),
+    ];
+
+    /// <summary>The images the model was trained on: <paramref name="spec"/>'s train split, or the run card's dataset beside the model.</summary>
+    private static ImageDataset LoadTrainingImages(string? spec, string modelFile, int imageSize)
+    {
+        if (spec is not null) return DatasetCatalog.Load(spec, DatasetSplit.Train, imageSize);
+        var cardPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelFile))!, "run.json");
+        if (!File.Exists(cardPath))
+            throw new ArgumentException($"--flag-unlike needs the training images: give --training-data, or keep run.json beside {modelFile}.");
+        var card = RunCard.FromJson(File.ReadAllText(cardPath), cardPath);
+        return DatasetCatalog.Load(card.Dataset.Spec, card.Dataset.Split, imageSize);
     }
 
     /// <summary>model.bin itself, or model.bin inside the given folder.</summary>

@@ -12,6 +12,12 @@ public sealed record MapCoordinates(int[] Indices, int[] Labels, IReadOnlyList<s
 {
     /// <summary>Per point, the file its image came from (folder datasets), or null: written as a <c>file</c> column.</summary>
     public IReadOnlyList<string>? FileNames { get; init; }
+
+    /// <summary>
+    /// Further per-point columns written after the others (e.g. <c>embed</c>'s judgement of each image against the
+    /// training images), each a header name and one value per point; readers that do not know them skip them.
+    /// </summary>
+    public IReadOnlyList<(string Name, IReadOnlyList<string> Values)> ExtraColumns { get; init; } = [];
 }
 
 /// <summary>Reads and writes coords.csv, the map format shared by <c>medvis train</c>, <c>eval</c> and <c>baseline</c>.</summary>
@@ -33,7 +39,11 @@ public static class CoordsCsv
         if (map.Coords.GetLength(0) != n || map.Indices.Length != n || map.Coords.GetLength(1) != 2)
             throw new ArgumentException($"{source}: a map needs N×2 coordinates, N labels and N indices ({map.Coords.GetLength(0)}×{map.Coords.GetLength(1)}, {n}, {map.Indices.Length}).");
         if (map.FileNames is { } files && files.Count != n) throw new ArgumentException($"{source}: {files.Count} file names for {n} points.");
-        var text = new StringBuilder(Header).Append(map.FileNames is null ? "" : ",file").Append('\n');
+        if (map.ExtraColumns.FirstOrDefault(c => c.Values.Count != n) is { Name: { } wrong } column)
+            throw new ArgumentException($"{source}: column '{wrong}' has {column.Values.Count} values for {n} points.");
+        var text = new StringBuilder(Header).Append(map.FileNames is null ? "" : ",file");
+        foreach (var (name, _) in map.ExtraColumns) text.Append(',').Append(Quote(name));
+        text.Append('\n');
         for (var i = 0; i < n; i++)
         {
             text.Append(map.Indices[i].ToString(CultureInfo.InvariantCulture)).Append(',')
@@ -42,6 +52,7 @@ public static class CoordsCsv
                 .Append(map.Coords[i, 0].ToString("R", CultureInfo.InvariantCulture)).Append(',')
                 .Append(map.Coords[i, 1].ToString("R", CultureInfo.InvariantCulture));
             if (map.FileNames is { } names) text.Append(',').Append(Quote(names[i]));
+            foreach (var (_, values) in map.ExtraColumns) text.Append(',').Append(Quote(values[i]));
             text.Append('\n');
         }
         return text.ToString();

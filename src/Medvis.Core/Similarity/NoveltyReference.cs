@@ -24,8 +24,11 @@ public sealed class NoveltyReference
     private readonly float[,] _training;
     private readonly double[] _trainingDistances; // ascending
 
-    private NoveltyReference(float[,] training, double[] trainingDistances, int k, double threshold)
+    private readonly bool _unitLength;
+
+    private NoveltyReference(float[,] training, double[] trainingDistances, int k, double threshold, bool unitLength)
     {
+        _unitLength = unitLength;
         _training = training;
         _trainingDistances = trainingDistances;
         K = k;
@@ -47,13 +50,15 @@ public sealed class NoveltyReference
     /// <param name="quantile">The share of training distances below the threshold, in (0, 1).</param>
     /// <param name="sample">At most this many training images are measured against all others (a seeded sample).</param>
     /// <param name="seed">The sample's seed.</param>
+    /// <param name="unitLength">Scale every row to unit length first (backbone features, whose length carries little); false keeps plain Euclidean distances (pixels).</param>
     /// <exception cref="ArgumentException">Too few training images for k, or a quantile outside (0, 1).</exception>
-    public static NoveltyReference Build(float[,] trainingFeatures, int k = DefaultK, double quantile = DefaultQuantile, int sample = DefaultSample, int seed = 0)
+    public static NoveltyReference Build(float[,] trainingFeatures, int k = DefaultK, double quantile = DefaultQuantile, int sample = DefaultSample, int seed = 0,
+        bool unitLength = true)
     {
         var count = trainingFeatures.GetLength(0);
         if (k < 1 || count <= k) throw new ArgumentException($"judging novelty by the {k}th neighbour needs more than {k} training images; there are {count}.");
         if (quantile is <= 0 or >= 1 || double.IsNaN(quantile)) throw new ArgumentException($"the quantile {quantile} must lie between 0 and 1.");
-        var training = UnitRows(trainingFeatures);
+        var training = unitLength ? UnitRows(trainingFeatures) : trainingFeatures;
         var measured = Enumerable.Range(0, count).ToArray();
         if (count > sample)
         {
@@ -62,14 +67,14 @@ public sealed class NoveltyReference
         }
         var found = ExactNeighbors.Find(training, Enumerable.Range(0, count).ToArray(), measured, k, excludeSelf: true);
         var distances = found.SquaredDistances.Select(d => Math.Sqrt(d[k - 1])).Order().ToArray();
-        return new NoveltyReference(training, distances, k, Quantile(distances, quantile));
+        return new NoveltyReference(training, distances, k, Quantile(distances, quantile), unitLength);
     }
 
     /// <summary>Judges new images by their backbone features (one row per image, of the training features' dimension).</summary>
     /// <exception cref="ArgumentException">The dimensions differ.</exception>
     public Novelty[] Judge(float[,] features)
     {
-        var queries = UnitRows(features);
+        var queries = _unitLength ? UnitRows(features) : features;
         var neighbours = NeighbourSearch.Nearest(_training, queries, K);
         return neighbours.Select(list =>
         {

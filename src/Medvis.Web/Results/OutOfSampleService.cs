@@ -9,25 +9,25 @@ namespace Medvis.Web.Results;
 /// <summary>
 /// New images placed on an existing map, each with its name, its nearest training images on the map (map point
 /// indices, nearest first), the class those neighbours vote for, and whether it is like the training images at all
-/// (<paramref name="Novelty"/>; null with <paramref name="NoveltyProblem"/> saying why when that could not be judged).
+/// (<paramref name="Likeness"/>; null with <paramref name="NoveltyProblem"/> saying why when that could not be judged).
 /// </summary>
 public sealed record PlacedImages(ImageDataset Images, float[] X, float[] Y, IReadOnlyList<string> Names,
     IReadOnlyList<Neighbour>[] Neighbours, ClassVote[] Votes, IReadOnlyList<string> ClassNames,
-    Novelty[]? Novelty = null, string? NoveltyProblem = null)
+    Likeness[]? Likeness = null, string? NoveltyProblem = null)
 {
     /// <summary>Whether image <paramref name="i"/> is unlike the training images, so its class vote means nothing.</summary>
-    public bool IsUnlike(int i) => Novelty?[i].Unlike == true;
+    public bool IsUnlike(int i) => Likeness?[i].Unlike == true;
 
     /// <summary>
     /// "name → class (80% of 15 neighbours)", what hovering over an uploaded image says; an image unlike the training
     /// images gets no class.
     /// </summary>
     public string Describe(int i) => IsUnlike(i)
-        ? $"{Names[i]} → no class: {Novelty![i].Describe()}"
+        ? $"{Names[i]} → no class: {Likeness![i].Describe()}"
         : $"{Names[i]} → {ClassNames[Votes[i].Label]} ({Votes[i].Confidence:P0} of {Neighbours[i].Count} neighbours)";
 
     /// <summary>How many of the images are unlike the training images.</summary>
-    public int UnlikeCount => Novelty?.Count(n => n.Unlike) ?? 0;
+    public int UnlikeCount => Likeness?.Count(n => n.Unlike) ?? 0;
 }
 
 /// <summary>Places uploaded images (PNG/JPEG/TIFF files or one .npz) onto a finished run's map with its saved model.</summary>
@@ -59,8 +59,8 @@ public sealed class OutOfSampleService(IMedvisStore database, IUploadDecoder dec
         var placed = new PlacedImages(images, x, y, NamesOf(files, images.Count), neighbours, votes, map.ClassNames);
         try
         {
-            var reference = await similarity.NoveltyReferenceAsync(runId);
-            return placed with { Novelty = reference.Judge(model.Features(images)) };
+            var likeness = await similarity.LikenessAsync(runId);
+            return placed with { Likeness = likeness.Judge(model.Features(images), images) };
         }
         catch (Exception e) when (e is InvalidOperationException || UserErrors.IsUserError(e))
         {

@@ -1,3 +1,4 @@
+using Medvis.Core.Data;
 using Medvis.Core.Evaluation;
 using Medvis.Core.Similarity;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,7 @@ public sealed record PointNeighbours(
 public sealed class RunSimilarity(RunResults results, DatasetService datasets, IMedvisStore database, IOptions<MedvisOptions> options, ILogger<RunSimilarity> logger)
 {
     private readonly BoundedCache<int, Task<float[,]>> _features = new(() => options.Value.FeatureCacheRuns);
-    private readonly BoundedCache<int, Task<NoveltyReference>> _novelty = new(() => options.Value.FeatureCacheRuns);
+    private readonly BoundedCache<int, Task<TrainingLikeness>> _likeness = new(() => options.Value.FeatureCacheRuns);
 
     /// <summary>The nearest map neighbours of point <paramref name="point"/> (fast: the map is 2-D); null when there is no such point.</summary>
     public IReadOnlyList<Neighbour>? OnMap(int runId, int point, int k = NeighbourSearch.DefaultK) =>
@@ -55,17 +56,17 @@ public sealed class RunSimilarity(RunResults results, DatasetService datasets, I
 
     /// <summary>
     /// What new images are judged against to say whether they are like the run's training images
-    /// (<see cref="NoveltyReference"/>), built once from the run's backbone features and kept beside them.
+    /// (<see cref="TrainingLikeness"/>), built once from the run's images and backbone features and kept beside them.
     /// </summary>
     /// <exception cref="InvalidOperationException">The run has no map or no model, or its dataset no longer holds its images (message for the user).</exception>
-    public Task<NoveltyReference> NoveltyReferenceAsync(int runId)
+    public Task<TrainingLikeness> LikenessAsync(int runId)
     {
         var map = results.Result(runId) ?? throw new InvalidOperationException($"Run {runId} has no map yet.");
-        var reference = _novelty.GetOrAdd(runId, () => Task.Run(async () => NoveltyReference.Build(await FeaturesAsync(runId, map))));
+        var likeness = _likeness.GetOrAdd(runId, () => Task.Run(async () => TrainingLikeness.Build(await FeaturesAsync(runId, map), MapImages(runId, map))));
         // A failure is not kept: the next request tries again (the dataset may be back).
-        _ = reference.ContinueWith(_ => { _novelty.Remove(runId); _features.Remove(runId); },
+        _ = likeness.ContinueWith(_ => { _likeness.Remove(runId); _features.Remove(runId); },
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        return reference;
+        return likeness;
     }
 
     /// <summary>Whether the run's features are computed already (the page says "computing…" otherwise).</summary>
@@ -77,16 +78,23 @@ public sealed class RunSimilarity(RunResults results, DatasetService datasets, I
 
     private float[,] ComputeFeatures(int runId, RunResult map)
     {
-        var run = results.Run(runId) ?? throw new InvalidOperationException($"Run {runId} does not exist.");
         var modelBytes = database.Artifacts.LoadModel(runId) ?? throw new InvalidOperationException($"Run {runId} has no saved model.");
+        var images = MapImages(runId, map);
+        using var model = TSimCneModel.FromBytes(modelBytes, "cpu");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var features = model.Features(ImageEncoding.WithChannels(images, model.Channels));
+        logger.LogInformation("Backbone features of run {RunId}: {Count}×{Dim} in {Seconds:F1} s", runId, features.GetLength(0), features.GetLength(1), clock.Elapsed.TotalSeconds);
+        return features;
+    }
+
+    /// <summary>The images of the map's points, in point order.</summary>
+    private ImageDataset MapImages(int runId, RunResult map)
+    {
+        var run = results.Run(runId) ?? throw new InvalidOperationException($"Run {runId} does not exist.");
         var images = datasets.Load(run.DatasetSpec, run.ImageSize, run.Split);
         if (map.DatasetIndices.Any(i => i < 0 || i >= images.Count))
             throw new InvalidOperationException($"The dataset of run {runId} no longer holds the images of its map.");
-        using var model = TSimCneModel.FromBytes(modelBytes, "cpu");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var features = model.Features(images.Subset(map.DatasetIndices));
-        logger.LogInformation("Backbone features of run {RunId}: {Count}×{Dim} in {Seconds:F1} s", runId, features.GetLength(0), features.GetLength(1), clock.Elapsed.TotalSeconds);
-        return features;
+        return images.Subset(map.DatasetIndices);
     }
 }
 

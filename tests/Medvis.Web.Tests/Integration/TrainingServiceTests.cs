@@ -156,7 +156,7 @@ public sealed class TrainingServiceTests : IDisposable
 
             // Training images are like the training images; noise and a blank frame are not, and get no class.
             Assert.Null(placed.NoveltyProblem);
-            Assert.All(Enumerable.Range(0, 3), i => Assert.False(placed.IsUnlike(i), placed.Novelty![i].Describe()));
+            Assert.All(Enumerable.Range(0, 3), i => Assert.False(placed.IsUnlike(i), placed.Likeness![i].Describe()));
             var pixels = new byte[2 * 3 * 28 * 28]; // image 0 uniform noise, image 1 black
             new Random(3).NextBytes(pixels.AsSpan(0, 3 * 28 * 28));
             var strangers = new ImageDataset("strangers", pixels, 2, 3, 28, 28, [0, 0], ["x"]);
