@@ -1,4 +1,5 @@
 using Medvis.Core.Data;
+using Medvis.Core.Data.Dicom;
 using Medvis.Core.Data.LabelTables;
 using Medvis.Core.Data.Metadata;
 using Medvis.Core.Runs;
@@ -131,7 +132,7 @@ public sealed class DatasetService(
     public static string DefaultName(string spec, string describedName)
     {
         if (IsBuiltIn(spec)) return describedName;
-        if (LabelledFolderSpec.TryParse(spec) is { } labelled) spec = labelled.Folder;
+        spec = spec.Split(LabelledFolderSpec.Separator)[0];
         var parts = spec.TrimEnd('/', '\\').Split('/', '\\', StringSplitOptions.RemoveEmptyEntries);
         return parts.Length >= 2 && GenericFolderNames.Contains(parts[^1]) ? $"{parts[^2]}/{parts[^1]}" : describedName;
     }
@@ -201,18 +202,21 @@ public sealed class DatasetService(
     private string? ResolveWithinRoots(string spec)
     {
         LabelledFolderSpec? labelled;
+        DicomWindow? window;
         try
         {
+            (spec, window) = DicomWindow.SplitSpec(spec);
             labelled = LabelledFolderSpec.TryParse(spec);
         }
         catch (DatasetFormatException)
         {
             return null;
         }
-        if (labelled is null) return roots.Resolve(spec);
-        return roots.Resolve(labelled.Folder) is { } folder && roots.Resolve(labelled.Labels.CsvPath) is { } csv
-            ? new LabelledFolderSpec(folder, labelled.Labels with { CsvPath = csv }).ToSpec()
-            : null;
+        var canonical = labelled is null ? roots.Resolve(spec)
+            : roots.Resolve(labelled.Folder) is { } folder && roots.Resolve(labelled.Labels.CsvPath) is { } csv
+                ? new LabelledFolderSpec(folder, labelled.Labels with { CsvPath = csv }).ToSpec()
+                : null;
+        return canonical is not null && window is not null ? window.AppendTo(canonical) : canonical;
     }
 
     /// <summary>Registers the synthetic demo on first start, so a fresh app can train at once.</summary>
