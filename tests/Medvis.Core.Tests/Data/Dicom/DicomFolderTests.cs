@@ -1,0 +1,146 @@
+using System.Text;
+using Medvis.Core.Data;
+using Medvis.Core.Data.Metadata;
+
+namespace Medvis.Core.Tests.Data.Dicom;
+
+/// <summary>Folders of generated DICOM files: class folders, a label table, the tags as metadata, bad files.</summary>
+public sealed class DicomFolderTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>A chest X-ray-like file: 8-bit grey at one level, with acquisition tags and a patient's name and ID.</summary>
+    internal static byte[] ChestFile(byte level, string modality = "DX", string view = "PA", string sex = "F", string age = "045Y",
+        string syntax = DicomWriter.ExplicitLittle) =>
+        new DicomWriter { TransferSyntax = syntax }.Image(4, 4, 8, 8)
+            .Text(DicomWriter.Modality, "CS", modality).Text(DicomWriter.BodyPart, "CS", "CHEST").Text(DicomWriter.ViewPosition, "CS", view)
+            .Text(DicomWriter.PatientSex, "CS", sex).Text(DicomWriter.PatientAge, "AS", age).Text(DicomWriter.Manufacturer, "LO", "ACME Imaging")
+            .Text(DicomWriter.StudyDate, "DA", "20190317")
+            .Text(DicomWriter.PatientName, "PN", "Doe^Jane").Text(DicomWriter.PatientId, "LO", "PID-0042")
+            .Text(DicomWriter.WindowCenter, "DS", "128").Text(DicomWriter.WindowWidth, "DS", "256")
+            .NativePixels(Enumerable.Repeat(level, 16).ToArray()).Build();
+
+    private void Write(string name, byte[] bytes)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_temp.File(name))!);
+        File.WriteAllBytes(_temp.File(name), bytes);
+    }
+
+    private void WriteChestFolder()
+    {
+        Write("ap/a.dcm", ChestFile(40, view: "AP", sex: "M", age: "070Y"));
+        Write("ap/IM0001", ChestFile(60, view: "AP", syntax: DicomWriter.ImplicitLittle));
+        Write("pa/1.2.840.113619.2.55", ChestFile(200, modality: "CR", syntax: DicomWriter.DeflatedLittle));
+        Write("pa/b.DCM", ChestFile(220, age: "006M"));
+        Write("pa/notes.txt", Encoding.ASCII.GetBytes("not an image"));
+        Write("pa/README", Encoding.ASCII.GetBytes(new string('x', 400)));
+    }
+
+    [Fact]
+    public void DicomFilesWithOrWithoutAnExtensionLoadLikeImagesOfClassFolders()
+    {
+        WriteChestFolder();
+
+        var source = new ImageFolderDatasetSource(_temp.Path, imageSize: 4);
+        var data = source.Load(DatasetSplit.All);
+
+        Assert.Equal(["ap", "pa"], data.ClassNames);
+        Assert.Equal([0, 0, 1, 1], data.Labels);
+        Assert.Equal(["ap/IM0001", "ap/a.dcm", "pa/1.2.840.113619.2.55", "pa/b.DCM"], source.FileNames());
+        Assert.Equal(1, data.Channels);
+        Assert.Equal([60, 40, 200, 220], Enumerable.Range(0, 4).Select(i => (int)data.Image(i)[0]));
+    }
+
+    [Fact]
+    public void SelectedTagsBecomeMetadataAndPatientNamesAndIdsNeverDo()
+    {
+        WriteChestFolder();
+        var source = new ImageFolderDatasetSource(_temp.Path, imageSize: 4);
+
+        var metadata = source.Metadata()!;
+
+        Assert.Equal(["Modality", "BodyPartExamined", "ViewPosition", "PatientSex", "PatientAge", "Manufacturer", "StudyYear"],
+            metadata.Columns.Select(c => c.Name));
+        Assert.Equal(("file name", 4, 4), (metadata.KeyKind, metadata.ImageCount, metadata.RowCount));
+        Assert.Equal(["DX", "DX", "CR", "DX"], Enumerable.Range(0, 4).Select(i => metadata.Column("Modality")!.Text(i)));
+        Assert.Equal(["AP", "AP", "PA", "PA"], Enumerable.Range(0, 4).Select(i => metadata.Column("ViewPosition")!.Text(i)));
+        var age = metadata.Column("PatientAge")!;
+        Assert.Equal(MetadataColumnKind.Continuous, age.Kind);
+        Assert.Equal([45, 70, 45, 0.5], age.Values);
+        Assert.Equal("2019", metadata.Column("StudyYear")!.Text(3));
+
+        var stored = Encoding.UTF8.GetString(metadata.ToBytes());
+        var described = string.Join("\n", source.Describe().Notes ?? []) + string.Join("\n", source.FileNames());
+        foreach (var identifying in new[] { "Doe", "Jane", "PID-0042", "PatientName", "PatientID" })
+        {
+            Assert.DoesNotContain(identifying, stored, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(identifying, described, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public void FoldersWithoutDicomFilesHaveNoTagMetadata()
+    {
+        ImageFolderDatasetSourceTests.WriteImage(_temp.File("a/x.png"), 8, 8, SkiaSharp.SKColors.Red);
+
+        Assert.Null(new ImageFolderDatasetSource(_temp.Path).Metadata());
+    }
+
+    [Fact]
+    public void ALabelTableKeyedByFileNameLabelsAFlatDicomFolderAndItsColumnsJoinTheTags()
+    {
+        Write("flat/x1.dcm", ChestFile(10));
+        Write("flat/x2.dcm", ChestFile(20));
+        Write("flat/x3", ChestFile(30));
+        Write("labels.csv", Encoding.ASCII.GetBytes("file,finding,site\nx1.dcm,normal,north\nx2.dcm,effusion,south\nx3,normal,north\n"));
+        var spec = DatasetCatalog.WithLabels(_temp.File("flat"), new Core.Data.LabelTables.LabelTableSpec(_temp.File("labels.csv"), "finding"));
+
+        var source = (ImageFolderDatasetSource)DatasetCatalog.Open(spec, 4);
+        var data = source.Load(DatasetSplit.Train);
+        var metadata = source.Metadata()!;
+
+        Assert.Equal(["effusion", "normal"], data.ClassNames);
+        Assert.Equal([0, 1, 1], data.Labels);
+        Assert.Equal(["site", "Modality", "BodyPartExamined", "ViewPosition", "PatientSex", "PatientAge", "Manufacturer", "StudyYear"],
+            metadata.Columns.Select(c => c.Name));
+        Assert.Equal("south", metadata.Column("site")!.Text(0));
+        Assert.Equal("DX", metadata.Column("Modality")!.Text(0));
+    }
+
+    [Fact]
+    public void AWindowInTheSpecAppliesToEveryFileOfTheFolder()
+    {
+        Write("a/low.dcm", ChestFile(100));
+        var withWindow = DatasetCatalog.Open(_temp.Path + "|window=100,1", 4).Load(DatasetSplit.All);
+        var ownWindow = DatasetCatalog.Open(_temp.Path, 4).Load(DatasetSplit.All);
+
+        Assert.Equal(100, ownWindow.Image(0)[0]);
+        // Width 1: everything above 99.5 is white.
+        Assert.Equal(255, withWindow.Image(0)[0]);
+        var bad = Assert.Throws<DatasetFormatException>(() => DatasetCatalog.Open(_temp.Path + "|window=40", 4));
+        Assert.Contains("a DICOM window is \"file\", \"minmax\" or \"centre,width\"", bad.Message);
+        Assert.Contains("applies to a folder", Assert.Throws<DatasetFormatException>(() => DatasetCatalog.Open("demo|window=minmax")).Message);
+    }
+
+    [Fact]
+    public void SomeBadFilesInAFolderAreReportedInOneLineAndCanBeSkipped()
+    {
+        Write("a/1-good.dcm", ChestFile(10));
+        Write("a/2-cut.dcm", ChestFile(10)[..200]);
+        Write("a/3-good.dcm", ChestFile(20));
+        Write("a/4-lossless.dcm", new DicomWriter { TransferSyntax = DicomWriter.JpegLossless }.Image(2, 2, 8, 8).Fragments([[1, 2]]).Build());
+        Write("a/5-huge.dcm", new DicomWriter().Image(65535, 65535, 16, 16).NativePixels([0, 0]).Build());
+
+        var error = Assert.Throws<DatasetFormatException>(() => new ImageFolderDatasetSource(_temp.Path).Load(DatasetSplit.All));
+
+        Assert.Equal(_temp.File("a/2-cut.dcm"), error.Path);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains("cannot decode image", error.Message);
+        Assert.EndsWith("(and 2 more files that cannot be read: a/4-lossless.dcm, a/5-huge.dcm)", error.Message);
+        var lenient = new ImageFolderDatasetSource(_temp.Path, skipUndecodable: true);
+        Assert.Equal(2, lenient.Load(DatasetSplit.All).Count);
+        Assert.Equal(3, lenient.SkippedFiles.Count);
+    }
+}
