@@ -53,10 +53,11 @@ internal static class DicomParser
     {
         var position = PreambleLength + 4;
         string? uid = null;
-        while (position + 8 <= file.Length && BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(position)) == 0x0002)
+        // A group-2 element cut short is a truncated file, not the end of the group: ExplicitLength says so.
+        while (position + 2 <= file.Length && BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(position)) == 0x0002)
         {
-            var element = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(position + 2));
             var (length, header) = ExplicitLength(file, position);
+            var element = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(position + 2));
             if (length == UndefinedLength || length > file.Length - position - header)
                 throw new FormatException($"meta element (0002,{element:X4}) claims {length} bytes, past the end of the file");
             if (element == 0x0010) uid = Encoding.ASCII.GetString(file, position + header, (int)length).Trim(' ', '\0');
