@@ -11,16 +11,8 @@ public sealed class DicomFolderTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    /// <summary>A chest X-ray-like file: 8-bit grey at one level, with acquisition tags and a patient's name and ID.</summary>
-    internal static byte[] ChestFile(byte level, string modality = "DX", string view = "PA", string sex = "F", string age = "045Y",
-        string syntax = DicomWriter.ExplicitLittle) =>
-        new DicomWriter { TransferSyntax = syntax }.Image(4, 4, 8, 8)
-            .Text(DicomWriter.Modality, "CS", modality).Text(DicomWriter.BodyPart, "CS", "CHEST").Text(DicomWriter.ViewPosition, "CS", view)
-            .Text(DicomWriter.PatientSex, "CS", sex).Text(DicomWriter.PatientAge, "AS", age).Text(DicomWriter.Manufacturer, "LO", "ACME Imaging")
-            .Text(DicomWriter.StudyDate, "DA", "20190317")
-            .Text(DicomWriter.PatientName, "PN", "Doe^Jane").Text(DicomWriter.PatientId, "LO", "PID-0042")
-            .Text(DicomWriter.WindowCenter, "DS", "128").Text(DicomWriter.WindowWidth, "DS", "256")
-            .NativePixels(Enumerable.Repeat(level, 16).ToArray()).Build();
+    private static byte[] ChestFile(byte level, string modality = "DX", string view = "PA", string sex = "F", string age = "045Y",
+        string syntax = DicomWriter.ExplicitLittle) => DicomChestFolder.File(level, modality, view, sex, age, syntax);
 
     private void Write(string name, byte[] bytes)
     {
@@ -73,10 +65,28 @@ public sealed class DicomFolderTests : IDisposable
 
         var stored = Encoding.UTF8.GetString(metadata.ToBytes());
         var described = string.Join("\n", source.Describe().Notes ?? []) + string.Join("\n", source.FileNames());
-        foreach (var identifying in new[] { "Doe", "Jane", "PID-0042", "PatientName", "PatientID" })
+        foreach (var identifying in new[] { "Doe", "Jane", DicomChestFolder.PatientId, "PatientName", "PatientID" })
         {
             Assert.DoesNotContain(identifying, stored, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(identifying, described, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public void EveryEncodingOfTheGeneratedChestFolderLoads()
+    {
+        DicomChestFolder.Write(_temp.Path, perClass: 6);
+
+        var data = new ImageFolderDatasetSource(_temp.Path, imageSize: 16).Load(DatasetSplit.All);
+
+        Assert.Equal((12, 1), (data.Count, data.Channels));
+        // Each file's class shows through whatever its encoding: bright centre (normal) or bright bottom (effusion).
+        for (var i = 0; i < data.Count; i++)
+        {
+            var image = data.Image(i);
+            var centre = image[8 * 16 + 8];
+            var bottom = image[14 * 16 + 8];
+            Assert.True(data.Labels[i] == 1 ? centre > bottom : bottom > centre, $"image {i}: centre {centre}, bottom {bottom}");
         }
     }
 
