@@ -52,13 +52,15 @@ public sealed class DatasetMetadataService(
     /// <summary>
     /// Stores the metadata an image folder carries itself as the dataset's metadata: the other columns of the label
     /// table its classes come from (all but its key and label) and the selected tags of its DICOM files
-    /// (<see cref="ImageFolderDatasetSource.Metadata"/>); a result without metadata and without an error when it has none.
+    /// (<see cref="ImageFolderDatasetSource.Metadata"/>); a result without metadata and without an error when it has
+    /// none, or when the dataset has metadata already (registering a folder again must not replace a table a member attached).
     /// </summary>
     /// <exception cref="AccessDeniedException">The caller may not attach metadata.</exception>
     public MetadataUploadResult AttachFolderMetadata(Caller caller, int datasetId)
     {
         AccessDeniedException.ThrowUnless(AccessRules.CanAttachMetadata(caller), caller, "attach metadata");
         if (database.Datasets.Get(datasetId) is not { } dataset) return new(null, $"Dataset {datasetId} does not exist.");
+        if (Get(datasetId) is not null) return new(null, null);
         try
         {
             return opener.Open(dataset.Spec, dataset.ImageSize) is ImageFolderDatasetSource folder

@@ -93,13 +93,11 @@ public partial class Datasets
     }
 
     /// <summary>
-    /// A label table's other columns and a DICOM folder's tags become a new dataset's metadata in the same step; a
+    /// A label table's other columns and a DICOM folder's tags become the dataset's metadata in the same step; a
     /// failure to attach them is a note, as the dataset is registered.
     /// </summary>
     private RegistrationResult WithFolderMetadata(Caller caller, RegistrationResult result) =>
-        // A dataset registered before keeps what is attached to it: a table a member uploaded is not replaced.
-        result.Succeeded && MetadataService.Get(result.Dataset!.Id) is null
-                         && MetadataService.AttachFolderMetadata(caller, result.Dataset.Id).Error is { } error
+        result.Succeeded && MetadataService.AttachFolderMetadata(caller, result.Dataset!.Id).Error is { } error
             ? result with { Notes = [.. result.Notes ?? [], $"metadata not attached: {error}"] }
             : result;
 
