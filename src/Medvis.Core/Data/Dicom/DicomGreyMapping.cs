@@ -16,12 +16,20 @@ internal static class DicomGreyMapping
         return (byte)Math.Clamp(Math.Round(((value - (center - 0.5)) / (width - 1) + 0.5) * 255, MidpointRounding.AwayFromZero), 0, 255);
     }
 
-    /// <summary>Maps every value through the window the file and the dataset's override choose, inverting for MONOCHROME1.</summary>
-    /// <param name="values">Rescaled values, one per pixel.</param>
+    /// <summary>
+    /// The grey level of every stored value from <paramref name="minStored"/> to <paramref name="maxStored"/> (at
+    /// most 65,536 of them), through slope and intercept and the window the file and the dataset's override choose,
+    /// inverted for MONOCHROME1: one table per image, so each pixel is a lookup.
+    /// </summary>
+    /// <param name="minStored">The image's smallest stored value.</param>
+    /// <param name="maxStored">The image's largest stored value.</param>
+    /// <param name="slope">Rescale Slope.</param>
+    /// <param name="intercept">Rescale Intercept.</param>
     /// <param name="fileWindow">The file's first Window Center/Width, or null when it names none (or a width below 1).</param>
     /// <param name="window">The dataset's choice.</param>
     /// <param name="invert">Whether the image is MONOCHROME1.</param>
-    public static byte[] ToBytes(ReadOnlySpan<double> values, (double Center, double Width)? fileWindow, DicomWindow window, bool invert)
+    public static byte[] Table(int minStored, int maxStored, double slope, double intercept, (double Center, double Width)? fileWindow,
+        DicomWindow window, bool invert)
     {
         var chosen = window.Mode switch
         {
@@ -29,27 +37,20 @@ internal static class DicomGreyMapping
             DicomWindowMode.FromFile => fileWindow,
             _ => null,
         };
-        var grey = new byte[values.Length];
-        if (chosen is var (center, width))
-            for (var i = 0; i < values.Length; i++) grey[i] = Window(values[i], center, width);
-        else
-            MinMax(values, grey);
-        if (invert)
-            for (var i = 0; i < grey.Length; i++) grey[i] = (byte)(255 - grey[i]);
-        return grey;
+        // The rescaled image's own range, for min/max: a negative slope swaps the ends.
+        var low = Math.Min(minStored * slope + intercept, maxStored * slope + intercept);
+        var high = Math.Max(minStored * slope + intercept, maxStored * slope + intercept);
+        var table = new byte[maxStored - minStored + 1];
+        for (var s = 0; s < table.Length; s++)
+        {
+            var value = (minStored + s) * slope + intercept;
+            var grey = chosen is var (center, width) ? Window(value, center, width) : MinMax(value, low, high);
+            table[s] = invert ? (byte)(255 - grey) : grey;
+        }
+        return table;
     }
 
-    /// <summary>The image's minimum to 0 and maximum to 255, linearly; a flat image becomes 0.</summary>
-    private static void MinMax(ReadOnlySpan<double> values, byte[] grey)
-    {
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        foreach (var v in values)
-        {
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
-        }
-        if (!(max > min)) return;
-        for (var i = 0; i < values.Length; i++)
-            grey[i] = (byte)Math.Round((values[i] - min) / (max - min) * 255, MidpointRounding.AwayFromZero);
-    }
+    /// <summary><paramref name="low"/> to 0 and <paramref name="high"/> to 255, linearly; a flat image is 0.</summary>
+    private static byte MinMax(double value, double low, double high) =>
+        high > low ? (byte)Math.Round((value - low) / (high - low) * 255, MidpointRounding.AwayFromZero) : (byte)0;
 }

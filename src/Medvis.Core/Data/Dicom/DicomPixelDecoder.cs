@@ -59,31 +59,34 @@ internal static class DicomPixelDecoder
         }
     }
 
-    /// <summary>Grey samples (8- or 16-bit little endian) → rescaled values → window → bitmap.</summary>
+    /// <summary>Grey samples (8- or 16-bit little endian) → stored values → rescale and window, by table → bitmap.</summary>
     private static SKBitmap Grey(byte[] samples, DicomPixelLayout layout, DicomDataSet data, DicomWindow window)
     {
-        var slope = data.FirstNumber(DicomDataSet.RescaleSlope) ?? 1;
-        var intercept = data.FirstNumber(DicomDataSet.RescaleIntercept) ?? 0;
-        var values = new double[layout.Rows * layout.Columns];
+        var stored = new int[layout.Rows * layout.Columns];
         var shift = layout.HighBit + 1 - layout.BitsStored;
         var mask = (1 << layout.BitsStored) - 1;
         var sign = 1 << (layout.BitsStored - 1);
-        for (var p = 0; p < values.Length; p++)
+        int min = int.MaxValue, max = int.MinValue;
+        for (var p = 0; p < stored.Length; p++)
         {
             int raw = layout.BitsAllocated == 8 ? samples[p] : BinaryPrimitives.ReadUInt16LittleEndian(samples.AsSpan(2 * p));
-            var stored = (raw >> shift) & mask;
-            if (layout.Signed && (stored & sign) != 0) stored -= 1 << layout.BitsStored;
-            values[p] = stored * slope + intercept;
+            var value = (raw >> shift) & mask;
+            if (layout.Signed && (value & sign) != 0) value -= 1 << layout.BitsStored;
+            stored[p] = value;
+            min = Math.Min(min, value);
+            max = Math.Max(max, value);
         }
         var center = data.FirstNumber(DicomDataSet.WindowCenter);
         var width = data.FirstNumber(DicomDataSet.WindowWidth);
         (double, double)? fileWindow = center is { } c && width is { } w and >= 1 ? (c, w) : null;
-        var grey = DicomGreyMapping.ToBytes(values, fileWindow, window, layout.Photometric == "MONOCHROME1");
+        var table = DicomGreyMapping.Table(min, max, data.FirstNumber(DicomDataSet.RescaleSlope) ?? 1, data.FirstNumber(DicomDataSet.RescaleIntercept) ?? 0,
+            fileWindow, window, layout.Photometric == "MONOCHROME1");
         var bitmap = Allocate(layout.Columns, layout.Rows);
         var target = bitmap.GetPixelSpan();
-        for (var p = 0; p < grey.Length; p++)
+        for (var p = 0; p < stored.Length; p++)
         {
-            target[4 * p] = target[4 * p + 1] = target[4 * p + 2] = grey[p];
+            var grey = table[stored[p] - min];
+            target[4 * p] = target[4 * p + 1] = target[4 * p + 2] = grey;
             target[4 * p + 3] = 255;
         }
         return bitmap;
