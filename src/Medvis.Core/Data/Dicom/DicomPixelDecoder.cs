@@ -7,7 +7,7 @@ namespace Medvis.Core.Data.Dicom;
 /// Decodes the first frame of a 2-D DICOM file to an RGBA bitmap: grey images (MONOCHROME1/2, 8 or 16 bits
 /// allocated, any bits stored, signed or unsigned) through Rescale Slope/Intercept and the window that
 /// <see cref="DicomGreyMapping"/> chooses; RGB images (8 bits, planar configuration 0 or 1) as they are. Native,
-/// RLE and JPEG baseline pixel data; later frames of a multi-frame file are ignored.
+/// RLE, JPEG baseline and JPEG lossless pixel data; later frames of a multi-frame file are ignored.
 /// </summary>
 internal static class DicomPixelDecoder
 {
@@ -46,6 +46,11 @@ internal static class DicomPixelDecoder
                     for (var p = 0; p < red.Length; p++) red[p] = rgba[p * 4];
                     return Grey(red, layout with { Rows = jpeg.Height, Columns = jpeg.Width, BitsAllocated = 8, BitsStored = 8, HighBit = 7 }, data, window);
                 }
+            case DicomPixelEncoding.JpegLossless:
+                var (width, height, components, lossless) = DicomJpegLossless.Decode(data.FirstEncapsulatedFrame(frames), layout.BitsAllocated / 8, limits, path);
+                if ((width, height, components) != (layout.Columns, layout.Rows, layout.Samples))
+                    throw new FormatException($"the JPEG lossless frame is {width}×{height} with {components} components, the file says {layout.Columns}×{layout.Rows} with {layout.Samples}");
+                return layout.Samples == 3 ? Rgb(lossless, layout, planar: true) : Grey(lossless, layout, data, window);
             case DicomPixelEncoding.Rle:
                 var decoded = DicomRle.Decode(data.FirstEncapsulatedFrame(frames), pixels, layout.Samples, layout.BitsAllocated / 8);
                 return layout.Samples == 3 ? Rgb(decoded, layout, planar: true) : Grey(decoded, layout, data, window);

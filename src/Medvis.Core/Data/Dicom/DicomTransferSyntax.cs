@@ -9,6 +9,8 @@ internal enum DicomPixelEncoding
     Rle,
     /// <summary>JPEG baseline (process 1) fragments, decoded by SkiaSharp.</summary>
     JpegBaseline,
+    /// <summary>Lossless JPEG (process 14) fragments, decoded by <see cref="DicomJpegLossless"/>.</summary>
+    JpegLossless,
 }
 
 /// <summary>
@@ -22,16 +24,17 @@ internal sealed record DicomTransferSyntax(string Uid, string Name, bool Explici
     public static readonly DicomTransferSyntax DeflatedLittle = new("1.2.840.10008.1.2.1.99", "deflated explicit VR little endian", true, true, DicomPixelEncoding.Native);
     public static readonly DicomTransferSyntax RleLossless = new("1.2.840.10008.1.2.5", "RLE lossless", true, false, DicomPixelEncoding.Rle);
     public static readonly DicomTransferSyntax JpegBaseline = new("1.2.840.10008.1.2.4.50", "JPEG baseline", true, false, DicomPixelEncoding.JpegBaseline);
+    public static readonly DicomTransferSyntax JpegLossless = new("1.2.840.10008.1.2.4.57", "JPEG lossless", true, false, DicomPixelEncoding.JpegLossless);
+    public static readonly DicomTransferSyntax JpegLosslessFirstOrder = new("1.2.840.10008.1.2.4.70", "JPEG lossless first-order", true, false, DicomPixelEncoding.JpegLossless);
 
-    private static readonly DicomTransferSyntax[] Supported = [ImplicitLittle, ExplicitLittle, DeflatedLittle, RleLossless, JpegBaseline];
+    private static readonly DicomTransferSyntax[] Supported =
+        [ImplicitLittle, ExplicitLittle, DeflatedLittle, RleLossless, JpegBaseline, JpegLossless, JpegLosslessFirstOrder];
 
     /// <summary>Names of syntaxes that are refused, so the refusal says what the file is.</summary>
     private static readonly Dictionary<string, string> Known = new(StringComparer.Ordinal)
     {
         ["1.2.840.10008.1.2.2"] = "explicit VR big endian",
         ["1.2.840.10008.1.2.4.51"] = "JPEG extended (12-bit)",
-        ["1.2.840.10008.1.2.4.57"] = "JPEG lossless (process 14)",
-        ["1.2.840.10008.1.2.4.70"] = "JPEG lossless (process 14, first-order prediction)",
         ["1.2.840.10008.1.2.4.80"] = "JPEG-LS lossless",
         ["1.2.840.10008.1.2.4.81"] = "JPEG-LS near-lossless",
         ["1.2.840.10008.1.2.4.90"] = "JPEG 2000 lossless",

@@ -20,8 +20,8 @@ internal static class DicomChestFolder
 
     /// <summary>
     /// <paramref name="perClass"/> 16×16 files in each of "normal" (bright centre) and "effusion" (bright bottom), in
-    /// every supported encoding by turns (explicit, implicit, deflated, RLE, JPEG baseline; 16-bit with a window and
-    /// MONOCHROME1 among them), half of them named without an extension.
+    /// every supported encoding by turns (explicit, implicit, deflated, RLE, JPEG baseline, JPEG lossless; 16-bit with
+    /// a window and MONOCHROME1 among them), half of them named without an extension.
     /// </summary>
     public static void Write(string root, int perClass)
     {
@@ -51,7 +51,7 @@ internal static class DicomChestFolder
         var modality = i % 4 == 0 ? "CR" : "DX";
         DicomWriter Writer(string syntax, int bits, string photometric = "MONOCHROME2") =>
             Tagged(new DicomWriter { TransferSyntax = syntax }.Image(16, 16, bits, bits == 16 ? 12 : 8, photometric: photometric), modality, view, sex, age);
-        return (i % 6) switch
+        return (i % 7) switch
         {
             0 => Writer(DicomWriter.ExplicitLittle, 8).NativePixels(values.Select(v => (byte)v).ToArray()).Build(),
             1 => Writer(DicomWriter.ImplicitLittle, 16).Text(DicomWriter.WindowCenter, "DS", "600").Text(DicomWriter.WindowWidth, "DS", "1600")
@@ -60,6 +60,8 @@ internal static class DicomChestFolder
             2 => Writer(DicomWriter.DeflatedLittle, 8).NativePixels(values.Select(v => (byte)v).ToArray()).Build(),
             3 => Writer(DicomWriter.Rle, 16).Fragments([DicomWriter.RleFrame(DicomWriter.Samples16(values.Select(v => v * 10)), 256, 1, 2)]).Build(),
             4 => Writer(DicomWriter.JpegBaseline, 8).Fragments([DicomWriter.Jpeg(16, 16, (x, y) => Grey(values[y * 16 + x]), grey: true)]).Build(),
+            5 => Writer(DicomWriter.JpegLosslessFirstOrder, 16)
+                .Fragments([DicomWriter.JpegLosslessFrame(values.Select(v => v * 10).ToArray(), 16, 16, 1, 12, 1)]).Build(),
             _ => Writer(DicomWriter.ExplicitLittle, 8, "MONOCHROME1").NativePixels(values.Select(v => (byte)(255 - v)).ToArray()).Build(),
         };
     }

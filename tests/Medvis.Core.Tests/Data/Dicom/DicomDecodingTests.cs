@@ -137,8 +137,41 @@ public sealed class DicomDecodingTests
     }
 
     [Theory]
+    [InlineData(DicomWriter.JpegLossless, 1, 0)]
+    [InlineData(DicomWriter.JpegLossless, 4, 0)]
+    [InlineData(DicomWriter.JpegLossless, 7, 2)]
+    [InlineData(DicomWriter.JpegLosslessFirstOrder, 1, 1)]
+    public void JpegLosslessGivesTheSameWindowedPixelsWithEveryPredictorAndRestarts(string syntax, int predictor, int restartRows)
+    {
+        var raw = Stored.ToArray();
+        var file = new DicomWriter { TransferSyntax = syntax }
+            .Image(4, 4, bitsAllocated: 16, bitsStored: 12)
+            .Text(DicomWriter.RescaleSlope, "DS", "2").Text(DicomWriter.RescaleIntercept, "DS", "-1024")
+            .Text(DicomWriter.WindowCenter, "DS", "40").Text(DicomWriter.WindowWidth, "DS", "400")
+            .Fragments([DicomWriter.JpegLosslessFrame(raw, 4, 4, 1, 12, predictor, restartRows)]).Build();
+
+        Assert.Equal(Windowed, Decode(file, 4));
+    }
+
+    [Fact]
+    public void JpegLosslessSixteenBitSignedAndColourDecodeExactly()
+    {
+        int[] signed = [0xFC18, 0xFFE8, 0, 1000];
+        var grey = new DicomWriter { TransferSyntax = DicomWriter.JpegLossless }.Image(2, 2, 16, 16, signed: true)
+            .Text(DicomWriter.RescaleSlope, "DS", "0.5").Text(DicomWriter.RescaleIntercept, "DS", "10")
+            .Text(DicomWriter.WindowCenter, "DS", "10").Text(DicomWriter.WindowWidth, "DS", "1001")
+            .Fragments([DicomWriter.JpegLosslessFrame(signed, 2, 2, 1, 16, 6)]).Build();
+        int[] planes = [255, 0, 0, 10, 0, 255, 0, 20, 0, 0, 255, 30];
+        var colour = new DicomWriter { TransferSyntax = DicomWriter.JpegLossless }.Image(2, 2, 8, 8, photometric: "RGB", samples: 3)
+            .Fragments([DicomWriter.JpegLosslessFrame(planes, 2, 2, 3, 8, 5)]).Build();
+
+        Assert.Equal([0, 125, 128, 255], Decode(grey, 2));
+        Assert.Equal(planes.Select(p => (byte)p), Decode(colour, 2, channels: 3));
+    }
+
+    [Theory]
     [InlineData(DicomWriter.ExplicitBig, "DICOM transfer syntax 1.2.840.10008.1.2.2 (explicit VR big endian) is not supported")]
-    [InlineData(DicomWriter.JpegLossless, "DICOM transfer syntax 1.2.840.10008.1.2.4.70 (JPEG lossless (process 14, first-order prediction)) is not supported")]
+    [InlineData(DicomWriter.Jpeg2000, "DICOM transfer syntax 1.2.840.10008.1.2.4.90 (JPEG 2000 lossless) is not supported")]
     [InlineData("1.2.3.4.5", "DICOM transfer syntax 1.2.3.4.5 is not supported")]
     public void UnsupportedTransferSyntaxesAreRefusedByName(string syntax, string problem)
     {
@@ -147,7 +180,7 @@ public sealed class DicomDecodingTests
         var error = Assert.Throws<FormatException>(() => Decode(file, 2));
 
         Assert.StartsWith(problem, error.Message);
-        Assert.EndsWith("(supported: implicit VR little endian, explicit VR little endian, deflated explicit VR little endian, RLE lossless, JPEG baseline)", error.Message);
+        Assert.EndsWith("(supported: implicit VR little endian, explicit VR little endian, deflated explicit VR little endian, RLE lossless, JPEG baseline, JPEG lossless, JPEG lossless first-order)", error.Message);
     }
 
     [Theory]

@@ -75,11 +75,11 @@ public sealed class DicomFolderTests : IDisposable
     [Fact]
     public void EveryEncodingOfTheGeneratedChestFolderLoads()
     {
-        DicomChestFolder.Write(_temp.Path, perClass: 6);
+        DicomChestFolder.Write(_temp.Path, perClass: 7);
 
         var data = new ImageFolderDatasetSource(_temp.Path, imageSize: 16).Load(DatasetSplit.All);
 
-        Assert.Equal((12, 1), (data.Count, data.Channels));
+        Assert.Equal((14, 1), (data.Count, data.Channels));
         // Each file's class shows through whatever its encoding: bright centre (normal) or bright bottom (effusion).
         for (var i = 0; i < data.Count; i++)
         {
@@ -140,7 +140,7 @@ public sealed class DicomFolderTests : IDisposable
         Write("a/1-good.dcm", ChestFile(10));
         Write("a/2-cut.dcm", ChestFile(10)[..200]);
         Write("a/3-good.dcm", ChestFile(20));
-        Write("a/4-lossless.dcm", new DicomWriter { TransferSyntax = DicomWriter.JpegLossless }.Image(2, 2, 8, 8).Fragments([[1, 2]]).Build());
+        Write("a/4-jpeg2000.dcm", new DicomWriter { TransferSyntax = DicomWriter.Jpeg2000 }.Image(2, 2, 8, 8).Fragments([[1, 2]]).Build());
         Write("a/5-huge.dcm", new DicomWriter().Image(65535, 65535, 16, 16).NativePixels([0, 0]).Build());
 
         var error = Assert.Throws<DatasetFormatException>(() => new ImageFolderDatasetSource(_temp.Path).Load(DatasetSplit.All));
@@ -148,7 +148,7 @@ public sealed class DicomFolderTests : IDisposable
         Assert.Equal(_temp.File("a/2-cut.dcm"), error.Path);
         Assert.DoesNotContain('\n', error.Message);
         Assert.Contains("cannot decode image", error.Message);
-        Assert.EndsWith("(and 2 more files that cannot be read: a/4-lossless.dcm, a/5-huge.dcm)", error.Message);
+        Assert.EndsWith("(and 2 more files that cannot be read: a/4-jpeg2000.dcm, a/5-huge.dcm)", error.Message);
         var lenient = new ImageFolderDatasetSource(_temp.Path, skipUndecodable: true);
         Assert.Equal(2, lenient.Load(DatasetSplit.All).Count);
         Assert.Equal(3, lenient.SkippedFiles.Count);

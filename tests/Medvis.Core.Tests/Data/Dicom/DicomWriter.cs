@@ -12,7 +12,8 @@ namespace Medvis.Core.Tests.Data.Dicom;
 internal sealed class DicomWriter
 {
     public const string ImplicitLittle = "1.2.840.10008.1.2", ExplicitLittle = "1.2.840.10008.1.2.1", DeflatedLittle = "1.2.840.10008.1.2.1.99",
-        Rle = "1.2.840.10008.1.2.5", JpegBaseline = "1.2.840.10008.1.2.4.50", ExplicitBig = "1.2.840.10008.1.2.2", JpegLossless = "1.2.840.10008.1.2.4.70";
+        Rle = "1.2.840.10008.1.2.5", JpegBaseline = "1.2.840.10008.1.2.4.50", ExplicitBig = "1.2.840.10008.1.2.2", JpegLossless = "1.2.840.10008.1.2.4.57",
+        JpegLosslessFirstOrder = "1.2.840.10008.1.2.4.70", Jpeg2000 = "1.2.840.10008.1.2.4.90";
 
     public const uint Rows = 0x0028_0010, Columns = 0x0028_0011, BitsAllocated = 0x0028_0100, BitsStored = 0x0028_0101, HighBit = 0x0028_0102,
         PixelRepresentation = 0x0028_0103, SamplesPerPixel = 0x0028_0002, Photometric = 0x0028_0004, PlanarConfiguration = 0x0028_0006,
@@ -243,5 +244,92 @@ internal sealed class DicomWriter
             for (var x = 0; x < width; x++) bitmap.SetPixel(x, y, colour(x, y));
         using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 100);
         return data.ToArray();
+    }
+
+    /// <summary>
+    /// A lossless JPEG (process 14) frame of planar samples: every difference category coded in 5 bits (one DC table
+    /// of 17 codes), the given predictor, and a restart marker every <paramref name="restartRows"/> rows when above 0.
+    /// </summary>
+    public static byte[] JpegLosslessFrame(int[] planes, int width, int height, int components, int precision, int predictor, int restartRows = 0)
+    {
+        var output = new List<byte> { 0xFF, 0xD8 };
+        void Segment(byte marker, params byte[] body)
+        {
+            output.AddRange([0xFF, marker, (byte)((body.Length + 2) >> 8), (byte)(body.Length + 2)]);
+            output.AddRange(body);
+        }
+        Segment(0xC3, [(byte)precision, (byte)(height >> 8), (byte)height, (byte)(width >> 8), (byte)width, (byte)components,
+            .. Enumerable.Range(0, components).SelectMany(c => new byte[] { (byte)(c + 1), 0x11, 0 })]);
+        Segment(0xC4, [0, 0, 0, 0, 0, 17, .. new byte[11], .. Enumerable.Range(0, 17).Select(v => (byte)v)]);
+        var interval = restartRows * width;
+        if (interval > 0) Segment(0xDD, (byte)(interval >> 8), (byte)interval);
+        Segment(0xDA, [(byte)components, .. Enumerable.Range(0, components).SelectMany(c => new byte[] { (byte)(c + 1), 0 }), (byte)predictor, 0, 0]);
+
+        var bits = new JpegBitWriter(output);
+        var plane = width * height;
+        var restartRow = 0;
+        for (var y = 0; y < height; y++)
+        {
+            if (interval > 0 && y > 0 && y % restartRows == 0)
+            {
+                bits.Flush();
+                output.AddRange([0xFF, (byte)(0xD0 + (y / restartRows - 1) % 8)]);
+                restartRow = y;
+            }
+            for (var x = 0; x < width; x++)
+                for (var c = 0; c < components; c++)
+                {
+                    var at = c * plane + y * width + x;
+                    int prediction;
+                    if (y == restartRow && x == 0) prediction = 1 << (precision - 1);
+                    else if (y == restartRow) prediction = planes[at - 1];
+                    else if (x == 0) prediction = planes[at - width];
+                    else
+                    {
+                        int a = planes[at - 1], b = planes[at - width], d = planes[at - width - 1];
+                        prediction = predictor switch
+                        {
+                            1 => a, 2 => b, 3 => d, 4 => a + b - d, 5 => a + ((b - d) >> 1), 6 => b + ((a - d) >> 1), _ => (a + b) >> 1,
+                        };
+                    }
+                    var difference = (planes[at] - prediction) & 0xFFFF;
+                    if (difference >= 32768) difference -= 65536;
+                    var category = difference == 0 ? 0 : difference == -32768 ? 16 : 32 - int.LeadingZeroCount(Math.Abs(difference));
+                    bits.Write(category, 5);
+                    if (category is > 0 and < 16) bits.Write(difference > 0 ? difference : difference + (1 << category) - 1, category);
+                }
+        }
+        bits.Flush();
+        output.AddRange([0xFF, 0xD9]);
+        return [.. output];
+    }
+
+    /// <summary>Entropy-coded bits, most significant first, with a zero stuffed after every 0xFF and ones as padding.</summary>
+    private sealed class JpegBitWriter(List<byte> output)
+    {
+        private int _buffer;
+        private int _count;
+
+        public void Write(int value, int count)
+        {
+            for (var i = count - 1; i >= 0; i--)
+            {
+                _buffer = _buffer << 1 | (value >> i & 1);
+                if (++_count == 8) Emit();
+            }
+        }
+
+        public void Flush()
+        {
+            while (_count != 0) Write(1, 1);
+        }
+
+        private void Emit()
+        {
+            output.Add((byte)_buffer);
+            if (_buffer == 0xFF) output.Add(0);
+            _buffer = 0;
+            _count = 0;
+        }
     }
 }

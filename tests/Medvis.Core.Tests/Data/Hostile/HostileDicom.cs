@@ -33,6 +33,12 @@ internal static class HostileDicom
         yield return Case("dicom-rle-segment-outside-the-frame", RleWithSegmentAt(4000), "lies outside the frame");
         yield return Case("dicom-jpeg-fragment-of-noise", new DicomWriter { TransferSyntax = DicomWriter.JpegBaseline }.Image(8, 8, 8, 8)
             .Fragments([HostileImages.Noise(256)]).Build(), "the JPEG baseline frame cannot be decoded");
+        var lossless = DicomWriter.JpegLosslessFrame(Enumerable.Range(0, 64).Select(i => i * 61 % 4096).ToArray(), 8, 8, 1, 12, 1);
+        yield return Case("dicom-jpeg-lossless-truncated-scan", JpegLossless(8, lossless[..^20]), "the JPEG lossless scan");
+        var huge = lossless.ToArray();
+        var sof = huge.AsSpan().IndexOf((ReadOnlySpan<byte>)[0xFF, 0xC3]);
+        huge[sof + 5] = huge[sof + 6] = huge[sof + 7] = huge[sof + 8] = 0xFF;
+        yield return Case("dicom-jpeg-lossless-claims-65535-square", JpegLossless(8, huge), "MaxImagePixels");
         yield return Case("dicom-no-pixel-data", new DicomWriter().Image(2, 2, 8, 8).Build(), "holds no pixel data");
         yield return new HostileCase("dicom-deflate-bomb", folder => Write(folder, "dicom-deflate-bomb",
             new DicomWriter { TransferSyntax = DicomWriter.DeflatedLittle }.Image(2048, 2048, 16, 16).NativePixels(new byte[8 << 20]).Build()),
@@ -48,6 +54,9 @@ internal static class HostileDicom
 
     private static byte[] Rle() =>
         new DicomWriter { TransferSyntax = DicomWriter.Rle }.Image(4, 4, 8, 8).Fragments([DicomWriter.RleFrame(new byte[16], 16, 1, 1)]).Build();
+
+    private static byte[] JpegLossless(int side, byte[] frame) =>
+        new DicomWriter { TransferSyntax = DicomWriter.JpegLossless }.Image(side, side, 16, 12).Fragments([frame]).Build();
 
     private static byte[] RleWithSegmentAt(uint offset)
     {
