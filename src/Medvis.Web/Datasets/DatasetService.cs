@@ -161,6 +161,8 @@ public sealed class DatasetService(
         if (name is not null && NameProblem(name) is { } nameProblem) return new(null, nameProblem);
         if (!IsBuiltIn(spec))
         {
+            // A malformed window is said as such; its message names no more than the user typed.
+            if (WindowProblem(spec) is { } windowProblem) return new(null, windowProblem);
             // Checked before anything touches the file, with one message for every refusal: the answer must not
             // tell whether something exists outside the roots.
             if (ResolveWithinRoots(spec) is not { } canonical) return new(null, DataRoots.OutsideRootsMessage);
@@ -192,6 +194,19 @@ public sealed class DatasetService(
         catch (Exception e) when (UserErrors.IsUserError(e))
         {
             return new(null, UserErrors.Describe(e));
+        }
+    }
+
+    private static string? WindowProblem(string spec)
+    {
+        try
+        {
+            DicomWindow.SplitSpec(spec);
+            return null;
+        }
+        catch (DatasetFormatException e)
+        {
+            return UserErrors.Describe(e);
         }
     }
 

@@ -1,4 +1,5 @@
 using Bunit;
+using Medvis.Core.Data;
 using Medvis.Core.Tests.Data.Dicom;
 using Medvis.Web.Auth;
 using Medvis.Web.Datasets;
@@ -40,6 +41,23 @@ public sealed class DicomRegistrationTests : DatabasePageTestContext
             Assert.DoesNotContain(identifying, stored);
             Assert.DoesNotContain(identifying, cut.Markup);
         }
+    }
+
+    [Fact]
+    public void AWindowAfterThePathIsKeptWithTheCanonicalPathAndABadOneIsOneLine()
+    {
+        DicomChestFolder.Write(Folder.File("cxr"), perClass: 2);
+        var datasets = Services.GetRequiredService<DatasetService>();
+
+        var windowed = datasets.Register(Caller.System, Folder.File("cxr") + "/./|window=40,400", 16);
+        var bad = datasets.Register(Caller.System, Folder.File("cxr") + "|window=wide", 16);
+        var outside = datasets.Register(Caller.System, "/etc|window=minmax", 16);
+
+        Assert.True(windowed.Succeeded, windowed.Error);
+        Assert.Equal(Folder.File("cxr") + "|window=40,400", windowed.Dataset!.Spec);
+        Assert.Equal("cxr", windowed.Dataset.Name);
+        Assert.Contains("a DICOM window is \"file\", \"minmax\" or \"centre,width\" (e.g. 40,400), not \"wide\"", bad.Error);
+        Assert.Equal(DataRoots.OutsideRootsMessage, outside.Error);
     }
 
     [Fact]

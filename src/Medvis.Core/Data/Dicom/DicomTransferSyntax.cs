@@ -1,18 +1,5 @@
 namespace Medvis.Core.Data.Dicom;
 
-/// <summary>How the pixel data of a transfer syntax is stored.</summary>
-internal enum DicomPixelEncoding
-{
-    /// <summary>Uncompressed samples.</summary>
-    Native,
-    /// <summary>RLE lossless fragments (PS3.5 annex G).</summary>
-    Rle,
-    /// <summary>JPEG baseline (process 1) fragments, decoded by SkiaSharp.</summary>
-    JpegBaseline,
-    /// <summary>Lossless JPEG (process 14) fragments, decoded by <see cref="DicomJpegLossless"/>.</summary>
-    JpegLossless,
-}
-
 /// <summary>
 /// A transfer syntax the reader handles: whether the data set is explicit VR and deflated, and how its pixels are
 /// stored. Everything else is refused by name (<see cref="Describe"/>), so a user learns what to convert from.

@@ -91,6 +91,23 @@ public sealed class DicomFolderTests : IDisposable
     }
 
     [Fact]
+    public void AZipOfDicomClassFoldersUnpacksToADatasetFolder()
+    {
+        var zip = _temp.File("cxr.zip");
+        using (var archive = new System.IO.Compression.ZipArchive(File.Create(zip), System.IO.Compression.ZipArchiveMode.Create))
+            foreach (var (name, level) in new[] { ("ap/a.dcm", (byte)40), ("pa/b.dcm", (byte)200) })
+            {
+                using var entry = archive.CreateEntry(name).Open();
+                entry.Write(ChestFile(level));
+            }
+
+        var written = ZipDatasetExtractor.Extract(zip, _temp.File("unpacked"), "cxr.zip", InputLimits.Default);
+
+        Assert.Equal(2, written);
+        Assert.Equal([0, 1], new ImageFolderDatasetSource(_temp.File("unpacked"), 4).Load(DatasetSplit.All).Labels);
+    }
+
+    [Fact]
     public void FoldersWithoutDicomFilesHaveNoTagMetadata()
     {
         ImageFolderDatasetSourceTests.WriteImage(_temp.File("a/x.png"), 8, 8, SkiaSharp.SKColors.Red);
