@@ -87,6 +87,16 @@ internal sealed class DicomDataSet(DicomTransferSyntax syntax, byte[] bytes, Dic
         return frame;
     }
 
+    /// <summary>
+    /// A value read from a file as a message may show it: control and non-ASCII characters as '?', at most 64
+    /// characters, so a damaged or hostile file cannot break a refusal's one line.
+    /// </summary>
+    public static string Printable(string value)
+    {
+        var shown = new string(value.Take(64).Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());
+        return value.Length > 64 ? shown + "…" : shown;
+    }
+
     /// <summary>"(0028,0010)".</summary>
     public static string TagText(uint tag) => $"({tag >> 16:X4},{tag & 0xFFFF:X4})";
 }

@@ -158,7 +158,7 @@ internal static class DicomParser
                         return;
                     }
                     if (explicitVr && vr is not ("SQ" or "UN"))
-                        throw new FormatException($"element {DicomDataSet.TagText(tag)} has an undefined length, which VR {vr} does not allow");
+                        throw new FormatException($"element {DicomDataSet.TagText(tag)} has an undefined length, which VR {DicomDataSet.Printable(vr ?? "")} does not allow");
                     // An undefined-length UN is a sequence in implicit VR (PS3.5 6.2.2).
                     SkipSequence(ref position, explicitVr && vr != "UN", depth + 1);
                     continue;

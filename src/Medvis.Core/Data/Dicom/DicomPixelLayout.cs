@@ -20,10 +20,10 @@ internal sealed record DicomPixelLayout(int Rows, int Columns, int Samples, stri
         if (stored < 1 || high >= allocated || high + 1 < stored)
             throw new FormatException($"bits stored {stored} with high bit {high} do not fit {allocated} bits allocated");
         if (samples == 1 && photometric is not ("MONOCHROME1" or "MONOCHROME2"))
-            throw new FormatException($"photometric interpretation {photometric} is not supported for grey images (MONOCHROME1 or MONOCHROME2)");
+            throw new FormatException($"photometric interpretation {DicomDataSet.Printable(photometric)} is not supported for grey images (MONOCHROME1 or MONOCHROME2)");
         if (samples == 3 && allocated != 8) throw new FormatException($"colour images of {allocated} bits are not supported (8)");
         if (samples == 3 && photometric != "RGB" && !(data.Syntax.Pixels == DicomPixelEncoding.JpegBaseline && photometric.StartsWith("YBR_FULL", StringComparison.Ordinal)))
-            throw new FormatException($"photometric interpretation {photometric} is not supported for colour images (RGB, or YBR_FULL inside JPEG)");
+            throw new FormatException($"photometric interpretation {DicomDataSet.Printable(photometric)} is not supported for colour images (RGB, or YBR_FULL inside JPEG)");
         return layout;
     }
 }

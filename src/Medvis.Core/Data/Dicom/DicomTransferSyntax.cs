@@ -34,7 +34,7 @@ internal sealed record DicomTransferSyntax(string Uid, string Name, bool Explici
     public static DicomTransferSyntax? Find(string uid) => Array.Find(Supported, s => s.Uid == uid);
 
     /// <summary>"1.2.840.10008.1.2.4.70 (JPEG lossless …)": a UID with its name when it is a known one.</summary>
-    public static string Describe(string uid) => Known.TryGetValue(uid, out var name) ? $"{uid} ({name})" : uid;
+    public static string Describe(string uid) => Known.TryGetValue(uid, out var name) ? $"{uid} ({name})" : DicomDataSet.Printable(uid);
 
     /// <summary>The supported syntaxes' names, for refusals.</summary>
     public static string SupportedNames => string.Join(", ", Supported.Select(s => s.Name));
