@@ -157,9 +157,10 @@ internal static class DicomParser
                         ReadFragments(ref position);
                         return;
                     }
-                    if (explicitVr && vr is not ("SQ" or "UN"))
+                    if (explicitVr && vr is not ("SQ" or "UN") && tag != DicomDataSet.PixelData)
                         throw new FormatException($"element {DicomDataSet.TagText(tag)} has an undefined length, which VR {DicomDataSet.Printable(vr ?? "")} does not allow");
-                    // An undefined-length UN is a sequence in implicit VR (PS3.5 6.2.2).
+                    // An undefined-length UN is a sequence in implicit VR (PS3.5 6.2.2); the encapsulated pixel data of
+                    // an icon inside a sequence is skipped like one, its fragments being items of defined length.
                     SkipSequence(ref position, explicitVr && vr != "UN", depth + 1);
                     continue;
                 }

@@ -43,6 +43,14 @@ public sealed class DicomDecodingTests
     }
 
     [Fact]
+    public void AnIconWithEncapsulatedPixelsInsideASequenceIsSkipped()
+    {
+        var file = new DicomWriter().Image(2, 2, 8, 8).IconSequence().NativePixels([10, 20, 30, 110]).Build();
+
+        Assert.Equal([0, 26, 51, 255], Decode(file, 2));
+    }
+
+    [Fact]
     public void WithoutAWindowTheImageRunsFromItsMinimumToItsMaximumAndMonochrome1IsInverted()
     {
         byte[] Image(string photometric) => new DicomWriter().Image(2, 2, 8, 8, photometric: photometric).NativePixels([10, 20, 30, 110]).Build();

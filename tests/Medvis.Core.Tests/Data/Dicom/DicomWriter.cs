@@ -55,6 +55,13 @@ internal sealed class DicomWriter
         return this;
     }
 
+    /// <summary>An icon image sequence whose one item holds encapsulated pixel data of its own (one fragment).</summary>
+    public DicomWriter IconSequence()
+    {
+        _elements[0x0088_0200] = ("SQ", [], -1);
+        return this;
+    }
+
     public DicomWriter NativePixels(byte[] pixels)
     {
         _native = pixels;
@@ -130,7 +137,14 @@ internal sealed class DicomWriter
     {
         WriteHeader(data, tag, "SQ", UndefinedLength, explicitVr);
         WriteItemHeader(data, 0xE000, UndefinedLength);
-        WriteElement(data, 0x0008_0100, "SH", Padded("CODE"), explicitVr);
+        if (depth < 0)
+        {
+            WriteHeader(data, PixelData, "OB", UndefinedLength, explicitVr);
+            WriteItem(data, 0xE000, []);
+            WriteItem(data, 0xE000, [0xFF, 0xD8, 0xFF, 0xD9]);
+            WriteItemHeader(data, 0xE0DD, 0);
+        }
+        else WriteElement(data, 0x0008_0100, "SH", Padded("CODE"), explicitVr);
         if (depth > 1) WriteSequence(data, 0x0040_A730, depth - 1, explicitVr);
         WriteItemHeader(data, 0xE00D, 0);
         WriteItemHeader(data, 0xE0DD, 0);
