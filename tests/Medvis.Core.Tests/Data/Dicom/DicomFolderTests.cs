@@ -108,6 +108,14 @@ public sealed class DicomFolderTests : IDisposable
     }
 
     [Fact]
+    public void UploadedDicomFilesDecodeThroughTheirOwnWindow()
+    {
+        var uploads = ImageEncoding.DecodeImages([("a.dcm", ChestFile(100)), ("b", ChestFile(30, syntax: DicomWriter.ImplicitLittle))], 4);
+
+        Assert.Equal([100, 30], new[] { uploads.Image(0)[0], uploads.Image(1)[0] });
+    }
+
+    [Fact]
     public void FoldersWithoutDicomFilesHaveNoTagMetadata()
     {
         ImageFolderDatasetSourceTests.WriteImage(_temp.File("a/x.png"), 8, 8, SkiaSharp.SKColors.Red);
