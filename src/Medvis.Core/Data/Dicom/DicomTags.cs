@@ -9,25 +9,22 @@ namespace Medvis.Core.Data.Dicom;
 /// </summary>
 internal static class DicomTags
 {
-    /// <summary>The columns, in order, with the attribute each is read from.</summary>
-    public static IReadOnlyList<(string Column, uint Tag)> Columns { get; } =
+    /// <summary>The columns, in order, with the attribute each is read from and how its text becomes the column's value.</summary>
+    public static IReadOnlyList<(string Column, uint Tag, Func<string?, string> Value)> Columns { get; } =
     [
-        ("Modality", 0x0008_0060),
-        ("BodyPartExamined", 0x0018_0015),
-        ("ViewPosition", 0x0018_5101),
-        ("PatientSex", 0x0010_0040),
-        ("PatientAge", 0x0010_1010),
-        ("Manufacturer", 0x0008_0070),
-        ("StudyYear", 0x0008_0020),
+        ("Modality", 0x0008_0060, AsIs),
+        ("BodyPartExamined", 0x0018_0015, AsIs),
+        ("ViewPosition", 0x0018_5101, AsIs),
+        ("PatientSex", 0x0010_0040, AsIs),
+        ("PatientAge", 0x0010_1010, AgeInYears),
+        ("Manufacturer", 0x0008_0070, AsIs),
+        ("StudyYear", 0x0008_0020, Year),
     ];
 
-    /// <summary>One value per <see cref="Columns"/> entry ("" when absent): the age in years, the study date's year.</summary>
-    public static string[] Read(DicomDataSet data) => Columns.Select(c => c.Column switch
-    {
-        "PatientAge" => AgeInYears(data.Text(c.Tag)),
-        "StudyYear" => Year(data.Text(c.Tag)),
-        _ => data.Text(c.Tag) ?? "",
-    }).ToArray();
+    /// <summary>One value per <see cref="Columns"/> entry ("" when absent).</summary>
+    public static string[] Read(DicomDataSet data) => Columns.Select(c => c.Value(data.Text(c.Tag))).ToArray();
+
+    private static string AsIs(string? text) => text ?? "";
 
     /// <summary>An age string ("045Y", "006M", "003W", "010D") in years, so ages sort and colour as numbers; "" when unreadable.</summary>
     public static string AgeInYears(string? age)
