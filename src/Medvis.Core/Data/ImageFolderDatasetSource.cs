@@ -146,7 +146,7 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
     }
 
     /// <summary>Bytes read from the start of a DICOM file in the hope that its header ends within them.</summary>
-    private const int DicomHeaderProbeBytes = 1 << 20;
+    private const int DicomHeaderProbeBytes = 64 << 10;
 
     /// <summary>The first <paramref name="count"/> bytes of a file (fewer when it is shorter), and whether that is all of it.</summary>
     private static (byte[] Head, bool Whole) ReadHead(string file, int count)
