@@ -116,6 +116,17 @@ public sealed class DicomFolderTests : IDisposable
     }
 
     [Fact]
+    public void TagsBehindAHeaderLongerThanTheProbeAreStillRead()
+    {
+        Write("a/long.dcm", new DicomWriter().Image(2, 2, 8, 8).Text(DicomWriter.Modality, "CS", "MG")
+            .Text(0x0040_A160, "UT", new string('x', 200_000)).Text(DicomWriter.PatientSex, "CS", "F").NativePixels([1, 2, 3, 4]).Build());
+
+        var metadata = new ImageFolderDatasetSource(_temp.Path).Metadata()!;
+
+        Assert.Equal(("MG", "F"), (metadata.Column("Modality")!.Text(0), metadata.Column("PatientSex")!.Text(0)));
+    }
+
+    [Fact]
     public void FoldersWithoutDicomFilesHaveNoTagMetadata()
     {
         ImageFolderDatasetSourceTests.WriteImage(_temp.File("a/x.png"), 8, 8, SkiaSharp.SKColors.Red);
