@@ -23,7 +23,7 @@ public static class DatasetsCommand
             DefaultValueFactory = _ => 28,
         };
         var labels = new LabelTableOptions();
-        var info = new Command("info", "Show classes, counts per split, image size and channels of a dataset; with --labels, how the table matched the folder and the metadata its other columns become.")
+        var info = new Command("info", "Show classes, counts per split, image size and channels of a dataset; with --labels, how the table matched the folder and the metadata its other columns become; for DICOM files, the metadata their tags become.")
         {
             source, imageSize,
         };
@@ -36,7 +36,7 @@ public static class DatasetsCommand
             var summary = dataset.Describe();
             Print(summary, console);
             foreach (var note in summary.Notes ?? []) console.WriteLine(note);
-            if (dataset is ImageFolderDatasetSource { Labels: not null } folder && folder.TableMetadata() is { Columns.Count: > 0 } metadata)
+            if (dataset is ImageFolderDatasetSource folder && folder.Metadata() is { Columns.Count: > 0 } metadata)
                 PrintMetadata(metadata, console);
             return 0;
         }));

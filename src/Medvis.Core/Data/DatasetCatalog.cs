@@ -1,4 +1,5 @@
 using System.Globalization;
+using Medvis.Core.Data.Dicom;
 using Medvis.Core.Data.LabelTables;
 using Medvis.Core.Data.Metadata;
 
@@ -7,12 +8,13 @@ namespace Medvis.Core.Data;
 /// <summary>
 /// Turns a user's dataset spec into a source: <c>demo</c>, <c>demo:64</c>, <c>demo-qc</c> (synthetic, with
 /// duplicates and artefacts), a <c>.npz</c> file, a folder of class folders, a PatchCamelyon <c>.h5</c> file, or a
-/// folder of images labelled by a table (<see cref="LabelledFolderSpec"/>).
+/// folder of images labelled by a table (<see cref="LabelledFolderSpec"/>). A folder's spec may end in
+/// <c>|window=centre,width</c> or <c>|window=minmax</c>, the window of its grey DICOM images (<see cref="DicomWindow"/>).
 /// </summary>
 public static class DatasetCatalog
 {
     /// <summary>What users may type, for help texts.</summary>
-    public const string SpecHelp = "demo | demo:64 | demo-qc | file.npz | PCam *_x.h5 | folder of class folders (or of any images with --labels file.csv:column)";
+    public const string SpecHelp = "demo | demo:64 | demo-qc | file.npz | PCam *_x.h5 | folder of class folders (or of any images with --labels file.csv:column; DICOM too, optionally folder|window=centre,width)";
 
     /// <summary>
     /// The spec of <paramref name="data"/> with its classes from <paramref name="labels"/>: the labelled folder spec,
@@ -35,11 +37,13 @@ public static class DatasetCatalog
     public static IDatasetSource Open(string spec, int imageSize = 28, InputLimits? limits = null, MetadataLimits? tableLimits = null)
     {
         if (string.IsNullOrWhiteSpace(spec)) throw new DatasetFormatException("(empty)", "no dataset given; use " + SpecHelp);
-        var trimmed = spec.Trim();
-        if (TryOpenDemo(trimmed, imageSize) is { } demo) return demo;
+        var (trimmed, window) = DicomWindow.SplitSpec(spec.Trim());
+        if (TryOpenDemo(trimmed, imageSize) is { } demo) return window is null ? demo : throw WindowNeedsFolder(trimmed);
         if (LabelledFolderSpec.TryParse(trimmed) is { } labelled)
-            return new ImageFolderDatasetSource(labelled.Folder, imageSize, limits: limits, labels: labelled.Labels, metadataLimits: tableLimits);
-        if (Directory.Exists(trimmed)) return new ImageFolderDatasetSource(trimmed, imageSize, limits: limits);
+            return new ImageFolderDatasetSource(labelled.Folder, imageSize, limits: limits, labels: labelled.Labels, metadataLimits: tableLimits,
+                dicomWindow: window);
+        if (Directory.Exists(trimmed)) return new ImageFolderDatasetSource(trimmed, imageSize, limits: limits, dicomWindow: window);
+        if (window is not null) throw WindowNeedsFolder(trimmed);
         var extension = Path.GetExtension(trimmed).ToLowerInvariant();
         if (!File.Exists(trimmed))
             throw new DatasetFormatException(trimmed, extension is ".npz" or ".h5" or ".hdf5" ? "file not found" : $"no such file or folder (expected {SpecHelp})");
@@ -50,6 +54,9 @@ public static class DatasetCatalog
             _ => throw new DatasetFormatException(trimmed, $"unsupported dataset file type '{extension}' (expected {SpecHelp})"),
         };
     }
+
+    private static DatasetFormatException WindowNeedsFolder(string spec) =>
+        new(spec, "a DICOM window (|window=…) applies to a folder of images only");
 
     /// <summary>Opens <paramref name="spec"/> and loads one split.</summary>
     public static ImageDataset Load(string spec, DatasetSplit split = DatasetSplit.Train, int imageSize = 28, InputLimits? limits = null) =>

@@ -1,9 +1,11 @@
+using Medvis.Core.Data.Dicom;
 using SkiaSharp;
 
 namespace Medvis.Core.Data;
 
 /// <summary>
-/// Turns an encoded image (PNG, JPEG, BMP, GIF, WebP via SkiaSharp; baseline TIFF via <see cref="TiffDecoder"/>)
+/// Turns an encoded image (PNG, JPEG, BMP, GIF, WebP via SkiaSharp; baseline TIFF via <see cref="TiffDecoder"/>;
+/// 2-D DICOM via <see cref="DicomPixelDecoder"/>, recognised by its "DICM" preamble whatever the file is called)
 /// into a square C×H×W byte block: centre crop to a square, then a quality downscale to the wanted size.
 /// The size the header states is checked against <see cref="InputLimits.MaxImagePixels"/> before any pixel is decoded.
 /// </summary>
@@ -11,7 +13,7 @@ internal static class ImageDecoding
 {
     /// <summary>File extensions this class can decode (lower case, with the dot).</summary>
     public static IReadOnlySet<string> Extensions { get; } =
-        new HashSet<string>([".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"], StringComparer.OrdinalIgnoreCase);
+        new HashSet<string>([".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".dcm", ".dicom"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Per-image memory of a decode, in bytes per decoded pixel: the RGBA bitmap, its centre square and the first
@@ -25,13 +27,16 @@ internal static class ImageDecoding
     /// <param name="channels">1 (luminance) or 3 (RGB planes).</param>
     /// <param name="limits">The pixel cap and TIFF directory bound.</param>
     /// <param name="path">The file named when a limit refuses it.</param>
+    /// <param name="window">How grey DICOM images are windowed; each file's own window when null.</param>
     /// <exception cref="FormatException">When the bytes are not a decodable image.</exception>
     /// <exception cref="DatasetFormatException">When the image is larger than the limits allow.</exception>
-    public static byte[] DecodeSquare(byte[] encoded, int size, int channels, InputLimits limits, string path)
+    public static byte[] DecodeSquare(byte[] encoded, int size, int channels, InputLimits limits, string path, DicomWindow? window = null)
     {
         if (size is < 1 or > 4096) throw new ArgumentOutOfRangeException(nameof(size), $"image size {size} must be between 1 and 4096");
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), "channels must be 1 or 3");
-        using var bitmap = TiffDecoder.LooksLikeTiff(encoded) ? TiffDecoder.Decode(encoded, limits, path) : DecodeWithSkia(encoded, size, limits, path);
+        using var bitmap = TiffDecoder.LooksLikeTiff(encoded) ? TiffDecoder.Decode(encoded, limits, path)
+            : DicomParser.LooksLikeDicom(encoded) ? DicomPixelDecoder.Decode(encoded, limits, path, window ?? DicomWindow.FromFile)
+            : DecodeWithSkia(encoded, size, limits, path);
         using var resized = Resize(CropToCentreSquare(bitmap), size);
         return ToPlanes(resized, channels);
     }

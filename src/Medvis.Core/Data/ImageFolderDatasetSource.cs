@@ -1,10 +1,12 @@
+using Medvis.Core.Data.Dicom;
 using Medvis.Core.Data.LabelTables;
 using Medvis.Core.Data.Metadata;
 
 namespace Medvis.Core.Data;
 
 /// <summary>
-/// A folder of class folders, <c>root/&lt;class&gt;/*.png|jpg|jpeg|tif|tiff|bmp</c>. Images are centre-cropped to a
+/// A folder of class folders, <c>root/&lt;class&gt;/*.png|jpg|jpeg|tif|tiff|bmp|dcm</c> (DICOM files also without an
+/// extension, see <see cref="DicomFiles"/>). Images are centre-cropped to a
 /// square and resized to <see cref="ImageSize"/>; they are stored grey when every image is grey, else RGB.
 /// A folder has no predefined splits: <see cref="DatasetSplit.Train"/> and <see cref="DatasetSplit.All"/> both
 /// hold every image, asking for val or test is an error. Class and file counts, file sizes, each image's header
@@ -19,8 +21,9 @@ namespace Medvis.Core.Data;
 /// <param name="limits">Input limits; <see cref="InputLimits.Default"/> when null.</param>
 /// <param name="labels">The table the classes come from; null for class folders.</param>
 /// <param name="metadataLimits">Limits on the label table; <see cref="MetadataLimits.Default"/> when null.</param>
+/// <param name="dicomWindow">How grey DICOM images are windowed; each file's own window when null.</param>
 public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bool skipUndecodable = false, InputLimits? limits = null,
-    LabelTableSpec? labels = null, MetadataLimits? metadataLimits = null)
+    LabelTableSpec? labels = null, MetadataLimits? metadataLimits = null, DicomWindow? dicomWindow = null)
     : IDatasetSource
 {
     /// <summary>Folder levels a labelled folder is searched to; deeper ones are not read.</summary>
@@ -32,6 +35,9 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
 
     /// <summary>The table the classes come from, or null for class folders.</summary>
     public LabelTableSpec? Labels { get; } = labels?.Validate();
+
+    /// <summary>How grey DICOM images are windowed.</summary>
+    public DicomWindow DicomWindow { get; } = dicomWindow ?? DicomWindow.FromFile;
 
     /// <summary>The limits every file is checked against.</summary>
     public InputLimits Limits { get; } = (limits ?? InputLimits.Default).Validate();
@@ -80,6 +86,78 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
     }
 
     /// <summary>
+    /// The dataset's metadata from its own files: a label table's other columns (<see cref="TableMetadata"/>) and the
+    /// DICOM attributes of <see cref="DicomMetadata"/> (those a table already has left out); null when there are neither.
+    /// </summary>
+    public DatasetMetadata? Metadata()
+    {
+        var table = TableMetadata();
+        var tags = DicomMetadata();
+        if (table is not { Columns.Count: > 0 }) return tags ?? table;
+        if (tags is null) return table;
+        table.Columns.AddRange(tags.Columns.Where(c => table.Column(c.Name) is null));
+        return table;
+    }
+
+    /// <summary>
+    /// The attributes of <see cref="DicomTags"/> of the folder's DICOM files as metadata keyed by file name, in image
+    /// index order; attributes no file has are left out, and so are files whose header cannot be read (loading names
+    /// them). Only the start of each file is read where it holds the whole header. Null when no file is DICOM.
+    /// </summary>
+    public DatasetMetadata? DicomMetadata()
+    {
+        var files = ListClasses().SelectMany(c => c.Files).ToList();
+        var tags = new string[]?[files.Count];
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => tags[i] = ReadDicomTags(files[i]));
+        var images = Enumerable.Range(0, files.Count).Where(i => tags[i] is not null).ToArray();
+        if (images.Length == 0) return null;
+        var present = Enumerable.Range(0, DicomTags.Columns.Count).Where(c => images.Any(i => tags[i]![c].Length > 0)).ToArray();
+        if (present.Length == 0) return null;
+        var header = new[] { "file" }.Concat(present.Select(c => DicomTags.Columns[c].Column)).ToArray();
+        var rows = images.Select((i, r) => new CsvRow([Relative(files[i]), .. present.Select(c => tags[i]![c])], r + 2)).ToList();
+        var metadata = MetadataCsv.Build(new CsvTable("DICOM tags", header, rows), 0, "file name", Enumerable.Range(0, rows.Count).ToList(),
+            images, files.Count, new HashSet<int>(), _metadataLimits);
+        metadata.FileName = "DICOM tags";
+        return metadata;
+    }
+
+    /// <summary>The <see cref="DicomTags"/> values of a DICOM file, or null for other files and unreadable headers.</summary>
+    private string[]? ReadDicomTags(string file)
+    {
+        if (!DicomFiles.MayBeDicom(file)) return null;
+        try
+        {
+            var (head, whole) = ReadHead(file, DicomHeaderProbeBytes);
+            if (!DicomParser.LooksLikeDicom(head)) return null;
+            try
+            {
+                return DicomTags.Read(DicomParser.Parse(head, Limits, file, headerOnly: true));
+            }
+            catch (FormatException) when (!whole)
+            {
+                // The header is longer than the probe (or the data set is deflated): read the whole file.
+                return DicomTags.Read(DicomParser.Parse(ReadImageFile(file), Limits, file, headerOnly: true));
+            }
+        }
+        catch (Exception e) when (e is FormatException or DatasetFormatException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Bytes read from the start of a DICOM file in the hope that its header ends within them.</summary>
+    private const int DicomHeaderProbeBytes = 64 << 10;
+
+    /// <summary>The first <paramref name="count"/> bytes of a file (fewer when it is shorter), and whether that is all of it.</summary>
+    private static (byte[] Head, bool Whole) ReadHead(string file, int count)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        var head = new byte[(int)Math.Min(count, stream.Length)];
+        stream.ReadExactly(head);
+        return (head, head.Length == stream.Length);
+    }
+
+    /// <summary>
     /// Each image's path below <see cref="Root"/> ("class/name.png", forward slashes), in image index order: what
     /// metadata rows may name instead of an index.
     /// </summary>
@@ -98,8 +176,7 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
         var errors = new DatasetFormatException?[files.Length];
         Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
             i => (decoded[i], errors[i]) = TryDecode(files[i].File));
-        // The first bad file in file order, so the message does not depend on thread timing.
-        if (!skipUndecodable && errors.FirstOrDefault(e => e is not null) is { } error) throw error;
+        if (!skipUndecodable && Unreadable(errors) is { } error) throw error;
 
         _skipped.Clear();
         _skipped.AddRange(files.Where((_, i) => decoded[i] is null).Select(f => f.File));
@@ -118,6 +195,18 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
             : null;
         return new ImageDataset(Name, pixels, kept.Length, channels, ImageSize, ImageSize, labels,
             classes.Select(c => c.Name).ToArray(), kept, groups);
+    }
+
+    /// <summary>
+    /// The refusal of a load with unreadable files, in one line: the first in file order (so the message does not
+    /// depend on thread timing) with its problem, then how many more there are and the first few of their names.
+    /// </summary>
+    private DatasetFormatException? Unreadable(IReadOnlyList<DatasetFormatException?> errors)
+    {
+        var bad = errors.OfType<DatasetFormatException>().ToList();
+        if (bad.Count <= 1) return bad.FirstOrDefault();
+        var others = string.Join(", ", bad.Skip(1).Take(3).Select(e => Relative(e.Path))) + (bad.Count > 4 ? ", …" : "");
+        return new DatasetFormatException(bad[0].Path, $"{bad[0].Problem} (and {bad.Count - 1} more files that cannot be read: {others})", bad[0]);
     }
 
     /// <summary>
@@ -150,7 +239,7 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
     {
         try
         {
-            return ImageDecoding.DecodeSquare(ReadImageFile(file), ImageSize, channels, Limits, file);
+            return ImageDecoding.DecodeSquare(ReadImageFile(file), ImageSize, channels, Limits, file, DicomWindow);
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
         {
@@ -199,7 +288,7 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
         if (classes.Count > Limits.MaxClasses)
             throw InputLimits.Exceeded(Root, $"more than {Limits.MaxClasses} class folders", Limits.MaxClasses, "classes", nameof(InputLimits.MaxClasses));
         if (classes.Count == 0)
-            throw new DatasetFormatException(Root, "no class folders with images (expected root/<class>/*.png|jpg|jpeg|tif|tiff|bmp)");
+            throw new DatasetFormatException(Root, "no class folders with images (expected root/<class>/*.png|jpg|jpeg|tif|tiff|bmp|dcm)");
         return classes;
     }
 
@@ -207,7 +296,7 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
     private List<string> ImageFiles(string folder, int allowed)
     {
         var files = Directory.EnumerateFiles(folder)
-            .Where(f => ImageDecoding.Extensions.Contains(Path.GetExtension(f)) && !Path.GetFileName(f).StartsWith('.'))
+            .Where(f => !Path.GetFileName(f).StartsWith('.') && (ImageDecoding.Extensions.Contains(Path.GetExtension(f)) || DicomFiles.IsUnnamedDicom(f)))
             .Take(allowed + 1)
             .ToList();
         if (files.Count > allowed)
@@ -223,7 +312,7 @@ public sealed class ImageFolderDatasetSource(string root, int imageSize = 28, bo
     private List<ClassFolder> LabelledClasses(LabelTableSpec labels)
     {
         var files = AllImageFiles();
-        if (files.Count == 0) throw new DatasetFormatException(Root, "no images in the folder or below it (*.png|jpg|jpeg|tif|tiff|bmp|gif|webp)");
+        if (files.Count == 0) throw new DatasetFormatException(Root, "no images in the folder or below it (*.png|jpg|jpeg|tif|tiff|bmp|gif|webp|dcm)");
         var match = LabelTableMatch.Build(MetadataCsv.ReadTableFile(labels.CsvPath, _metadataLimits), labels,
             files.Select(Relative).ToList());
         var classNames = match.ClassNames();

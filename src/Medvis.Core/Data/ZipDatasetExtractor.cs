@@ -13,9 +13,6 @@ namespace Medvis.Core.Data;
 /// </summary>
 public static class ZipDatasetExtractor
 {
-    private static readonly HashSet<string> ImageExtensions =
-        new(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp" };
-
     // Entries (folders and clutter included) read beyond the image limit before giving up on the listing.
     private const int ExtraEntries = 10_000;
 
@@ -60,7 +57,7 @@ public static class ZipDatasetExtractor
         foreach (var entry in entries)
         {
             var segments = SafeSegments(entry, displayName);
-            if (IsDirectory(entry) || IsClutter(segments) || !ImageExtensions.Contains(Path.GetExtension(segments[^1]))) continue;
+            if (IsDirectory(entry) || IsClutter(segments) || !ImageDecoding.Extensions.Contains(Path.GetExtension(segments[^1]))) continue;
             if (IsLink(entry)) throw new DatasetFormatException(displayName, $"entry '{entry.FullName}' is a symbolic link");
             files.Add((entry, segments));
         }

@@ -50,19 +50,21 @@ public sealed class DatasetMetadataService(
     }
 
     /// <summary>
-    /// Stores the other columns of the label table a dataset's classes come from (all but its key and label) as the
-    /// dataset's metadata; a result without metadata and without an error when the dataset has no label table or
-    /// the table no other columns.
+    /// Stores the metadata an image folder carries itself as the dataset's metadata: the other columns of the label
+    /// table its classes come from (all but its key and label) and the selected tags of its DICOM files
+    /// (<see cref="ImageFolderDatasetSource.Metadata"/>); a result without metadata and without an error when it has
+    /// none, or when the dataset has metadata already (registering a folder again must not replace a table a member attached).
     /// </summary>
     /// <exception cref="AccessDeniedException">The caller may not attach metadata.</exception>
-    public MetadataUploadResult AttachLabelTable(Caller caller, int datasetId)
+    public MetadataUploadResult AttachFolderMetadata(Caller caller, int datasetId)
     {
         AccessDeniedException.ThrowUnless(AccessRules.CanAttachMetadata(caller), caller, "attach metadata");
         if (database.Datasets.Get(datasetId) is not { } dataset) return new(null, $"Dataset {datasetId} does not exist.");
+        if (Get(datasetId) is not null) return new(null, null);
         try
         {
-            return opener.Open(dataset.Spec, dataset.ImageSize) is ImageFolderDatasetSource { Labels: not null } folder
-                   && folder.TableMetadata() is { Columns.Count: > 0 } metadata
+            return opener.Open(dataset.Spec, dataset.ImageSize) is ImageFolderDatasetSource folder
+                   && folder.Metadata() is { Columns.Count: > 0 } metadata
                 ? new(Save(caller, dataset, metadata.FileName, metadata), null)
                 : new(null, null);
         }

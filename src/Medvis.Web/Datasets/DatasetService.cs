@@ -1,4 +1,5 @@
 using Medvis.Core.Data;
+using Medvis.Core.Data.Dicom;
 using Medvis.Core.Data.LabelTables;
 using Medvis.Core.Data.Metadata;
 using Medvis.Core.Runs;
@@ -131,7 +132,7 @@ public sealed class DatasetService(
     public static string DefaultName(string spec, string describedName)
     {
         if (IsBuiltIn(spec)) return describedName;
-        if (LabelledFolderSpec.TryParse(spec) is { } labelled) spec = labelled.Folder;
+        spec = spec.Split(LabelledFolderSpec.Separator)[0];
         var parts = spec.TrimEnd('/', '\\').Split('/', '\\', StringSplitOptions.RemoveEmptyEntries);
         return parts.Length >= 2 && GenericFolderNames.Contains(parts[^1]) ? $"{parts[^2]}/{parts[^1]}" : describedName;
     }
@@ -160,6 +161,8 @@ public sealed class DatasetService(
         if (name is not null && NameProblem(name) is { } nameProblem) return new(null, nameProblem);
         if (!IsBuiltIn(spec))
         {
+            // A malformed window is said as such; its message names no more than the user typed.
+            if (WindowProblem(spec) is { } windowProblem) return new(null, windowProblem);
             // Checked before anything touches the file, with one message for every refusal: the answer must not
             // tell whether something exists outside the roots.
             if (ResolveWithinRoots(spec) is not { } canonical) return new(null, DataRoots.OutsideRootsMessage);
@@ -194,6 +197,19 @@ public sealed class DatasetService(
         }
     }
 
+    private static string? WindowProblem(string spec)
+    {
+        try
+        {
+            DicomWindow.SplitSpec(spec);
+            return null;
+        }
+        catch (DatasetFormatException e)
+        {
+            return UserErrors.Describe(e);
+        }
+    }
+
     /// <summary>
     /// The canonical spec when every path in it lies below a data root, else null: a path, or a labelled folder's
     /// folder and label table.
@@ -201,18 +217,21 @@ public sealed class DatasetService(
     private string? ResolveWithinRoots(string spec)
     {
         LabelledFolderSpec? labelled;
+        DicomWindow? window;
         try
         {
+            (spec, window) = DicomWindow.SplitSpec(spec);
             labelled = LabelledFolderSpec.TryParse(spec);
         }
         catch (DatasetFormatException)
         {
             return null;
         }
-        if (labelled is null) return roots.Resolve(spec);
-        return roots.Resolve(labelled.Folder) is { } folder && roots.Resolve(labelled.Labels.CsvPath) is { } csv
-            ? new LabelledFolderSpec(folder, labelled.Labels with { CsvPath = csv }).ToSpec()
-            : null;
+        var canonical = labelled is null ? roots.Resolve(spec)
+            : roots.Resolve(labelled.Folder) is { } folder && roots.Resolve(labelled.Labels.CsvPath) is { } csv
+                ? new LabelledFolderSpec(folder, labelled.Labels with { CsvPath = csv }).ToSpec()
+                : null;
+        return canonical is not null && window is not null ? window.AppendTo(canonical) : canonical;
     }
 
     /// <summary>Registers the synthetic demo on first start, so a fresh app can train at once.</summary>

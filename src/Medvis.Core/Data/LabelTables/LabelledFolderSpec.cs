@@ -30,6 +30,8 @@ public sealed record LabelledFolderSpec(string Folder, LabelTableSpec Labels)
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var part in parts.Skip(1))
         {
+            // The folder's DICOM window is the folder's own option, read by DicomWindow.SplitSpec.
+            if (part.Trim().StartsWith(Dicom.DicomWindow.SpecPart, StringComparison.Ordinal)) continue;
             var equals = part.IndexOf('=');
             var name = equals > 0 ? part[..equals] : part;
             if (name is not ("labels" or "label" or "key" or "group") || !values.TryAdd(name, part[(equals + 1)..].Trim()))

@@ -86,18 +86,20 @@ public partial class Datasets
 
     private Task RegisterPathAsync()
     {
-        if (_labelColumns is null) return RegisterAsync((caller, name) => DatasetService.Register(caller, _path, _imageSize, name));
+        if (_labelColumns is null) return RegisterAsync((caller, name) => WithFolderMetadata(caller, DatasetService.Register(caller, _path, _imageSize, name)));
         if (_labelColumn.Length == 0) { _error = "Pick the label column of the label table (or choose \"No label table\")."; return Task.CompletedTask; }
         var labels = new LabelTableSpec(_labelColumns.Path, _labelColumn, _keyColumn, _groupColumn.Length == 0 ? null : _groupColumn);
-        return RegisterAsync((caller, name) =>
-        {
-            var result = DatasetService.RegisterWithLabels(caller, _path, labels, _imageSize, name);
-            // The table's other columns become the dataset's metadata in the same step.
-            if (result.Succeeded && MetadataService.AttachLabelTable(caller, result.Dataset!.Id).Error is { } error)
-                return result with { Notes = [.. result.Notes ?? [], $"metadata not attached: {error}"] };
-            return result;
-        });
+        return RegisterAsync((caller, name) => WithFolderMetadata(caller, DatasetService.RegisterWithLabels(caller, _path, labels, _imageSize, name)));
     }
+
+    /// <summary>
+    /// A label table's other columns and a DICOM folder's tags become the dataset's metadata in the same step; a
+    /// failure to attach them is a note, as the dataset is registered.
+    /// </summary>
+    private RegistrationResult WithFolderMetadata(Caller caller, RegistrationResult result) =>
+        result.Succeeded && MetadataService.AttachFolderMetadata(caller, result.Dataset!.Id).Error is { } error
+            ? result with { Notes = [.. result.Notes ?? [], $"metadata not attached: {error}"] }
+            : result;
 
     private Task RegisterDemoAsync() => RegisterAsync((caller, _) => DatasetService.Register(caller, DatasetService.DemoSpec, _imageSize));
 

@@ -19,7 +19,7 @@ internal sealed record HostileCase(string Name, Func<string, string> Build, stri
     public override string ToString() => Name;
 }
 
-/// <summary>The corpus: npz, image-folder, TIFF and HDF5 inputs that lie about sizes, are truncated or are not what they claim.</summary>
+/// <summary>The corpus: npz, image-folder, TIFF, HDF5 and DICOM inputs that lie about sizes, are truncated or are not what they claim.</summary>
 internal static class HostileCorpus
 {
     private static readonly byte[] FourImages = new byte[4 * 4 * 4];
@@ -31,6 +31,7 @@ internal static class HostileCorpus
         .. ImageCases(),
         .. FolderCases(),
         .. Hdf5Cases(),
+        .. HostileDicom.Cases(),
     ];
 
     public static HostileCase Find(string name) => Cases.Single(c => c.Name == name);
