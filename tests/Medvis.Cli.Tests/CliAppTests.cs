@@ -22,7 +22,7 @@ public class CliAppTests : IDisposable
     [SkippableFact]
     public void DatasetsInfoPrintsTheBloodCellClassesAndSplits()
     {
-        var (code, output, error) = Run("datasets", "info", TestData.Require("pbc-bloodcells-28.npz"));
+        var (code, output, error) = Run("datasets", "info", SharedData.File("pbc-bloodcells-28.npz"));
 
         Assert.Equal(0, code);
         Assert.Equal("", error);
@@ -35,7 +35,7 @@ public class CliAppTests : IDisposable
     [SkippableFact]
     public void DatasetsInfoReportsGreyImages()
     {
-        var (code, output, _) = Run("datasets", "info", TestData.Require("breastmnist.npz"));
+        var (code, output, _) = Run("datasets", "info", SharedData.File("breastmnist.npz"));
 
         Assert.Equal(0, code);
         Assert.Contains("2 classes, 28×28 grey", output);

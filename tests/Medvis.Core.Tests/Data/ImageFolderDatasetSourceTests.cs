@@ -142,7 +142,7 @@ public class ImageFolderDatasetSourceTests : IDisposable
     [SkippableFact]
     public void TheSharedJpegSubsetLoadsAsEightClassesOfAHundred()
     {
-        var source = new ImageFolderDatasetSource(TestData.Require("pbc-jpeg-subset"), 28);
+        var source = new ImageFolderDatasetSource(SharedData.File("pbc-jpeg-subset"), 28);
 
         var clock = Stopwatch.StartNew();
         var data = source.Load(DatasetSplit.All);

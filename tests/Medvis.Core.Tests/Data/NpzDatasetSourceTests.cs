@@ -304,7 +304,7 @@ public class NpzDatasetSourceTests : IDisposable
     [MemberData(nameof(SharedFiles))]
     public void EverySharedNpzDescribesAndLoadsWithItsSplitSizes(string file, int train, int val, int test, int channels, int size, int classes)
     {
-        var source = new NpzDatasetSource(TestData.Require(file));
+        var source = new NpzDatasetSource(SharedData.File(file));
 
         var summary = source.Describe();
         var valSplit = source.Load(DatasetSplit.Val);
@@ -328,7 +328,7 @@ public class NpzLoadTimeTests
     [SkippableFact]
     public void The17kImageBloodCellFileLoadsWithinThreeSeconds()
     {
-        var source = new NpzDatasetSource(TestData.Require("pbc-bloodcells-28.npz"));
+        var source = new NpzDatasetSource(SharedData.File("pbc-bloodcells-28.npz"));
 
         var clock = Stopwatch.StartNew();
         var all = source.Load(DatasetSplit.All);

@@ -23,7 +23,7 @@ internal sealed class MetricFixture
 
     public static MetricFixture Load(string name)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(SharedFolders.MetricFixtures(), name + ".json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(MetricFixtures.Folder(), name + ".json")));
         var root = document.RootElement;
         var rows = root.GetProperty("points").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
         var points = new float[rows.Length, rows[0].Length];
@@ -47,7 +47,7 @@ internal sealed class MetricFixture
         };
     }
 
-    private static string Folder() => SharedFolders.Find("fixtures", "metrics") ?? "";
+    private static string Folder() => SharedData.Find("fixtures", "metrics") ?? "";
 
     private static int[] Ints(JsonElement root, string name) => root.GetProperty(name).EnumerateArray().Select(v => v.GetInt32()).ToArray();
 

@@ -16,7 +16,7 @@ public class ScikitLearnAgreementTests
     [SkippableFact]
     public void AllSixFixturesAreFound()
     {
-        SharedFolders.MetricFixtures();
+        MetricFixtures.Folder();
         Assert.True(MetricFixture.Names().Count() >= 6, "expected the six scikit-learn fixtures");
     }
 

@@ -8,13 +8,7 @@ namespace Medvis.Core.Tests.Evaluation;
 /// </summary>
 internal static class ScikitLearnReference
 {
-    public static string Folder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Medvis.Web.sln")))
-                return Path.Combine(dir.FullName, "tests", "Medvis.Core.Tests", "ReferenceData");
-        throw new DirectoryNotFoundException("The repository root (holding Medvis.Web.sln) is not above the test binaries.");
-    }
+    public static string Folder() => RepositoryRoot.Combine("tests", "Medvis.Core.Tests", "ReferenceData");
 
     public static JsonDocument Read(string relativePath) => JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder(), relativePath)));
 

@@ -19,7 +19,7 @@ public sealed class FigureSixInjectionTests(ITestOutputHelper output)
     [SkippableFact]
     public void TheFindersPutAtLeastNinetyPercentOfTheInjectedImagesInTheirTop150()
     {
-        var train = DatasetCatalog.Load(TestData.Require("pbc-bloodcells-28.npz"));
+        var train = DatasetCatalog.Load(SharedData.File("pbc-bloodcells-28.npz"));
         var subset = train.Subset(SeededSubset.Choose(train.Count, SubsetSize, seed: 0));
         var injected = QualityInjection.Inject(subset, source: 7, copies: 100, artefacts: 50, seed: 1, labelFlips: 50);
         var images = injected.Images;

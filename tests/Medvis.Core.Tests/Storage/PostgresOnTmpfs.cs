@@ -26,9 +26,7 @@ internal sealed class PostgresOnTmpfs : IDisposable
     {
         TmpfsMount.SkipUnlessMountable();
         Skip.If(!Directory.Exists("/usr/lib/postgresql"), "PostgreSQL is not installed (scripts/setup.sh installs it).");
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Medvis.Web.sln"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no repository root above the tests");
-        var script = Path.Combine(root, "scripts", "pg-cluster.sh");
+        var script = RepositoryRoot.Combine("scripts", "pg-cluster.sh");
         var (code, output) = TmpfsMount.Run("env", $"MEDVIS_PG_TMPFS_MB={megabytes}", script, "start");
         if (code != 0) Assert.Fail($"pg-cluster.sh start on a tmpfs failed ({code}): {output.Trim()}");
         var line = output.Trim().Split('\n')[^1];

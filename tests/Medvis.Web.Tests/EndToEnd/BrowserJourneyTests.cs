@@ -27,7 +27,7 @@ public sealed class BrowserJourneyTests : IDisposable
     private const float TrainingTimeoutMs = 6 * 60 * 1000;
     private const float InteractiveTimeoutMs = 90 * 1000;
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
     private readonly PausingMapTrainer _trainer = new(pauseAfterGlobalEpoch: 2);
 
     /// <summary>"CPU quick" shrunk so the journey fits CI: 256 demo images, epochs [2, 1, 1].</summary>

@@ -20,7 +20,7 @@ public sealed class CompareBrowserTests : IDisposable
 {
     private const int Images = 600;
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [SkippableFact]
     public async Task ThreeAndFourAlignedMapsStaySquareInsideTheirColumnsWithOneLegendAndLinkedLasso()

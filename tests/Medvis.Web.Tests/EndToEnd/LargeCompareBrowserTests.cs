@@ -23,7 +23,7 @@ namespace Medvis.Web.Tests.EndToEnd;
 [Collection(TrainingCollection.Name)]
 public sealed class LargeCompareBrowserTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [SkippableFact]
     public Task ALassoInOneLargeMapHighlightsTheSameImagesInBoth() => CompareAsync(4_000, largeMapPoints: 1_000, benchmark: false);

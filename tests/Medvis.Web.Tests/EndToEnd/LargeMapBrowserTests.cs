@@ -30,7 +30,7 @@ public sealed partial class LargeMapBrowserTests(ITestOutputHelper output) : IDi
     private const int Points = 1_000_000;
     private const int Classes = 10;
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [SkippableFact]
     public async Task AMillionPointImportedMapDrawsHoversAndLassosWithinTheIssuesLimits()

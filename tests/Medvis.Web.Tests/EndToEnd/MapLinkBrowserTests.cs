@@ -21,7 +21,7 @@ public sealed class MapLinkBrowserTests(ITestOutputHelper output) : IDisposable
 {
     private const int Images = 600;
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [SkippableFact]
     public async Task ZoomAndLassoGoIntoTheAddressAFreshPageShowsTheSameAndAClickKeepsTheLasso()

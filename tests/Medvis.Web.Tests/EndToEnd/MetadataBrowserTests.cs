@@ -21,7 +21,7 @@ namespace Medvis.Web.Tests.EndToEnd;
 public sealed class MetadataBrowserTests : IDisposable
 {
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [SkippableFact]
     public async Task AnUploadedMetadataTableColoursAndFiltersTheMapAndAClickedPointShowsItsNeighbours()

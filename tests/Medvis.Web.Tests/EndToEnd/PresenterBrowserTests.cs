@@ -22,7 +22,7 @@ public sealed class PresenterBrowserTests : IDisposable
     private const int Images = 400;
     private const int Snapshots = 6;
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [SkippableFact]
     public async Task AShareLinkOpensThePresenterViewWithMapThumbnailLegendAndReplayAndNothingThatChangesAnything()

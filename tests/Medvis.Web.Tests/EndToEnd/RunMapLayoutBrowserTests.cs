@@ -17,7 +17,7 @@ namespace Medvis.Web.Tests.EndToEnd;
 public sealed class RunMapLayoutBrowserTests : IDisposable
 {
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [SkippableFact]
     public async Task TheMapFillsTheWindowFitsA1024By768ScreenAndItsLegendIsReadableAndClearOfTheToolbar()

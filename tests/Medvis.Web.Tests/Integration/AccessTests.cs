@@ -23,7 +23,7 @@ namespace Medvis.Web.Tests.Integration;
 /// </summary>
 public sealed class AccessTests : IAsyncLifetime
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
     private MedvisAppFactory _app = default!;
     private int _doneRun;
     private int _otherRun;

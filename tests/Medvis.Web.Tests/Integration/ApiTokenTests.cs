@@ -19,7 +19,7 @@ namespace Medvis.Web.Tests.Integration;
 /// </summary>
 public sealed class ApiTokenTests : IAsyncLifetime
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
     private MedvisAppFactory _app = default!;
     private int _dataset;
 

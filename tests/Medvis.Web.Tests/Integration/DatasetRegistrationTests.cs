@@ -12,7 +12,7 @@ namespace Medvis.Web.Tests.Integration;
 /// <summary>Registering, naming, renaming and deleting datasets, as the Datasets page does it.</summary>
 public sealed class DatasetRegistrationTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
     private readonly MedvisAppFactory _app;
     private readonly DatasetService _datasets;
     private readonly Caller _admin;

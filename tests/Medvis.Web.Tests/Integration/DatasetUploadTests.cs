@@ -14,7 +14,7 @@ namespace Medvis.Web.Tests.Integration;
 /// <summary>Members upload an npz or a zip of class folders; hostile archives are refused before anything is written.</summary>
 public sealed class DatasetUploadTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
     private string UploadFolder => Path.Combine(_dir.Path, "uploads");
 
     private MedvisAppFactory App(IReadOnlyDictionary<string, string?>? settings = null) => new(_dir.File("medvis.db"), settings);

@@ -17,7 +17,7 @@ namespace Medvis.Web.Tests.Integration;
 public sealed class DicomTrainingTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [Fact]
     public async Task ADicomFolderRegistersAndTrainsATinyMapThatItsTagsColour()

@@ -16,7 +16,7 @@ namespace Medvis.Web.Tests.Integration;
 public sealed class FailureModeTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
     private string DatabasePath => _dir.File("medvis.db");
 
     private static TrainingOptions TinyOptions => new()
@@ -149,8 +149,7 @@ public sealed class FailureModeTests : IDisposable
         Assert.StartsWith("cells.npz: not enough free space to store the upload cells.npz (8.0 MB): 0.0 MB free", upload.Error);
 
         File.Delete(filler!);
-        var deadline = DateTime.UtcNow + Timeout;
-        while (database.Runs.Get(runId)!.Status != RunStatus.Failed && DateTime.UtcNow < deadline) await Task.Delay(200);
+        await Poll.HoldsWithinAsync(() => database.Runs.Get(runId)!.Status == RunStatus.Failed, Timeout);
         Assert.Equal(status.Error, database.Runs.Get(runId)!.Error);
         Assert.Equal(RunStatus.Done, database.Runs.Get(earlier)!.Status);
         database.Audit.Add("test", "wrote after", "the disk was freed");
@@ -174,8 +173,7 @@ public sealed class FailureModeTests : IDisposable
         database.CheckpointsFor(cancelled).Save(new TrainingCheckpoint(2, [1, 2, 3], DateTime.UtcNow));
         var admin = app.CallerOf(UserRole.Admin);
         // LiteDB writes pages to its log file from a background queue: wait until the checkpoint is on disk.
-        var deadline = DateTime.UtcNow + Timeout;
-        while (maintenance.FileBytes < 6 << 20 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await Poll.UntilAsync(() => maintenance.FileBytes >= 6 << 20, Timeout, "the checkpoint on disk");
 
         var result = maintenance.Compact(admin);
 

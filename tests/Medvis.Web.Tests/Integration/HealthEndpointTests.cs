@@ -9,7 +9,7 @@ namespace Medvis.Web.Tests.Integration;
 
 public sealed class HealthEndpointTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

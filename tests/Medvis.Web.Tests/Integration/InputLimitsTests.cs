@@ -8,7 +8,7 @@ namespace Medvis.Web.Tests.Integration;
 /// <summary>The web app loads datasets under the input limits of its configuration.</summary>
 public sealed class InputLimitsTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -30,7 +30,7 @@ namespace Medvis.Web.Tests.Integration;
 public sealed class LabModeTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
     private PostgresTestServer? _server;
 
     private MedvisAppFactory StartApp()
@@ -122,15 +122,7 @@ public sealed class LabModeTests(ITestOutputHelper output) : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the cancel took {clock.Elapsed.TotalSeconds:F1} s");
     }
 
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout) throw new TimeoutException($"not reached in {timeout.TotalSeconds:F0} s");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntil(Func<bool> condition, TimeSpan timeout) => Poll.UntilAsync(condition, timeout, "the lab's state");
 
     public void Dispose()
     {

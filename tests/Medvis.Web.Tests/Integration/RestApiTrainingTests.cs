@@ -16,7 +16,7 @@ namespace Medvis.Web.Tests.Integration;
 public sealed class RestApiTrainingTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -12,7 +12,7 @@ namespace Medvis.Web.Tests.Integration;
 /// <summary>The real cookie sign-in: set-up link, invitations, passwords, the rate limit; and no stack traces in Production.</summary>
 public sealed partial class SignInTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [GeneratedRegex("<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();

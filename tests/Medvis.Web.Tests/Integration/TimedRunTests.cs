@@ -17,7 +17,7 @@ namespace Medvis.Web.Tests.Integration;
 [Collection(TrainingCollection.Name)]
 public sealed class TimedRunTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -22,7 +22,7 @@ namespace Medvis.Web.Tests.Integration;
 public sealed class TrainingServiceTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
     private string DatabasePath => _dir.File("medvis.db");
 
     private static TrainingOptions TinyOptions(int[]? epochs = null) => new()
@@ -232,9 +232,7 @@ public sealed class TrainingServiceTests : IDisposable
         await using (var restarted = new MedvisAppFactory(DatabasePath))
         {
             var db = database(restarted);
-            var deadline = DateTime.UtcNow + RunTimeout;
-            while (db.Runs.Get(runId)!.Status is RunStatus.Queued or RunStatus.Running && DateTime.UtcNow < deadline)
-                await Task.Delay(200);
+            await Poll.HoldsWithinAsync(() => db.Runs.Get(runId)!.Status is not (RunStatus.Queued or RunStatus.Running), RunTimeout);
             var run = db.Runs.Get(runId)!;
             Assert.True(run.Status == RunStatus.Done, $"run ended {run.Status}: {run.Error}");
             Assert.Equal(Enumerable.Range(1, 4), run.History.Select(h => h.GlobalEpoch));
@@ -278,8 +276,7 @@ public sealed class TrainingServiceTests : IDisposable
         var member = app.CallerOf(UserRole.Member);
         var run = planner.Queue(member, new RunRequest(dataset.Id, DatasetSplit.Train, TinyOptions([50, 1, 1]) with { Backbone = "tiny", BatchSize = 32 }, MaxImages: 96)).Runs[0];
         Assert.Contains("only a cancelled run can be resumed", planner.Resume(member, run.Id));
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while ((database.CheckpointsFor(run.Id).LoadLatest()?.GlobalEpoch ?? 0) < 2 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Poll.HoldsWithinAsync(() => (database.CheckpointsFor(run.Id).LoadLatest()?.GlobalEpoch ?? 0) >= 2, TimeSpan.FromMinutes(3));
         Assert.True(planner.Cancel(member, run.Id));
         await WaitForStatusAsync(app, run.Id, RunStatus.Cancelled);
 
@@ -294,8 +291,7 @@ public sealed class TrainingServiceTests : IDisposable
 
         Assert.Null(planner.Resume(member, run.Id));
         await WaitForStatusAsync(app, run.Id, RunStatus.Running);
-        deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while ((database.CheckpointsFor(run.Id).LoadLatest()?.GlobalEpoch ?? 0) <= kept.GlobalEpoch && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Poll.HoldsWithinAsync(() => (database.CheckpointsFor(run.Id).LoadLatest()?.GlobalEpoch ?? 0) > kept.GlobalEpoch, TimeSpan.FromMinutes(3));
         var resumed = database.Runs.Get(run.Id)!;
         Assert.Contains(resumed.Messages, m => m.Contains($"continues after epoch {kept.GlobalEpoch}", StringComparison.Ordinal));
         // Training went on from the checkpoint: no epoch before it was trained a second time.
@@ -355,12 +351,7 @@ public sealed class TrainingServiceTests : IDisposable
     private static async Task WaitForStatusAsync(MedvisAppFactory app, int runId, RunStatus status)
     {
         var database = app.Services.GetRequiredService<Core.Storage.IMedvisStore>();
-        var deadline = DateTime.UtcNow + RunTimeout;
-        while (database.Runs.Get(runId)!.Status != status)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {runId} never became {status} (is {database.Runs.Get(runId)!.Status}).");
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(() => database.Runs.Get(runId)!.Status == status, RunTimeout, $"run {runId} to become {status}");
     }
 
 

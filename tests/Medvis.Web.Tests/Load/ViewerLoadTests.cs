@@ -32,7 +32,7 @@ public sealed class ViewerLoadTests(ITestOutputHelper output) : IDisposable
     private const double MaxSlowdown = 0.15;
     private const long MaxHeapGrowthBytes = 32L << 20;
     private static readonly TimeSpan TestBudget = TimeSpan.FromMinutes(3);
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     private static TrainingOptions LoadOptions => new()
     {

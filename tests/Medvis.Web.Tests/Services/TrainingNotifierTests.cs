@@ -9,7 +9,7 @@ namespace Medvis.Web.Tests.Services;
 /// <summary>Each subscriber has its own bounded queue: a stalled one neither delays the others nor grows without end.</summary>
 public sealed class TrainingNotifierTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [Fact]
     public async Task ABlockedSubscriberDoesNotDelayAnotherAndKeepsEveryStatusButOnlyTheNewestSteps()
@@ -88,15 +88,7 @@ public sealed class TrainingNotifierTests : IDisposable
         Assert.Equal(4, queue.Dropped);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the fast subscriber fell behind");
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) => Poll.UntilAsync(condition, TimeSpan.FromSeconds(10), "the fast subscriber to catch up");
 
     public void Dispose() => _dir.Dispose();
 }

@@ -56,7 +56,7 @@ public abstract class DatabasePageTestContext : MudTestContext
     }
 
     /// <summary>A temporary folder removed after the test.</summary>
-    protected TempDirectory Folder { get; } = new();
+    protected TempFolder Folder { get; } = new();
 
     /// <summary>The page's database.</summary>
     protected IMedvisStore Database { get; }

@@ -45,7 +45,7 @@ public static class HeadlessChromium
     /// <summary>Where a screenshot of that name goes: TestResults/screenshots, created on first use.</summary>
     public static string Screenshot(string name)
     {
-        var folder = Path.Combine(SharedData.RepositoryRoot, "TestResults", "screenshots");
+        var folder = Path.Combine(RepositoryRoot.Path, "TestResults", "screenshots");
         Directory.CreateDirectory(folder);
         return Path.Combine(folder, name + ".png");
     }

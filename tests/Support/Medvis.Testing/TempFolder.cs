@@ -1,12 +1,12 @@
-namespace Medvis.Web.Tests.Support;
+namespace Medvis.Testing;
 
 /// <summary>A fresh folder under the system temp path, deleted with everything in it on dispose.</summary>
-public sealed class TempDirectory : IDisposable
+public sealed class TempFolder : IDisposable
 {
-    public TempDirectory() => Directory.CreateDirectory(Path);
+    /// <summary>The folder's full path.</summary>
+    public string Path { get; } = Directory.CreateTempSubdirectory("medvis-test-").FullName;
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "medvis-tests-" + Guid.NewGuid().ToString("N"));
-
+    /// <summary>A path inside the folder.</summary>
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
     public void Dispose()
