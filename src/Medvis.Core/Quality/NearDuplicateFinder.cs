@@ -22,8 +22,17 @@ internal sealed class NearDuplicateFinder(QualityOptions options)
         var groups = Groups(input.PixelHashes, spaces, ratios, combined);
         return TopRanked.Of(n, options.Top, (a, b) => combined[a].CompareTo(combined[b]) is var byDistance and not 0 ? byDistance : a.CompareTo(b))
             .Select(i => new QualityItem(i, input.Indices?[i] ?? i, input.Labels[i], Math.Max(0, 1 - combined[i]),
-                Reason(i, identical[i], combined[i], spaces, ratios[i], input.Indices), groups[i]))
+                Reason(i, identical[i], combined[i], spaces, ratios[i], input.Indices), groups[i], Partner(i, identical[i], input.PixelHashes, spaces)))
             .ToList();
+    }
+
+    /// <summary>The image a duplicate is shown beside: the first other one with its pixels, else its nearest neighbour.</summary>
+    private static int Partner(int point, int identical, ulong[]? hashes, IReadOnlyList<NeighbourSpace> spaces)
+    {
+        if (identical > 0)
+            for (var other = 0; other < hashes!.Length; other++)
+                if (other != point && hashes[other] == hashes[point]) return other;
+        return spaces[^1].Neighbours[point][0];
     }
 
     /// <summary>Per point, how many other points have exactly its pixels.</summary>

@@ -10,7 +10,8 @@ namespace Medvis.Core.Quality;
 /// <param name="Score">How suspicious, higher first; its meaning is the finder's (see <see cref="QualityReport"/>).</param>
 /// <param name="Reason">One human-readable line saying why the image is listed.</param>
 /// <param name="Group">For near-duplicates: the group the image belongs to (the smallest map row in it); null otherwise.</param>
-public sealed record QualityItem(int Point, int Index, int Label, double Score, string Reason, int? Group = null);
+/// <param name="Partner">For near-duplicates: the map row of the image it duplicates (one with the same pixels, else its nearest neighbour); null otherwise.</param>
+public sealed record QualityItem(int Point, int Index, int Label, double Score, string Reason, int? Group = null, int? Partner = null);
 
 /// <summary>
 /// The three data-quality finders' ranked lists for one map, most suspicious first.

@@ -42,6 +42,9 @@ public sealed class QualityFindersTests
         Assert.All(report.NearDuplicates.Take(3), item => Assert.Equal(1.0, item.Score));
         Assert.All(report.NearDuplicates.Take(3), item => Assert.Equal(10, item.Group));
         Assert.Contains("identical pixels to 2 other images", report.NearDuplicates[0].Reason);
+        // Each is shown beside its partner: another of the identical three, or the other of the near pair.
+        Assert.All(report.NearDuplicates.Take(3), item => Assert.Contains(item.Partner!.Value, new[] { 10, 11, 12 }.Where(p => p != item.Point)));
+        Assert.All(report.NearDuplicates.Skip(3).Take(2), item => Assert.Equal(item.Point == 400 ? 401 : 400, item.Partner));
         Assert.Equal([400, 401], report.NearDuplicates.Skip(3).Take(2).Select(i => i.Point).Order());
         Assert.All(report.NearDuplicates.Skip(3), item => Assert.Equal(400, item.Group));
         Assert.All(report.NearDuplicates.Skip(3), item => Assert.True(item.Score > 0.99, item.Reason));

@@ -39,9 +39,13 @@ public sealed class QualityPanelTests : DatabasePageTestContext
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=quality-duplicates] img")), TimeSpan.FromSeconds(60));
         Assert.Contains("distances in map+features", cut.Find("[data-testid=quality-summary]").TextContent);
-        var duplicates = cut.FindAll("[data-testid=quality-duplicates] img");
+        var duplicates = cut.FindAll("[data-testid=quality-duplicates] img[data-point]");
         Assert.Equal(QualityPanel.Shown, duplicates.Count);
-        Assert.All(duplicates, image => Assert.True(data.Flags.IsDuplicate[int.Parse(image.GetAttribute("data-point")!)], image.GetAttribute("title")));
+        Assert.All(duplicates, image => Assert.True(data.Flags.IsDuplicate[int.Parse(image.GetAttribute("data-point")!)], image.ParentElement!.GetAttribute("title")));
+        // Each duplicate is shown beside its partner, itself one of the injected copies' group.
+        var pairs = cut.FindAll("[data-testid=duplicate-pair]");
+        Assert.Equal(QualityPanel.Shown, pairs.Count);
+        Assert.All(pairs, pair => Assert.NotEqual(pair.QuerySelector("img[data-point]")!.GetAttribute("data-point"), pair.QuerySelector("img[data-partner]")!.GetAttribute("data-partner")));
         Assert.StartsWith($"api/runs/{runId}/images/", duplicates[0].GetAttribute("src"));
         Assert.Equal(QualityPanel.Shown, cut.FindAll("[data-testid=quality-outliers] img").Count);
         Assert.NotEmpty(cut.FindAll("[data-testid=quality-label-errors] img"));
