@@ -86,6 +86,12 @@ public sealed class MetadataBrowserTests : IDisposable
             await Assertions.Expect(page.Locator("[data-testid=neighbours-map] img")).ToHaveCountAsync(15);
             await Assertions.Expect(page.Locator("[data-testid=neighbours-features] img")).ToHaveCountAsync(15);
             await Assertions.Expect(page.GetByTestId("neighbours-overlap")).ToContainTextAsync("of 15 in both lists");
+            // Neighbours in both lists carry a marker no class colour can be mistaken for, in each list.
+            var inBoth = int.Parse((await page.GetByTestId("neighbours-overlap").TextContentAsync())!.Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            await Assertions.Expect(page.Locator("[data-testid=neighbours-map] img[data-both]")).ToHaveCountAsync(inBoth);
+            await Assertions.Expect(page.Locator("[data-testid=neighbours-features] img[data-both]")).ToHaveCountAsync(inBoth);
+            if (inBoth > 0)
+                Assert.Contains("dashed", await page.Locator("[data-testid=neighbours-map] img[data-both]").First.EvaluateAsync<string>("e => getComputedStyle(e).outlineStyle"));
             await WaitForTracesAsync(map, names => names.Contains("map neighbours") && names.Contains("feature neighbours"));
             await page.ScreenshotAsync(new() { Path = Shot("neighbours"), FullPage = true });
 

@@ -13,7 +13,6 @@ public partial class NeighbourPanel
     public const string MapColor = "#000000";
     /// <summary>Ring colour of the feature-space neighbours.</summary>
     public const string FeatureColor = "#d81b60";
-    private const string SharedColor = "#2e7d32";
 
     [Inject] private RunSimilarity Similarity { get; set; } = default!;
 
@@ -48,6 +47,8 @@ public partial class NeighbourPanel
         StateHasChanged();
         var found = await Similarity.NeighboursAsync(Result.RunId, point);
         if (_shown != point || found is null) return; // another point was clicked meanwhile
+        // The lists shown and their overlap come from one search, so the markers and the count always agree.
+        _onMap = found.OnMap;
         _inFeatures = found.InFeatures;
         _overlap = found.Overlap;
         _problem = found.FeatureProblem;
@@ -66,7 +67,11 @@ public partial class NeighbourPanel
 
     private Task ClearAsync() => PointChanged.InvokeAsync(null);
 
-    private string SharedBorder(int point) => _overlap?.Shared.Contains(point) == true ? SharedColor : ClassPalette.Of(Result.Labels[point]);
+    /// <summary>Whether a neighbour is in both lists: marked by a dashed black outline, since any colour could be a class's.</summary>
+    private bool InBoth(int point) => _overlap?.Shared.Contains(point) == true;
+
+    private string NeighbourStyle(int point) =>
+        Border(point, ClassPalette.Of(Result.Labels[point])) + (InBoth(point) ? "; outline: 2px dashed #000; outline-offset: 1px" : "");
 
     private static string Border(int point, string color) => $"border: 2px solid {color}; cursor: pointer";
 
