@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Medvis.Core.Telemetry;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
@@ -25,6 +26,11 @@ public static class TelemetryExtensions
         // the command line add settings late), so the readers are chosen when the provider is created.
         services.ConfigureOpenTelemetryMeterProvider((sp, metrics) =>
         {
+            // Meters are matched by name across the process: where several hosts share one (tests do), another
+            // host's "Medvis" or ASP.NET Core meter would mix its figures into this one's. Meters from a factory
+            // count only when they come from this host's; the runtime's (no factory) are the process's anyway.
+            var meterFactory = sp.GetRequiredService<IMeterFactory>();
+            metrics.AddView(instrument => instrument.Meter.Scope is { } scope && scope != meterFactory ? MetricStreamConfiguration.Drop : null);
             var telemetry = sp.GetRequiredService<IOptions<MedvisOptions>>().Value.Telemetry;
             if (telemetry.Otlp.Enabled)
                 metrics.AddReader(new PeriodicExportingMetricReader(new OtlpMetricExporter(telemetry.Otlp.ToExporterOptions()),
