@@ -8,7 +8,4 @@ public sealed class TelemetrySettings
 
     /// <summary>Let a Prometheus server scrape <c>/metrics</c>.</summary>
     public PrometheusSettings Prometheus { get; set; } = new();
-
-    /// <summary>True when any exporter is configured.</summary>
-    public bool Enabled => Otlp.Enabled || Prometheus.Enabled;
 }
