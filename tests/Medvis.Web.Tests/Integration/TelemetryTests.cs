@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Medvis.Core.Data;
 using Medvis.Core.Runs;
 using Medvis.Core.Storage;
@@ -112,6 +114,35 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task WithAnOtlpEndpointTheMetricsArePushedToTheCollector()
+    {
+        // A stand-in collector: it only reads the first request's head.
+        var collector = new TcpListener(IPAddress.Loopback, 0);
+        collector.Start();
+        try
+        {
+            var port = ((IPEndPoint)collector.LocalEndpoint).Port;
+            await using var app = new MedvisAppFactory(_dir.File("medvis.db"), new Dictionary<string, string?>
+            {
+                ["Medvis:Telemetry:Otlp:Endpoint"] = $"http://127.0.0.1:{port}",
+                ["Medvis:Telemetry:Otlp:Protocol"] = "http/protobuf",
+                ["Medvis:Telemetry:Otlp:ExportIntervalSeconds"] = "1",
+            });
+            using var client = app.CreateClient();
+
+            using var push = await collector.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            var head = await ReadHeadAsync(push.GetStream());
+
+            Assert.StartsWith("POST /v1/metrics HTTP/1.1", head);
+            Assert.Contains("application/x-protobuf", head, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            collector.Stop();
+        }
+    }
+
+    [Fact]
     public async Task AnOtlpEndpointThatIsNoUrlStopsTheAppAtStart()
     {
         await using var app = new MedvisAppFactory(_dir.File("medvis.db"), new Dictionary<string, string?> { ["Medvis:Telemetry:Otlp:Endpoint"] = "collector:4317" });
@@ -119,6 +150,19 @@ public sealed class TelemetryTests : IDisposable
         var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
 
         Assert.Contains("Medvis:Telemetry:Otlp", error.Message);
+    }
+
+    private static async Task<string> ReadHeadAsync(NetworkStream stream)
+    {
+        var head = new StringBuilder();
+        var buffer = new byte[1024];
+        while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            if (read == 0) break;
+            head.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+        return head.ToString();
     }
 
     private static MetricSnapshot Latest(List<MetricSnapshot> exported, string name)
