@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Hangfire;
@@ -23,7 +22,7 @@ namespace Medvis.Web.Tests.Integration;
 public sealed class LabReadinessTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
     private readonly List<MetricSnapshot> _exported = [];
     private PostgresTestServer? _server;
 
@@ -59,7 +58,8 @@ public sealed class LabReadinessTests : IDisposable
         using (new BackgroundJobServer(new BackgroundJobServerOptions { Queues = ["readiness-probe"], ServerName = "probe", WorkerCount = 1 },
                    app.Services.GetRequiredService<JobStorage>()))
         {
-            await WaitUntilAsync(async () => Check((await GetAsync(anonymous, "/readyz")).Body, "workers").Status == "Healthy");
+            await Poll.UntilAsync(async () => Check((await GetAsync(anonymous, "/readyz")).Body, "workers").Status == "Healthy",
+                Timeout, "the worker's heartbeat to make /readyz healthy");
             var (_, heard) = await GetAsync(anonymous, "/readyz");
             Assert.Equal("1 run(s) queued; 1 worker(s) heard from in the last 120 s", Check(heard, "workers").Description);
 
@@ -81,12 +81,12 @@ public sealed class LabReadinessTests : IDisposable
         var meterProvider = app.Services.GetRequiredService<MeterProvider>();
 
         // The relay LISTENs from a background service: announce again until one arrives.
-        await WaitUntilAsync(() =>
+        await Poll.UntilAsync(() =>
         {
             events.SnapshotTaken(run.Id, snapshot);
             meterProvider.ForceFlush(30_000);
-            return Task.FromResult(_exported.Any(m => m.Name == MedvisMetrics.Names.SnapshotRelayLag));
-        });
+            return _exported.Any(m => m.Name == MedvisMetrics.Names.SnapshotRelayLag);
+        }, Timeout, "a relayed snapshot's lag");
 
         var lag = Assert.Single(Latest(MedvisMetrics.Names.SnapshotRelayLag).MetricPoints);
         Assert.Equal("s", Latest(MedvisMetrics.Names.SnapshotRelayLag).Unit);
@@ -141,13 +141,4 @@ public sealed class LabReadinessTests : IDisposable
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > Timeout) throw new TimeoutException($"not reached in {Timeout.TotalSeconds:F0} s");
-            await Task.Delay(200);
-        }
-    }
 }

@@ -25,7 +25,7 @@ namespace Medvis.Web.Tests.Integration;
 public sealed class TelemetryTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
@@ -70,11 +70,11 @@ public sealed class TelemetryTests : IDisposable
         Assert.Contains(exported, m => m.Name == "http.server.request.duration");
 
         await hub.DisposeAsync();
-        await WaitUntil(() =>
+        await Poll.UntilAsync(() =>
         {
             app.Services.GetRequiredService<MeterProvider>().ForceFlush(30_000);
             return Latest(exported, MedvisMetrics.Names.HubConnections).MetricPoints.Sum(p => p.GetSumLong()) == 0;
-        });
+        }, TimeSpan.FromSeconds(30), "the closed hub connection to be counted off");
     }
 
     [Fact]
@@ -177,13 +177,4 @@ public sealed class TelemetryTests : IDisposable
         return null;
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("not reached in 30 s");
-            await Task.Delay(100);
-        }
-    }
 }
