@@ -8,8 +8,10 @@ namespace Medvis.Core.Lab;
 /// A worker's run events as NOTIFY on <see cref="RunEventNotice.Channel"/>, for the web app to relay to browsers.
 /// Best effort: what late joiners need is in the store already, so a lost notice only delays a live view.
 /// </summary>
-public sealed class PostgresRunEvents(NpgsqlDataSource dataSource, ILogger<PostgresRunEvents> logger) : IRunEvents
+public sealed class PostgresRunEvents(NpgsqlDataSource dataSource, ILogger<PostgresRunEvents> logger, TimeProvider? clock = null) : IRunEvents
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     /// <inheritdoc />
     public void StatusChanged(int runId, RunStatus status, string? error) =>
         Notify(new RunEventNotice(runId, RunEventKind.Status) { Status = status, Error = error });
@@ -34,7 +36,7 @@ public sealed class PostgresRunEvents(NpgsqlDataSource dataSource, ILogger<Postg
         {
             using var command = dataSource.CreateCommand("SELECT pg_notify(@channel, @payload)");
             command.Parameters.AddWithValue("channel", RunEventNotice.Channel);
-            command.Parameters.AddWithValue("payload", notice.ToPayload());
+            command.Parameters.AddWithValue("payload", (notice with { SentAtUtc = _clock.GetUtcNow().UtcDateTime }).ToPayload());
             command.ExecuteNonQuery();
         }
         catch (NpgsqlException e)

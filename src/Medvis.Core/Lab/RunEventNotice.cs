@@ -30,6 +30,8 @@ public sealed record RunEventNotice(int RunId, RunEventKind Kind)
     public int StepsPerEpoch { get; init; }
     public double Loss { get; init; }
     public string? Text { get; init; }
+    /// <summary>When the worker sent the notice (its clock): the web app's relay lag is measured from it.</summary>
+    public DateTime? SentAtUtc { get; init; }
 
     /// <summary>The payload, with long texts cut so it stays under PostgreSQL's limit.</summary>
     public string ToPayload() => JsonSerializer.Serialize(this with

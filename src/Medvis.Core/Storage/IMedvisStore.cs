@@ -105,6 +105,8 @@ public interface IRunRepository
     IReadOnlyList<RunRecord> WithStatus(params RunStatus[] statuses);
     /// <summary>How many runs map dataset <paramref name="datasetId"/>, counted by the store without loading any run.</summary>
     int CountForDataset(int datasetId);
+    /// <summary>How many runs are in each state (states without runs are left out), counted by the store without loading any run.</summary>
+    IReadOnlyDictionary<RunStatus, int> CountByStatus();
     /// <summary>Applies <paramref name="change"/> to the stored run and saves it; null when the run is gone.</summary>
     RunRecord? Update(int id, Action<RunRecord> change);
     /// <summary>Removes the run record alone; false when there is none.</summary>

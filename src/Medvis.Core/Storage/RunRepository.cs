@@ -31,6 +31,12 @@ public sealed class RunRepository(ILiteDatabase db) : IRunRepository
     /// <inheritdoc />
     public int CountForDataset(int datasetId) => Items.Count(r => r.DatasetId == datasetId);
 
+    /// <inheritdoc />
+    public IReadOnlyDictionary<RunStatus, int> CountByStatus() => Enum.GetValues<RunStatus>()
+        .Select(status => (status, count: Items.Count(Query.EQ(nameof(RunRecord.Status), status.ToString()))))
+        .Where(c => c.count > 0)
+        .ToDictionary(c => c.status, c => c.count);
+
     /// <summary>Applies <paramref name="change"/> to the stored run and saves it; null when the run is gone.</summary>
     public RunRecord? Update(int id, Action<RunRecord> change)
     {

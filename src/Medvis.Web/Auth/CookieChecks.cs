@@ -6,7 +6,7 @@ namespace Medvis.Web.Auth;
 /// <summary>What the sign-in cookie does on each request and when access is refused.</summary>
 public static class CookieChecks
 {
-    private static readonly PathString[] MachinePaths = [new("/api"), new("/hubs"), new("/_blazor"), new("/share")];
+    private static readonly PathString[] MachinePaths = [new("/api"), new("/hubs"), new("/_blazor"), new("/share"), new("/metrics")];
 
     /// <summary>
     /// Ends the session of a user who was disabled or removed and of a share link that was revoked or expired, and
@@ -29,7 +29,7 @@ public static class CookieChecks
         }
     }
 
-    /// <summary>API, hub, circuit and share-link requests: answered with status codes, never with pages.</summary>
+    /// <summary>API, hub, circuit, share-link and metrics requests: answered with status codes, never with pages.</summary>
     public static bool IsMachineRequest(PathString path) => MachinePaths.Any(path.StartsWithSegments);
 
     /// <summary>Pages redirect to the sign-in (or access-denied) page; API, hub and circuit requests get a bare status code.</summary>

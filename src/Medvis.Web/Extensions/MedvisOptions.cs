@@ -85,6 +85,9 @@ public sealed class MedvisOptions
 
     /// <summary>How much room the store's disk keeps (<c>Medvis:Storage</c>).</summary>
     public StorageSettings Storage { get; set; } = new();
+
+    /// <summary>Where the metrics go (<c>Medvis:Telemetry</c>); nowhere by default.</summary>
+    public Telemetry.TelemetrySettings Telemetry { get; set; } = new();
 }
 
 /// <summary>The disk under the LiteDB file and the upload folder.</summary>

@@ -19,6 +19,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 using Medvis.Web.Health;
+using Medvis.Web.Telemetry;
 
 namespace Medvis.Web.Extensions;
 
@@ -52,6 +53,7 @@ public static class MedvisServiceExtensions
             .Validate(o => o.ReverseProxy.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "Medvis:ReverseProxy:KnownProxies must list IP addresses")
             .Validate(o => o.DataRoots.All(r => !string.IsNullOrWhiteSpace(r)), "Medvis:DataRoots must not hold empty entries")
             .Validate(o => o.Storage.FreeSpace.Problem() is null, $"{FreeSpaceRule.Setting} must be between 0 and {FreeSpaceRule.MaxMinFreeMegabytes}")
+            .Validate(o => o.Telemetry.Otlp.Problem() is null, "Medvis:Telemetry:Otlp needs an http(s) Endpoint, a Protocol of grpc or http/protobuf and an ExportIntervalSeconds between 1 and 3600")
             .ValidateOnStart();
 
         var baseFolder = repositoryRoot ?? builder.Environment.ContentRootPath;
@@ -101,9 +103,10 @@ public static class MedvisServiceExtensions
         builder.Services.AddLabQueue();
         // Which of the two trains is decided from the validated options when the app starts (not here, before
         // configuration is complete): the other one's services stay idle.
-        builder.Services.AddSingleton<IRunDispatcher>(sp => sp.GetRequiredService<IOptions<MedvisOptions>>().Value.Store == StoreKinds.Postgres
-            ? sp.GetRequiredService<LabRunDispatcher>()
-            : sp.GetRequiredService<InProcessRunDispatcher>());
+        builder.Services.AddSingleton<IRunDispatcher>(sp => ByMode<IRunDispatcher, LabRunDispatcher, InProcessRunDispatcher>(sp));
+        builder.Services.AddSingleton<IWorkerHeartbeats>(sp => ByMode<IWorkerHeartbeats, HangfireWorkerHeartbeats, NoWorkerHeartbeats>(sp));
+        builder.Services.AddSingleton<IWorkerPresence>(sp => ByMode<IWorkerPresence, LabWorkerPresence, InProcessWorkerPresence>(sp));
+        builder.Services.AddMedvisTelemetry();
 
         builder.Services.AddMedvisAuth();
         builder.Services.AddRestApi();
@@ -122,6 +125,8 @@ public static class MedvisServiceExtensions
         services.AddSingleton<TrainingQueue>();
         services.AddSingleton<RunCancellations>();
         services.AddSingleton<InProcessRunDispatcher>();
+        services.AddSingleton<InProcessWorkerPresence>();
+        services.AddSingleton<NoWorkerHeartbeats>();
         services.AddSingleton<MapRunPipeline>();
         services.AddSingleton<IMapTrainer, TSimCneMapTrainer>();
         services.AddSingleton<IRunEvents, NotifierRunEvents>();
@@ -138,8 +143,11 @@ public static class MedvisServiceExtensions
     public static IServiceCollection AddLabQueue(this IServiceCollection services)
     {
         // Resolved only in lab mode, so the embedded default never touches Hangfire's storage.
-        services.AddHangfire((sp, c) => c.UseMedvisLabStorage(sp.GetRequiredService<IConfiguration>().GetConnectionString("Medvis")!, new LabQueueSettings()));
+        services.AddSingleton(new LabQueueSettings());
+        services.AddHangfire((sp, c) => c.UseMedvisLabStorage(sp.GetRequiredService<IConfiguration>().GetConnectionString("Medvis")!, sp.GetRequiredService<LabQueueSettings>()));
         services.AddSingleton<LabRunDispatcher>();
+        services.AddSingleton<HangfireWorkerHeartbeats>();
+        services.AddSingleton<LabWorkerPresence>();
         services.AddHostedService<RunEventRelay>();
         return services;
     }
@@ -235,6 +243,7 @@ public static class MedvisServiceExtensions
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapMedvisHealthChecks();
+        app.MapMedvisMetrics();
         app.MapAccountEndpoints();
         app.MapMedvisApi();
         app.MapRestApi();
@@ -248,6 +257,14 @@ public static class MedvisServiceExtensions
         app.Services.GetRequiredService<DatasetService>().EnsureDemoRegistered();
         return app;
     }
+
+    // Lab mode or the embedded default, decided from the validated options when first resolved: the other mode's
+    // service is never created.
+    private static TService ByMode<TService, TLab, TEmbedded>(IServiceProvider services)
+        where TService : class where TLab : class, TService where TEmbedded : class, TService =>
+        services.GetRequiredService<IOptions<MedvisOptions>>().Value.Store == StoreKinds.Postgres
+            ? services.GetRequiredService<TLab>()
+            : services.GetRequiredService<TEmbedded>();
 
     // The upload folder is a root of its own: the app decides what lands in it.
     private static DataRoots CreateDataRoots(MedvisOptions options, string baseFolder) =>

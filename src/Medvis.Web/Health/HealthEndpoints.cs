@@ -8,8 +8,9 @@ namespace Medvis.Web.Health;
 
 /// <summary>
 /// <c>/healthz</c> (the process serves requests: for a systemd watchdog or a load balancer's liveness probe) and
-/// <c>/readyz</c> (the store answers and its volume has room: for a readiness probe). Both answer without sign-in and
-/// tell nothing but the checks' names, status and one line each.
+/// <c>/readyz</c> (the store answers, its volume has room, the lab queue answers, and a worker is there when runs wait:
+/// for a readiness probe). Both answer without sign-in and tell nothing but the checks' names, status and one line
+/// each. A degraded check (queued runs and no worker) still answers 200: the app serves and queues, only training waits.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -21,6 +22,8 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [Ready])
+            .AddCheck<QueueHealthCheck>("queue", tags: [Ready])
+            .AddCheck<WorkerHealthCheck>("workers", tags: [Ready])
             .Add(new HealthCheckRegistration("disk", sp =>
             {
                 var options = sp.GetRequiredService<IOptions<MedvisOptions>>().Value;

@@ -1,3 +1,4 @@
+using Medvis.Core.Telemetry;
 using Medvis.Web.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -20,7 +21,7 @@ public interface ITrainingClient
 /// watch every run; a share-link visitor only the runs of the link.
 /// </summary>
 [Authorize(Policy = MedvisClaims.ReaderPolicy)]
-public sealed class TrainingHub(TrainingNotifier notifier, CallerResolver callers, LiveSessions sessions) : Hub<ITrainingClient>
+public sealed class TrainingHub(TrainingNotifier notifier, CallerResolver callers, LiveSessions sessions, MedvisMetrics metrics) : Hub<ITrainingClient>
 {
     /// <summary>Group that receives status changes of every run.</summary>
     public const string AllRunsGroup = "runs";
@@ -39,12 +40,14 @@ public sealed class TrainingHub(TrainingNotifier notifier, CallerResolver caller
             connection.Abort();
             return Task.CompletedTask;
         });
+        metrics.HubConnected();
         return base.OnConnectedAsync();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         (Context.Items[typeof(LiveSessions)] as IDisposable)?.Dispose();
+        metrics.HubDisconnected();
         return base.OnDisconnectedAsync(exception);
     }
 

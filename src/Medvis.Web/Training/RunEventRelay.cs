@@ -1,5 +1,6 @@
 using Medvis.Core.Lab;
 using Medvis.Core.Storage;
+using Medvis.Core.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -7,10 +8,12 @@ namespace Medvis.Web.Training;
 
 /// <summary>
 /// Lab mode: LISTENs for the workers' run events and publishes them on the <see cref="TrainingNotifier"/>, so the
-/// live view, ETA and snapshots look the same whichever machine trains. Reconnects after a lost connection.
+/// live view, ETA and snapshots look the same whichever machine trains. Records the workers' epochs and each snapshot's
+/// lag from the worker's notice to the pages in the metrics. Reconnects after a lost connection.
 /// </summary>
 public sealed class RunEventRelay(
-    IConfiguration configuration, IOptions<MedvisOptions> options, IMedvisStore database, TrainingNotifier notifier, ILogger<RunEventRelay> logger)
+    IConfiguration configuration, IOptions<MedvisOptions> options, IMedvisStore database, TrainingNotifier notifier, MedvisMetrics metrics,
+    TimeProvider clock, ILogger<RunEventRelay> logger)
     : BackgroundService
 {
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(2);
@@ -51,7 +54,11 @@ public sealed class RunEventRelay(
     {
         if (RunEventNotice.FromPayload(payload) is not { } notice) return;
         var update = ToUpdate(notice);
-        if (update is not null) notifier.Publish(update);
+        if (update is null) return;
+        notifier.Publish(update);
+        if (update is RunEpochUpdate epoch) metrics.EpochFinished(epoch.Point);
+        // From the worker's clock to ours: hosts keep time by NTP, well within the lag worth watching.
+        if (update is RunSnapshotUpdate && notice.SentAtUtc is { } sent) metrics.SnapshotRelayed(clock.GetUtcNow().UtcDateTime - sent);
     }
 
     private RunUpdate? ToUpdate(RunEventNotice notice) => notice.Kind switch

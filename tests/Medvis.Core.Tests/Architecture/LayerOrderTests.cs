@@ -19,6 +19,7 @@ public class LayerOrderTests
         ["Runs"],
         ["Storage"],
         ["Lab"],
+        ["Telemetry"],
     ];
 
     /// <summary>Folders of one layer that may use each other.</summary>

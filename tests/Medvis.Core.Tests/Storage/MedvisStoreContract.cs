@@ -65,6 +65,21 @@ public abstract class MedvisStoreContract : IDisposable
     }
 
     [SkippableFact]
+    public void CountByStatusCountsEachStateAndFollowsUpdatesAndDeletes()
+    {
+        using var db = Open();
+        Assert.Empty(db.Runs.CountByStatus());
+        var first = db.Runs.Add(new RunRecord { DatasetId = 3, Status = RunStatus.Queued });
+        db.Runs.Add(new RunRecord { DatasetId = 3, Status = RunStatus.Queued });
+        var done = db.Runs.Add(new RunRecord { DatasetId = 4, Status = RunStatus.Done });
+
+        Assert.Equal(new Dictionary<RunStatus, int> { [RunStatus.Queued] = 2, [RunStatus.Done] = 1 }, db.Runs.CountByStatus());
+        db.Runs.Update(first.Id, r => r.Status = RunStatus.Running);
+        db.Runs.Delete(done.Id);
+        Assert.Equal(new Dictionary<RunStatus, int> { [RunStatus.Queued] = 1, [RunStatus.Running] = 1 }, db.Runs.CountByStatus());
+    }
+
+    [SkippableFact]
     public void WithStatusReturnsOnlyMatchingRunsOldestFirst()
     {
         using var db = Open();

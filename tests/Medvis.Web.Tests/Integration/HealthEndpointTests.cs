@@ -3,7 +3,9 @@ using System.Text.Json;
 using Medvis.Core.Storage;
 using Medvis.Web.Tests.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Medvis.Web.Training;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Medvis.Web.Tests.Integration;
 
@@ -35,6 +37,8 @@ public sealed class HealthEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, readyStatus);
         Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("store").GetProperty("status").GetString());
         Assert.Equal("10240 MB free", ready.GetProperty("checks").GetProperty("disk").GetProperty("description").GetString());
+        Assert.Equal("runs train in this process: no queue to reach", ready.GetProperty("checks").GetProperty("queue").GetProperty("description").GetString());
+        Assert.Equal("no run waits for a worker", ready.GetProperty("checks").GetProperty("workers").GetProperty("description").GetString());
 
         // A full disk (at the headroom writes keep) makes the app not ready, while it stays alive.
         disk.Free = 200L << 20;
@@ -57,5 +61,30 @@ public sealed class HealthEndpointTests : IDisposable
         var (status, body) = await GetAsync(anonymous, "/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.StartsWith("the store does not answer", body.GetProperty("checks").GetProperty("store").GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task QueuedRunsWithoutARunningInProcessWorkerMakeReadinessDegraded()
+    {
+        await using var app = new MedvisAppFactory(_dir.File("medvis.db"));
+        using var anonymous = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var worker = app.Services.GetServices<IHostedService>().OfType<TrainingWorker>().Single();
+        await worker.Ready;
+        // Stored as queued but never handed to the worker's queue: it waits, whatever the worker does.
+        app.Services.GetRequiredService<IMedvisStore>().Runs.Add(new RunRecord { Name = "waiting", Status = RunStatus.Queued, CreatedAtUtc = DateTime.UtcNow });
+
+        var (aliveStatus, alive) = await GetAsync(anonymous, "/readyz");
+        Assert.Equal(HttpStatusCode.OK, aliveStatus);
+        Assert.Equal("Healthy", alive.GetProperty("checks").GetProperty("workers").GetProperty("status").GetString());
+        Assert.Equal("1 run(s) queued; the in-process worker is running", alive.GetProperty("checks").GetProperty("workers").GetProperty("description").GetString());
+
+        await worker.StopAsync(CancellationToken.None);
+        var (stoppedStatus, stopped) = await GetAsync(anonymous, "/readyz");
+
+        // Degraded still answers 200: the app serves and queues; only training waits.
+        Assert.Equal(HttpStatusCode.OK, stoppedStatus);
+        Assert.Equal("Degraded", stopped.GetProperty("status").GetString());
+        Assert.Equal("Degraded", stopped.GetProperty("checks").GetProperty("workers").GetProperty("status").GetString());
+        Assert.Equal("1 run(s) queued but the in-process worker has stopped", stopped.GetProperty("checks").GetProperty("workers").GetProperty("description").GetString());
     }
 }

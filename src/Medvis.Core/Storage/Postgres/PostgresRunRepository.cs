@@ -34,6 +34,17 @@ internal sealed class PostgresRunRepository(PostgresDocuments documents) : IRunR
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    // Grouped on the status column the updates keep beside each document.
+    public IReadOnlyDictionary<RunStatus, int> CountByStatus()
+    {
+        using var command = documents.DataSource.CreateCommand("SELECT status, count(*) FROM runs GROUP BY status");
+        using var reader = command.ExecuteReader();
+        var counts = new Dictionary<RunStatus, int>();
+        while (reader.Read())
+            if (Enum.TryParse<RunStatus>(reader.GetString(0), out var status)) counts[status] = Convert.ToInt32(reader.GetInt64(1));
+        return counts;
+    }
+
     public RunRecord? Update(int id, Action<RunRecord> change) =>
         documents.Update("runs", id, change, SetId, r => [("status", r.Status.ToString())]);
 
