@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL cluster for tests and demos: initdb in a temp dir as the postgres user, a free port, the
 # unix socket inside the temp dir, no password (trust, local socket only).
 #   scripts/pg-cluster.sh start   prints "DIR CONNECTION_STRING" on stdout
+#   scripts/pg-cluster.sh restart DIR   stops and starts the server on the same port and data (a database that goes away and comes back)
+#   scripts/pg-cluster.sh pause DIR     stops the server, keeping its data;  scripts/pg-cluster.sh resume DIR  starts it again as it was
 #   scripts/pg-cluster.sh stop DIR
 # MEDVIS_PG_TMPFS_MB=N (root only) puts the cluster on a tmpfs of N MB, a disk that really fills up (FullDiskTests).
 set -euo pipefail
@@ -52,8 +54,31 @@ stop() {
   rm -rf "$dir"
 }
 
+restart() {
+  local dir=$1 bin
+  bin=$(bin_dir)
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+}
+
+pause() {
+  local dir=$1 bin
+  bin=$(bin_dir)
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+}
+
+resume() {
+  local dir=$1 bin opts
+  bin=$(bin_dir)
+  # The server's own options (port, socket folder, settings) as it was started, from the command line it recorded.
+  opts=$(sed -E 's/^[^ ]+ "-D" "[^"]+" //' "$dir/data/postmaster.opts")
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$opts" start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+}
+
 case "${1:-}" in
   start) start ;;
+  restart) restart "${2:?usage: pg-cluster.sh restart DIR}" ;;
+  pause) pause "${2:?usage: pg-cluster.sh pause DIR}" ;;
+  resume) resume "${2:?usage: pg-cluster.sh resume DIR}" ;;
   stop) stop "${2:?usage: pg-cluster.sh stop DIR}" ;;
-  *) echo "usage: scripts/pg-cluster.sh start | stop DIR" >&2; exit 2 ;;
+  *) echo "usage: scripts/pg-cluster.sh start | restart DIR | pause DIR | resume DIR | stop DIR" >&2; exit 2 ;;
 esac

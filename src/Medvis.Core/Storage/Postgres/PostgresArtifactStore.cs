@@ -49,7 +49,7 @@ internal sealed class PostgresArtifactStore(PostgresDocuments documents) : IRunA
     }
 
     private T? Load<T>(int runId, string kind, Func<Npgsql.NpgsqlDataReader, T> read) where T : class =>
-        PostgresBlobs.Read(documents.DataSource, "SELECT data FROM run_artifacts WHERE run_id = @run AND kind = @kind", read,
+        PostgresBlobs.Read(documents, "SELECT data FROM run_artifacts WHERE run_id = @run AND kind = @kind", read,
             Parameter("run", runId), Parameter("kind", kind));
 
     private string? LoadText(int runId, string kind) =>

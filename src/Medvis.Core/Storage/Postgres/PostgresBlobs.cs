@@ -19,14 +19,14 @@ internal static class PostgresBlobs
     /// null when there is no row. The reader is sequential: <paramref name="read"/> reads the columns in order and
     /// takes the blob with <see cref="NpgsqlDataReader.GetStream(int)"/>.
     /// </summary>
-    public static T? Read<T>(NpgsqlDataSource dataSource, string sql, Func<NpgsqlDataReader, T> read, params NpgsqlParameter[] parameters)
-        where T : class
+    public static T? Read<T>(PostgresDocuments documents, string sql, Func<NpgsqlDataReader, T> read, params NpgsqlParameter[] parameters)
+        where T : class => documents.Calls.Run(() =>
     {
-        using var command = dataSource.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
+        using var command = documents.DataSource.CreateCommand(sql);
+        command.Parameters.AddRange(PostgresDocuments.Fresh(parameters));
         using var reader = command.ExecuteReader(CommandBehavior.SequentialAccess | CommandBehavior.SingleRow);
         return reader.Read() ? read(reader) : null;
-    }
+    });
 
     /// <summary>Column <paramref name="ordinal"/> as bytes, copied from the column's stream.</summary>
     public static byte[] ReadBytes(NpgsqlDataReader reader, int ordinal)

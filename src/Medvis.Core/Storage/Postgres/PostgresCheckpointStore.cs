@@ -23,7 +23,7 @@ internal sealed class PostgresCheckpointStore(PostgresDocuments documents, int r
     }
 
     /// <inheritdoc />
-    public TrainingCheckpoint? LoadLatest() => PostgresBlobs.Read(documents.DataSource,
+    public TrainingCheckpoint? LoadLatest() => PostgresBlobs.Read(documents,
         "SELECT global_epoch, saved_at, state FROM checkpoints WHERE run_id = @run",
         reader =>
         {

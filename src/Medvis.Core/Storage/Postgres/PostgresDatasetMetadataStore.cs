@@ -13,7 +13,7 @@ internal sealed class PostgresDatasetMetadataStore(PostgresDocuments documents) 
 
     public DatasetMetadata? Load(int datasetId)
     {
-        var metadata = PostgresBlobs.Read(documents.DataSource, "SELECT data FROM dataset_metadata WHERE dataset_id = @dataset",
+        var metadata = PostgresBlobs.Read(documents, "SELECT data FROM dataset_metadata WHERE dataset_id = @dataset",
             reader => DatasetMetadata.FromBytes(PostgresBlobs.ReadBytes(reader, 0)), Parameter("dataset", datasetId));
         if (metadata is not null) metadata.DatasetId = datasetId;
         return metadata;

@@ -9,8 +9,11 @@ namespace Medvis.Core.Storage.Postgres;
 /// Records kept as JSON documents in a <c>doc jsonb</c> column beside a serial <c>id</c>: how they are written, read
 /// and stamped with their id. Enums are stored by name, as in the LiteDB file.
 /// </summary>
-internal sealed class PostgresDocuments(NpgsqlDataSource dataSource)
+internal sealed class PostgresDocuments(NpgsqlDataSource dataSource, ReconnectingCalls calls)
 {
+    /// <summary>Runs a call again while the server is away; every call below goes through it.</summary>
+    public ReconnectingCalls Calls => calls;
+
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
     public NpgsqlDataSource DataSource => dataSource;
@@ -23,7 +26,10 @@ internal sealed class PostgresDocuments(NpgsqlDataSource dataSource)
         ?? throw new InvalidDataException($"A stored {typeof(T).Name} is empty.");
 
     /// <summary>Runs <paramref name="sql"/> (which selects <c>id, doc</c>) and reads each row, setting the id.</summary>
-    public List<T> Query<T>(string sql, Action<T, int> setId, params NpgsqlParameter[] parameters)
+    public List<T> Query<T>(string sql, Action<T, int> setId, params NpgsqlParameter[] parameters) =>
+        calls.Run(() => QueryOnce(sql, setId, Fresh(parameters)));
+
+    private List<T> QueryOnce<T>(string sql, Action<T, int> setId, NpgsqlParameter[] parameters)
     {
         using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddRange(parameters);
@@ -39,20 +45,30 @@ internal sealed class PostgresDocuments(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Runs an INSERT … RETURNING id and gives back the new id.</summary>
-    public int Insert(string sql, params NpgsqlParameter[] parameters)
+    public int Insert(string sql, params NpgsqlParameter[] parameters) => calls.Run(() =>
     {
         using var command = dataSource.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
+        command.Parameters.AddRange(Fresh(parameters));
         return (int)command.ExecuteScalar()!;
-    }
+    });
 
     /// <summary>Runs a statement and returns the number of rows it changed.</summary>
-    public int Execute(string sql, params NpgsqlParameter[] parameters)
+    public int Execute(string sql, params NpgsqlParameter[] parameters) => calls.Run(() =>
     {
         using var command = dataSource.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
+        command.Parameters.AddRange(Fresh(parameters));
         return command.ExecuteNonQuery();
-    }
+    });
+
+    /// <summary>
+    /// Copies of the parameters for one try (a parameter belongs to one command), with stream values rewound: a try
+    /// cut off by a lost connection may have sent part of a blob.
+    /// </summary>
+    public static NpgsqlParameter[] Fresh(NpgsqlParameter[] parameters) => parameters.Select(p =>
+    {
+        if (p.Value is Stream { CanSeek: true } stream) stream.Position = 0;
+        return p.Clone();
+    }).ToArray();
 
     /// <summary>
     /// Reads the document of row <paramref name="id"/> locked (SELECT … FOR UPDATE), applies <paramref name="change"/>
@@ -60,6 +76,9 @@ internal sealed class PostgresDocuments(NpgsqlDataSource dataSource)
     /// changes from any process wait for each other instead of overwriting each other.
     /// </summary>
     public T? Update<T>(string table, int id, Action<T> change, Action<T, int> setId, Func<T, (string Column, object Value)[]>? columns = null)
+        where T : class => calls.Run(() => UpdateOnce(table, id, change, setId, columns));
+
+    private T? UpdateOnce<T>(string table, int id, Action<T> change, Action<T, int> setId, Func<T, (string Column, object Value)[]>? columns)
         where T : class
     {
         using var connection = dataSource.OpenConnection();

@@ -49,12 +49,12 @@ internal sealed class PostgresRunRepository(PostgresDocuments documents) : IRunR
         documents.Update("runs", id, change, SetId, r => [("status", r.Status.ToString())]);
 
     // Reads the one flag server-side rather than the whole document (history and snapshot) on every poll.
-    public bool IsCancelRequested(int id)
+    public bool IsCancelRequested(int id) => documents.Calls.Run(() =>
     {
         using var command = documents.DataSource.CreateCommand("SELECT coalesce((doc->>'CancelRequested')::boolean, false) FROM runs WHERE id = @id");
         command.Parameters.Add(Parameter("id", id));
         return command.ExecuteScalar() is true;
-    }
+    });
 
     public bool Delete(int id) => documents.Execute("DELETE FROM runs WHERE id = @id", Parameter("id", id)) > 0;
 }

@@ -12,6 +12,11 @@ internal sealed class PostgresSnapshotRepository(PostgresDocuments documents) : 
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var data = SnapshotCodec.Encode(snapshot);
+        documents.Calls.Run(() => { AddOnce(runId, snapshot, data, maxKept); return true; });
+    }
+
+    private void AddOnce(int runId, SnapshotPoint snapshot, byte[] data, int maxKept)
+    {
         // One transaction: a viewer never sees the history half thinned, and a crash leaves it as it was.
         using var connection = documents.DataSource.OpenConnection();
         using var transaction = connection.BeginTransaction();

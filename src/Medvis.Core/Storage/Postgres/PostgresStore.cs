@@ -17,7 +17,15 @@ public sealed class PostgresStore : IMedvisStore
     /// <summary>Connects, migrates the schema and opens the repositories.</summary>
     /// <param name="connectionString">An Npgsql connection string (Host, Port, Database, Username, …).</param>
     /// <exception cref="InvalidOperationException">The server cannot be reached or the schema cannot be migrated (one line).</exception>
-    public PostgresStore(string connectionString)
+    public PostgresStore(string connectionString) : this(connectionString, DefaultReconnectWindow)
+    {
+    }
+
+    /// <summary>How long a call waits for a server that went away (a restart, a fail-over) before its error stands.</summary>
+    public static readonly TimeSpan DefaultReconnectWindow = TimeSpan.FromMinutes(2);
+
+    /// <summary>Connects, migrates the schema and opens the repositories; calls wait up to <paramref name="reconnectWindow"/> for a server that went away.</summary>
+    public PostgresStore(string connectionString, TimeSpan reconnectWindow)
     {
         NpgsqlConnectionStringBuilder settings;
         try { settings = new NpgsqlConnectionStringBuilder(connectionString); }
@@ -33,7 +41,7 @@ public sealed class PostgresStore : IMedvisStore
             _dataSource.Dispose();
             throw new InvalidOperationException($"{Location}: cannot open the Medvis database ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")})", e);
         }
-        _documents = new PostgresDocuments(_dataSource);
+        _documents = new PostgresDocuments(_dataSource, new ReconnectingCalls(reconnectWindow));
         _artifacts = new PostgresArtifactStore(_documents);
         Datasets = new PostgresDatasetRepository(_documents);
         Runs = new PostgresRunRepository(_documents);
