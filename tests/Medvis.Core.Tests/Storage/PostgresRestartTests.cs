@@ -1,6 +1,11 @@
+using Medvis.Core.Data;
+using Medvis.Core.Lab;
+using Medvis.Core.Runs;
 using Medvis.Core.Storage;
 using Medvis.Core.Storage.Postgres;
+using Medvis.Core.Tests.Training;
 using Medvis.Core.Training;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Medvis.Core.Tests.Storage;
 
@@ -48,6 +53,58 @@ public sealed class PostgresRestartTests
         Assert.InRange(clock.Elapsed.TotalSeconds, 0.5, 30);
         cluster.Resume();
         Assert.Equal("kept", store.Runs.Get(run.Id)!.Name);
+    }
+
+    [SkippableFact]
+    public async Task AWorkersRunOutlivesADatabaseRestartAndEndsWithTheMapOfAnUninterruptedRun()
+    {
+        using var cluster = PostgresCluster.Start();
+        using var store = new PostgresStore(cluster.ConnectionString, TimeSpan.FromSeconds(90));
+        var options = TrainingTestData.TinyOptions([3, 1, 2]);
+        var uninterrupted = QueuedRun(store, options);
+        Assert.Equal(RunExecution.Done, Execute(store, uninterrupted, new PauseAfterFirstEpoch(null)));
+
+        var interrupted = QueuedRun(store, options);
+        var execution = Task.Run(() => Execute(store, interrupted, new PauseAfterFirstEpoch(cluster)));
+        // The database is down from the first epoch's end until a store call of the run has waited for it.
+        await Poll.UntilAsync(() => store.ReconnectWaits > 0 || execution.IsCompleted, TimeSpan.FromMinutes(2), "a store call waiting for the server");
+        Assert.False(execution.IsCompleted, "the run ended while the database was down");
+        cluster.Resume();
+
+        Assert.Equal(RunExecution.Done, await execution.WaitAsync(TimeSpan.FromMinutes(2)));
+        var expected = store.Artifacts.LoadResult(uninterrupted)!;
+        var actual = store.Artifacts.LoadResult(interrupted)!;
+        Assert.Equal(expected.X, actual.X);
+        Assert.Equal(expected.Y, actual.Y);
+    }
+
+    private static int QueuedRun(IMedvisStore store, TrainingOptions options) => store.Runs.Add(new RunRecord
+    {
+        Name = "restart", DatasetSpec = "two-classes", Status = RunStatus.Queued, ImageSize = 12,
+        OptionsJson = TrainingOptionsJson.Serialize(options),
+    }).Id;
+
+    private static RunExecution Execute(IMedvisStore store, int runId, IRunEvents events) =>
+        new StoredRunExecutor(store, new MapRunPipeline(new FixedLoader(TrainingTestData.TwoClasses(40)), new TSimCneMapTrainer()),
+            events, NullLogger<StoredRunExecutor>.Instance).Execute(runId, CancellationToken.None, CancellationToken.None);
+
+    private sealed class FixedLoader(ImageDataset data) : IDatasetLoader
+    {
+        public ImageDataset Load(string spec, int imageSize, DatasetSplit split) => data;
+    }
+
+    /// <summary>Stops the database when the run's first epoch ends (null: never).</summary>
+    private sealed class PauseAfterFirstEpoch(PostgresCluster? cluster) : IRunEvents
+    {
+        private int _paused;
+        public void EpochFinished(int runId, EpochPoint point)
+        {
+            if (cluster is not null && Interlocked.Exchange(ref _paused, 1) == 0) cluster.Pause();
+        }
+        public void StatusChanged(int runId, RunStatus status, string? error) { }
+        public void SnapshotTaken(int runId, SnapshotPoint snapshot) { }
+        public void StepDone(int runId, int stage, int epoch, int step, int stepsPerEpoch, double loss) { }
+        public void MessageAdded(int runId, string text) { }
     }
 
     [Fact]

@@ -54,6 +54,9 @@ public sealed class PostgresStore : IMedvisStore
         Snapshots = new PostgresSnapshotRepository(_documents);
     }
 
+    /// <summary>How many times a call of this store has waited for a server that went away.</summary>
+    public int ReconnectWaits => _documents.Calls.Waits;
+
     /// <summary>The pooled connections of this store, for the queue and progress channels that share the database.</summary>
     public NpgsqlDataSource DataSource => _dataSource;
 

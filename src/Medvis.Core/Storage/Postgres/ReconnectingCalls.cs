@@ -11,6 +11,11 @@ namespace Medvis.Core.Storage.Postgres;
 /// </summary>
 public sealed class ReconnectingCalls(TimeSpan window)
 {
+    private int _waits;
+
+    /// <summary>How many times a call has waited for the server so far (for logs, health and tests).</summary>
+    public int Waits => Volatile.Read(ref _waits);
+
     /// <summary>How long a call keeps trying before its error stands.</summary>
     public TimeSpan Window { get; } = window;
 
@@ -33,6 +38,7 @@ public sealed class ReconnectingCalls(TimeSpan window)
             }
             catch (Exception e) when (ServerAway(e) && DateTime.UtcNow + delay < deadline)
             {
+                Interlocked.Increment(ref _waits);
                 Thread.Sleep(delay);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
             }
