@@ -250,7 +250,8 @@ public sealed class RestApiTests : IAsyncLifetime
         Assert.Equal(["post"], paths["/api/v1/runs/{runId}/cancel"]);
         Assert.Equal(["post"], paths["/api/v1/runs/{runId}/resume"]);
         foreach (var file in new[] { "coordinates", "coordinates.csv", "metrics", "card", "model" }) Assert.Equal(["get"], paths[$"/api/v1/runs/{{runId}}/{file}"]);
-        Assert.Equal(11, paths.Count);
+        Assert.Equal(["post"], paths["/api/v1/runs/{runId}/placements"]);
+        Assert.Equal(12, paths.Count);
         Assert.DoesNotContain(paths.Keys, p => !p.StartsWith("/api/v1/", StringComparison.Ordinal));
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
         var queue = document.GetProperty("paths").GetProperty("/api/v1/runs").GetProperty("post");

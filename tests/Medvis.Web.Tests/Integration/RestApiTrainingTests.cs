@@ -55,6 +55,34 @@ public sealed class RestApiTrainingTests : IDisposable
         var model = await client.GetAsync($"/api/v1/runs/{runId}/model");
         Assert.Equal("application/octet-stream", model.Content.Headers.ContentType?.MediaType);
         Assert.Equal(app.Services.GetRequiredService<Core.Storage.IMedvisStore>().Artifacts.LoadModel(runId), await model.Content.ReadAsByteArrayAsync());
+
+        // New images placed on the map: a training image gets its class; noise is unlike the training images and gets none.
+        var own = app.Services.GetRequiredService<Results.RunResults>().ImageOfPoint(runId, 0)!.Value;
+        var pixels = new byte[3 * 28 * 28];
+        new Random(5).NextBytes(pixels);
+        var noise = new Core.Data.ImageDataset("noise", pixels, 1, 3, 28, 28, [0], ["x"]);
+        using var upload = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Core.Data.ImageEncoding.EncodePng(own.Images, own.Index)), "files", "own.png" },
+            { new ByteArrayContent(Core.Data.ImageEncoding.EncodePng(noise, 0)), "files", "noise.png" },
+        };
+        var placed = await client.PostAsync($"/api/v1/runs/{runId}/placements", upload);
+        Assert.True(placed.IsSuccessStatusCode, await placed.Content.ReadAsStringAsync());
+        var images = JsonDocument.Parse(await placed.Content.ReadAsStringAsync()).RootElement.GetProperty("images").EnumerateArray().ToList();
+        Assert.Equal(["own.png", "noise.png"], images.Select(i => i.GetProperty("name").GetString()));
+        Assert.False(images[0].GetProperty("unlikeTrainingImages").GetBoolean());
+        Assert.NotNull(images[0].GetProperty("class").GetString());
+        Assert.Equal(15, images[0].GetProperty("neighbours").GetArrayLength());
+        Assert.True(images[1].GetProperty("unlikeTrainingImages").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, images[1].GetProperty("class").ValueKind);
+        Assert.StartsWith("unlike the training images", images[1].GetProperty("why").GetString());
+
+        var notImages = await client.PostAsync($"/api/v1/runs/{runId}/placements", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, notImages.StatusCode);
+        using var empty = new MultipartFormDataContent { { new StringContent("x"), "note" } };
+        var noFiles = await client.PostAsync($"/api/v1/runs/{runId}/placements", empty);
+        Assert.Equal(HttpStatusCode.BadRequest, noFiles.StatusCode);
+        Assert.Contains("Choose at least one image", await noFiles.Content.ReadAsStringAsync());
     }
 
     // What a script does: ask again until the run has ended (a short pause between asks), within the allowance.

@@ -50,6 +50,7 @@ public static class RestApi
         api.MapDatasetEndpoints();
         api.MapRunEndpoints();
         api.MapRunFileEndpoints();
+        api.MapPlacementEndpoints();
         app.MapOpenApi().RequireAuthorization(MedvisClaims.UserPolicy);
         app.MapScalarApiReference(o => o.WithTitle("Medvis REST API").AddPreferredSecuritySchemes([BearerScheme]))
             .RequireAuthorization(MedvisClaims.UserPolicy);
