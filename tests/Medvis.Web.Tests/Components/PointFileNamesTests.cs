@@ -1,3 +1,4 @@
+using Bunit;
 using System.Text;
 using Medvis.Core.Storage;
 using Medvis.Web.Apis;
@@ -18,6 +19,7 @@ public sealed class PointFileNamesTests : DatabasePageTestContext
     {
         AddDatasetServices();
         Services.AddSingleton<RunResults>();
+        Services.AddSingleton<RunSimilarity>();
     }
 
     private string ImageFolder()
@@ -63,6 +65,26 @@ public sealed class PointFileNamesTests : DatabasePageTestContext
 
         var selection = MedvisApi.SelectionCsv(results.Result(runId)!, [1], results.PointFileNames(runId));
         Assert.Equal("point,dataset_index,label,class,file\n1,0,0,melanoma,melanoma/ISIC_0000003.png\n", selection);
+    }
+
+    [Fact]
+    public void NeighbourThumbnailsAndQualityCaptionsNameTheFile()
+    {
+        var dataset = Services.GetRequiredService<DatasetService>().Register(Caller.System, ImageFolder()).Dataset!;
+        var runId = StoreRun(dataset, [2, 0, 1]);
+        var result = Services.GetRequiredService<RunResults>().Result(runId)!;
+
+        var cut = Render<Medvis.Web.Components.Shared.NeighbourPanel>(p => p.Add(c => c.Result, result).Add(c => c.Point, 0));
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=neighbours-map] img").Count), TimeSpan.FromSeconds(10));
+        var titles = cut.FindAll("[data-testid=neighbours-map] img").Select(i => i.GetAttribute("title")!).ToArray();
+        Assert.StartsWith("point 1 · melanoma · melanoma/ISIC_0000003.png · distance", titles[0]);
+        Assert.StartsWith("point 2 · nevus · nevus/ISIC_0000001.png · distance", titles[1]);
+
+        var item = new Core.Quality.QualityItem(1, 0, 0, 0.9, "nearest image at 0.1× the typical distance");
+        Assert.Equal("image 0 (melanoma/ISIC_0000003.png), score 0.900: nearest image at 0.1× the typical distance",
+            Medvis.Web.Components.Shared.QualityPanel.Caption(item, Services.GetRequiredService<RunResults>().PointFileNames(runId)));
+        Assert.Equal("image 0, score 0.900: nearest image at 0.1× the typical distance", Medvis.Web.Components.Shared.QualityPanel.Caption(item, null));
     }
 
     [Fact]

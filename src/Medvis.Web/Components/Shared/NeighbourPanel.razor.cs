@@ -15,6 +15,7 @@ public partial class NeighbourPanel
     public const string FeatureColor = "#d81b60";
 
     [Inject] private RunSimilarity Similarity { get; set; } = default!;
+    [Inject] private RunResults Results { get; set; } = default!;
 
     [Parameter, EditorRequired] public RunResult Result { get; set; } = default!;
     /// <summary>The clicked map point, or null.</summary>
@@ -24,6 +25,8 @@ public partial class NeighbourPanel
     [Parameter] public EventCallback<IReadOnlyList<MarkedPoints>> MarkedChanged { get; set; }
 
     private int? _shown;
+    private int? _filesOfRun;
+    private IReadOnlyList<string>? _files; // per map point, for folder datasets
     private IReadOnlyList<Neighbour> _onMap = [];
     private IReadOnlyList<Neighbour>? _inFeatures;
     private NeighbourOverlap? _overlap;
@@ -31,6 +34,11 @@ public partial class NeighbourPanel
 
     protected override async Task OnParametersSetAsync()
     {
+        if (_filesOfRun != Result.RunId)
+        {
+            _filesOfRun = Result.RunId;
+            _files = Results.PointFileNames(Result.RunId);
+        }
         if (Point == _shown) return;
         _shown = Point;
         _inFeatures = null;
@@ -77,6 +85,10 @@ public partial class NeighbourPanel
 
     private string SameClass(IReadOnlyList<Neighbour> neighbours) =>
         _shown is { } point ? $"{neighbours.Count(n => Result.Labels[n.Point] == Result.Labels[point])}/{neighbours.Count}" : "";
+
+    /// <summary>"point 12 · nevus · nevus/ISIC_0027419.jpg", the start of a thumbnail's title.</summary>
+    private string Describe(int point) =>
+        $"point {point} · {Result.ClassNames[Result.Labels[point]]}{(_files is not null && point < _files.Count ? $" · {_files[point]}" : "")}";
 
     private string ImageUrl(int point) => $"api/runs/{Result.RunId}/images/{point}.png?scale=2";
 }

@@ -11,6 +11,7 @@ public partial class QualityPanel
     public const int Shown = 60;
 
     [Inject] private RunQuality Quality { get; set; } = default!;
+    [Inject] private RunResults Results { get; set; } = default!;
 
     /// <summary>The run whose map is examined.</summary>
     [Parameter] public int RunId { get; set; }
@@ -19,11 +20,13 @@ public partial class QualityPanel
     [Parameter] public bool HasImages { get; set; } = true;
 
     private QualityReport? _report;
+    private IReadOnlyList<string>? _files; // per map point, for folder datasets
     private bool _loading;
 
     protected override async Task OnParametersSetAsync()
     {
         _loading = true;
+        _files = HasImages ? Results.PointFileNames(RunId) : null;
         _report = await Quality.ReportAsync(RunId);
         _loading = false;
     }
@@ -35,6 +38,9 @@ public partial class QualityPanel
         yield return ("Likely label errors", _report.LabelErrors, "quality-label-errors");
     }
 
-    private static string Caption(QualityItem item) => string.Create(CultureInfo.InvariantCulture,
-        $"image {item.Index}, score {item.Score:F3}{(item.Group is { } group ? $", group {group}" : "")}: {item.Reason}");
+    private string Caption(QualityItem item) => Caption(item, _files);
+
+    /// <summary>What hovering a listed image says: the image (and its file, for folder datasets), its score and why it is listed.</summary>
+    public static string Caption(QualityItem item, IReadOnlyList<string>? files) => string.Create(CultureInfo.InvariantCulture,
+        $"image {item.Index}{(files is not null ? $" ({files[item.Point]})" : "")}, score {item.Score:F3}{(item.Group is { } group ? $", group {group}" : "")}: {item.Reason}");
 }
