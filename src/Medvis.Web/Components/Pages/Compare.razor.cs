@@ -66,11 +66,14 @@ public partial class Compare
     private PlotLayout _barsLayout = new();
     private double[]? _meanJaccard;
     private bool _large;
+    // Counts the choices of runs: every chart of a new choice gets element ids of its own (see ElementId).
+    private int _choice;
 
     private string SetKey => string.Join(',', _chosen);
     private object MapRevision => (SetKey, _mapVersion);
     private IReadOnlySet<int>? SelectionOrNull => _selection.Count == 0 ? null : _selection;
     private int MapColumns => _comparison?.Runs.Count == 4 ? 2 : _comparison?.Runs.Count ?? 2;
+    private int MapRows => ((_comparison?.Runs.Count ?? 2) + MapColumns - 1) / MapColumns;
     private string BarsStyle => $"height: {ClassBars.HeightPixels(_comparison?.ClassNames.Count ?? 0, _comparison?.Runs.Count ?? 1, showLegend: true)}px";
 
     protected override async Task OnInitializedAsync()
@@ -98,6 +101,7 @@ public partial class Compare
     private async Task ChooseAsync(IEnumerable<int>? chosen)
     {
         _chosen = (chosen ?? []).Distinct().Take(RunComparisons.MaxRuns).ToList();
+        _choice++;
         // The chosen runs stay in the URL, so the address bar is a link to this comparison.
         if (SetKey != (RunIds ?? "") && RendererInfo.IsInteractive)
             await Js.InvokeVoidAsync("medvis.replaceQuery", "runs", SetKey);
@@ -217,7 +221,14 @@ public partial class Compare
             others.Select(r => comparison.Runs[r].Map.X[shared]).ToArray(), others.Select(r => comparison.Runs[r].Map.Y[shared]).ToArray());
     }
 
-    private static string MapId(int run) => $"compare-map-{run}";
+    private string MapId(int run) => ElementId($"compare-map-{run}");
+
+    /// <summary>
+    /// An element id unique to this choice of runs. Plotly finds its charts by id, and a chart removed for a new choice
+    /// is purged after its replacement was drawn: with a shared id the purge would empty the new chart, or delete its
+    /// layout while Plotly was still drawing into it.
+    /// </summary>
+    private string ElementId(string name) => $"{name}-{_choice}";
 
     /// <summary>Jaccard to the first map colours the later maps; the first map shows each image's mean over them.</summary>
     private double[]? ColourValues(int run) =>

@@ -26,6 +26,8 @@ public partial class ClassScatter : IDisposable
     private object? _drawnRevision;
     private bool _plotted; // Plotly has drawn the first time: the loading sign goes
     private bool _rendered;
+    private bool _narrow; // drawn in a column narrower than NarrowPixels (a phone): legend below, pan instead of lasso
+    private int _bottomMargin;
     private MapZoom? _zoom;          // what the chart shows now (null: the whole map)
     private MapZoom? _zoomParameter; // the last Zoom the parent passed
     private DotNetObjectReference<ClassScatter>? _self;
@@ -99,9 +101,9 @@ public partial class ClassScatter : IDisposable
         _zoom = _zoomParameter = Zoom;
         _layout = new PlotLayout
         {
-            Title = Title is null ? null : new Title { Text = Title },
+            Title = Title is null ? null : ChartTitles.Below(Title),
             // The top margin holds Plotly's toolbar, so it never covers the legend, which starts at the plot's top.
-            Margin = new Margin { L = 30, R = 10, T = Title is null ? (ShowLegend ? 36 : 10) : 40, B = 30 },
+            Margin = new Margin { L = 30, R = 10, T = Title is null ? (ShowLegend ? 36 : 10) : ChartTitles.TopMargin, B = 30 },
             DragMode = Selectable ? DragModeEnum.Lasso : DragModeEnum.Zoom,
             ShowLegend = ShowLegend,
             // Legend markers at a readable constant size, whatever the (tiny) marker size of a large map.
@@ -119,8 +121,9 @@ public partial class ClassScatter : IDisposable
         if (FontSize is { } size)
         {
             _layout.Font = new Plotly.Blazor.LayoutLib.Font { Size = size };
-            _layout.Margin = new Margin { L = 2 * size + 20, R = 10, T = Title is null ? 10 : 2 * size + 20, B = 2 * size + 10 };
+            _layout.Margin = new Margin { L = 2 * size + 20, R = 10, T = Title is null ? 10 : ChartTitles.TopMarginFor(size), B = 2 * size + 10 };
         }
+        _bottomMargin = (int)(_layout.Margin.B ?? 30);
         Fill();
     }
 
@@ -149,7 +152,10 @@ public partial class ClassScatter : IDisposable
     private void Fill()
     {
         _drawnRevision = Revision;
-        if (Title is not null) _layout.Title = new Title { Text = Title };
+        if (Title is not null) _layout.Title = ChartTitles.Below(Title, FontSize);
+        // The colour bar gets a strip of its own at the chart's bottom: drawn inside the chart, never under the axis.
+        _layout.Margin.B = _bottomMargin + (HasColourBar ? ColourBarPixels : 0);
+        FitToWidth();
         // The zoom goes into every redraw: without it a redraw (rings, a new colouring) would show the whole map again.
         var (xAxis, yAxis) = (_layout.XAxis[0], _layout.YAxis[0]);
         xAxis.Range = _zoom is { } z ? [z.X0, z.X1] : null;
@@ -254,13 +260,15 @@ public partial class ClassScatter : IDisposable
                 CMin = (decimal)ColorMin,
                 CMax = (decimal)ColorMax,
                 ShowScale = ColorBarTitle is not null,
-                // Below the plot, so it never sits under the legend.
+                // Below the plot, so it never sits under the legend, in the strip the bottom margin keeps for it.
                 ColorBar = ColorBarTitle is null ? null : new Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBar
                 {
                     Title = new Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.Title { Text = Escape(ColorBarTitle) },
                     Orientation = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.OrientationEnum.H,
-                    Y = -0.08m,
-                    YAnchor = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.YAnchorEnum.Top,
+                    YRef = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.YRefEnum.Container,
+                    Y = 0,
+                    YPad = 4,
+                    YAnchor = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.YAnchorEnum.Bottom,
                     Len = 0.7m,
                     Thickness = 12,
                 },
@@ -271,7 +279,30 @@ public partial class ClassScatter : IDisposable
         });
     }
 
-    private string PlotStyle => Square ? "width: 100%; aspect-ratio: 1 / 1"
+    private bool HasColourBar => ColorValues is not null && ColorBarTitle is not null;
+
+    /// <summary>Height of the strip below the axis that holds the colour bar: its title, the bar and its tick labels.</summary>
+    private const int ColourBarPixels = 64;
+
+    /// <summary>Columns narrower than this (a phone) get the legend below the plot and pan instead of the lasso.</summary>
+    private const int NarrowPixels = 600;
+
+    /// <summary>
+    /// A phone's column: the legend below the plot, so the plot keeps the width, and one finger pans, as on any map
+    /// app; Plotly's lasso takes no taps, panning does, and a tap reports a click (see <see cref="OnClick"/>).
+    /// </summary>
+    private void FitToWidth()
+    {
+        var legend = _layout.Legend[0];
+        legend.Orientation = _narrow ? Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H : null;
+        legend.X = _narrow ? 0 : null;
+        legend.Y = _narrow ? -0.12m : 1;
+        legend.YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Top;
+        _layout.DragMode = _narrow ? DragModeEnum.Pan : Selectable ? DragModeEnum.Lasso : DragModeEnum.Zoom;
+    }
+
+    /// <summary>A square map, no wider than the page allows through --medvis-map-side (Compare fits its grid to the window).</summary>
+    private string PlotStyle => Square ? "width: 100%; aspect-ratio: 1 / 1; max-width: var(--medvis-map-side, none); margin-inline: auto"
         : FillHeight ? "height: calc(100vh - var(--medvis-map-offset, 300px)); min-height: 340px" : $"height: {Height}px";
 
     private void SubscribeEvents()
@@ -279,9 +310,19 @@ public partial class ClassScatter : IDisposable
         if (_chart is null) return;
         _ = InvokeAsync(async () =>
         {
-            if (!_plotted) { _plotted = true; StateHasChanged(); }
+            if (!_plotted)
+            {
+                _plotted = true;
+                StateHasChanged();
+                if (Id is not null && await Js.InvokeAsync<double>("medvis.widthOf", Id) is > 0 and < NarrowPixels)
+                {
+                    _narrow = true;
+                    Fill();
+                    await _chart.React();
+                }
+            }
             await _chart.SubscribeHoverEvent();
-            if (PointClicked.HasDelegate)
+            if (PointClicked.HasDelegate || PointHovered.HasDelegate)
             {
                 await _chart.SubscribeClickEvent();
                 if (Selectable && Id is not null) await Js.InvokeVoidAsync("medvis.clicksInSelectModes", Id);
@@ -351,10 +392,16 @@ public partial class ClassScatter : IDisposable
         if (point is { } index) _ = InvokeAsync(() => PointHovered.InvokeAsync(index));
     }
 
+    /// <summary>A click shows what hover shows before what it does itself: a tap on a touch screen hovers nothing first.</summary>
     private void OnClick(IEnumerable<EventDataPoint> points)
     {
         var point = points.Select(MapIndex).FirstOrDefault(i => i is not null);
-        if (point is { } index) _ = InvokeAsync(() => PointClicked.InvokeAsync(index));
+        if (point is not { } index) return;
+        _ = InvokeAsync(async () =>
+        {
+            await PointHovered.InvokeAsync(index);
+            await PointClicked.InvokeAsync(index);
+        });
     }
 
     private int? MapIndex(EventDataPoint point)
