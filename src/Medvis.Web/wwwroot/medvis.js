@@ -58,10 +58,9 @@ window.medvis = {
         };
         attach();
     },
-    // The width in pixels of an element (0 when it is gone): a map lays itself out for a phone's narrow column.
-    widthOf: function (elementId) {
-        const element = document.getElementById(elementId);
-        return element ? element.clientWidth : 0;
+    // The window's width in pixels: a map lays itself out for a phone's narrow screen.
+    screenWidth: function () {
+        return window.innerWidth;
     },
     // Shows the axis ranges [x0, x1, y0, y1] (null: the whole map) on a drawn map without reporting them back.
     setMapRange: async function (elementId, range) {

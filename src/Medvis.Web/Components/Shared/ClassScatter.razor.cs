@@ -26,7 +26,7 @@ public partial class ClassScatter : IDisposable
     private object? _drawnRevision;
     private bool _plotted; // Plotly has drawn the first time: the loading sign goes
     private bool _rendered;
-    private bool _narrow; // drawn in a column narrower than NarrowPixels (a phone): legend below, pan instead of lasso
+    private bool _narrow; // drawn on a screen narrower than NarrowPixels (a phone): legend below, pan instead of lasso
     private int _bottomMargin;
     private MapZoom? _zoom;          // what the chart shows now (null: the whole map)
     private MapZoom? _zoomParameter; // the last Zoom the parent passed
@@ -284,11 +284,14 @@ public partial class ClassScatter : IDisposable
     /// <summary>Height of the strip below the axis that holds the colour bar: its title, the bar and its tick labels.</summary>
     private const int ColourBarPixels = 64;
 
-    /// <summary>Columns narrower than this (a phone) get the legend below the plot and pan instead of the lasso.</summary>
+    /// <summary>
+    /// Screens narrower than this (a phone) get the legend below the plot and pan instead of the lasso. The screen, not
+    /// the map's column: Compare's maps sit in narrow columns of a wide screen and keep their lasso there.
+    /// </summary>
     private const int NarrowPixels = 600;
 
     /// <summary>
-    /// A phone's column: the legend below the plot, so the plot keeps the width, and one finger pans, as on any map
+    /// A phone's screen: the legend below the plot, so the plot keeps the width, and one finger pans, as on any map
     /// app; Plotly's lasso takes no taps, panning does, and a tap reports a click (see <see cref="OnClick"/>).
     /// </summary>
     private void FitToWidth()
@@ -314,7 +317,7 @@ public partial class ClassScatter : IDisposable
             {
                 _plotted = true;
                 StateHasChanged();
-                if (Id is not null && await Js.InvokeAsync<double>("medvis.widthOf", Id) is > 0 and < NarrowPixels)
+                if (await Js.InvokeAsync<double>("medvis.screenWidth") < NarrowPixels)
                 {
                     _narrow = true;
                     Fill();
