@@ -61,10 +61,10 @@ public sealed class CompareOneByOneBrowserTests : IDisposable
             await Assertions.Expect(page.GetByTestId("compare-column")).ToHaveCountAsync(3);
             await page.Keyboard.PressAsync("Escape");
 
-            var charts = page.Locator("[data-testid=compare-column] .js-plotly-plot");
+            var charts = page.Locator("[data-testid=compare-column] [id^=compare-map-]");
             await Assertions.Expect(charts).ToHaveCountAsync(3);
             for (var i = 0; i < 3; i++)
-                await WaitForPointsAsync(charts.Nth(i), $"map {i + 1} of 3");
+                await WaitForPointsAsync(charts.Nth(i), $"map {i + 1} of 3", errors);
             await page.ScreenshotAsync(new() { Path = Shot("compare-one-by-one") });
             await CheckNoOverlapAsync(page);
             Assert.Equal(RunStatus.Running, database.Runs.Get(training.Id)!.Status);
@@ -82,14 +82,14 @@ public sealed class CompareOneByOneBrowserTests : IDisposable
     }
 
     /// <summary>Waits (up to a minute) until the chart holds all <see cref="Images"/> points and Plotly has laid it out.</summary>
-    private static async Task WaitForPointsAsync(ILocator chart, string name)
+    private static async Task WaitForPointsAsync(ILocator chart, string name, IEnumerable<string> errors)
     {
         const string drawn = "e => e._fullLayout && e.querySelector('.nsewdrag') ? (e.data || []).reduce((n, t) => n + (t.x ? t.x.length : 0), 0) : -1";
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         int points;
         while ((points = await chart.EvaluateAsync<int>(drawn)) != Images)
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{name} shows {points} of {Images} points (-1: not drawn)");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{name} shows {points} of {Images} points (-1: not drawn); console errors: {string.Join(" | ", errors)}");
             await chart.Page.WaitForFunctionAsync("() => new Promise(r => setTimeout(() => r(true), 200))");
         }
     }

@@ -10,7 +10,7 @@ namespace Medvis.Web.Components.Shared;
 public static class ChartTitles
 {
     /// <summary>Pixels from the chart's top the toolbar takes (its buttons and their padding).</summary>
-    private const int ToolbarPixels = 30;
+    public const int ToolbarPixels = 30;
 
     /// <summary>Top margin a chart with a title needs: the toolbar's strip, then the title's line.</summary>
     public const int TopMargin = ToolbarPixels + 30;

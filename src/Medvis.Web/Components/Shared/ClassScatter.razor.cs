@@ -102,8 +102,10 @@ public partial class ClassScatter : IDisposable
         _layout = new PlotLayout
         {
             Title = Title is null ? null : ChartTitles.Below(Title),
-            // The top margin holds Plotly's toolbar, so it never covers the legend, which starts at the plot's top.
-            Margin = new Margin { L = 30, R = 10, T = Title is null ? (ShowLegend ? 36 : 10) : ChartTitles.TopMargin, B = 30 },
+            // The top margin holds Plotly's toolbar, so it never covers the legend, which starts at the plot's top, nor
+            // the points of a small map, where it would take the start of a lasso. A square chart keeps a square plot:
+            // as much margin across as down.
+            Margin = new Margin { L = 30, R = Square ? TopMargin : 10, T = TopMargin, B = 30 },
             DragMode = Selectable ? DragModeEnum.Lasso : DragModeEnum.Zoom,
             ShowLegend = ShowLegend,
             // Legend markers at a readable constant size, whatever the (tiny) marker size of a large map.
@@ -278,6 +280,8 @@ public partial class ClassScatter : IDisposable
             HoverTemplate = (ColorBarTitle is null ? "" : Escape(ColorBarTitle) + " ") + "%{marker.color:.4g}<extra></extra>",
         });
     }
+
+    private int TopMargin => Title is null ? (ShowLegend ? 36 : ChartTitles.ToolbarPixels) : ChartTitles.TopMargin;
 
     private bool HasColourBar => ColorValues is not null && ColorBarTitle is not null;
 
