@@ -98,6 +98,8 @@ public partial class Compare
     /// <summary>Runs picked in the list: a new comparison starts unzoomed, with nothing selected.</summary>
     private async Task OnChosenChangedAsync(IEnumerable<int>? chosen)
     {
+        // The list reports its values again when it closes: the same runs keep the maps they have.
+        if ((chosen ?? []).Distinct().Take(RunComparisons.MaxRuns).SequenceEqual(_chosen)) return;
         await ChooseAsync(chosen);
         await WriteViewAsync();
     }

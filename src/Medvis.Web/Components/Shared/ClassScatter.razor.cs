@@ -1,8 +1,6 @@
 using Microsoft.JSInterop;
-using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
-using Plotly.Blazor.Interop;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 using Plotly.Blazor.Traces.ScatterGlLib;
@@ -34,7 +32,8 @@ public partial class ClassScatter : IDisposable
 
     [Inject] private IJSRuntime Js { get; set; } = default!;
 
-    [Parameter] public string? Id { get; set; }
+    /// <summary>Element id of the chart: hover, clicks, zoom and lassos are reported through it (see medvis.trackMap).</summary>
+    [Parameter, EditorRequired] public string Id { get; set; } = "";
     [Parameter, EditorRequired] public float[] X { get; set; } = [];
     [Parameter, EditorRequired] public float[] Y { get; set; } = [];
     [Parameter, EditorRequired] public int[] Labels { get; set; } = [];
@@ -145,7 +144,7 @@ public partial class ClassScatter : IDisposable
             Fill();
             await _chart.React();
         }
-        else if (moved && Id is not null)
+        else if (moved)
             await Js.InvokeVoidAsync("medvis.setMapRange", Id, _zoom?.ToArray());
     }
 
@@ -328,18 +327,12 @@ public partial class ClassScatter : IDisposable
                     await _chart.React();
                 }
             }
-            await _chart.SubscribeHoverEvent();
-            if (PointClicked.HasDelegate || PointHovered.HasDelegate)
-            {
-                await _chart.SubscribeClickEvent();
-                if (Selectable && Id is not null) await Js.InvokeVoidAsync("medvis.clicksInSelectModes", Id);
-            }
-            // Every chart with an id keeps its zoom across redraws (a replay's frames, new rings); lassos only where selectable.
-            if (Id is not null)
-            {
-                _self ??= DotNetObjectReference.Create(this);
-                await Js.InvokeVoidAsync("medvis.trackMap", Id, _self);
-            }
+            if (Selectable) await Js.InvokeVoidAsync("medvis.clicksInSelectModes", Id);
+            // Hover and clicks too go through medvis.trackMap, not Plotly.Blazor's subscriptions: those look the chart up
+            // when Plotly's script has loaded and fail, stopping the charts queued after them, where it was removed
+            // meanwhile. The chart keeps its zoom across redraws (a replay's frames, new rings); lassos only where selectable.
+            _self ??= DotNetObjectReference.Create(this);
+            await Js.InvokeVoidAsync("medvis.trackMap", Id, _self);
         });
     }
 
@@ -350,7 +343,7 @@ public partial class ClassScatter : IDisposable
         _zoom = MapZoom.From(range);
         // Where the parent keeps no zoom of its own (the replay), "the whole map" is the view it gave, not this
         // frame's points: back to it, so the axes stay steady.
-        if (_zoom is null && Zoom is { } given && !ZoomChanged.HasDelegate && Id is not null)
+        if (_zoom is null && Zoom is { } given && !ZoomChanged.HasDelegate)
         {
             _zoom = given;
             await Js.InvokeVoidAsync("medvis.setMapRange", Id, given.ToArray());
@@ -393,41 +386,31 @@ public partial class ClassScatter : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private void OnHover(IEnumerable<EventDataPoint> points)
+    /// <summary>The page reports the point under the pointer: its trace and its index in that trace.</summary>
+    [JSInvokable]
+    public async Task OnPointHovered(int trace, int index)
     {
-        var point = points.Select(MapIndex).FirstOrDefault(i => i is not null);
-        if (point is { } index) _ = InvokeAsync(() => PointHovered.InvokeAsync(index));
+        if (MapIndex(trace, index) is { } point) await PointHovered.InvokeAsync(point);
     }
 
-    /// <summary>A click shows what hover shows before what it does itself: a tap on a touch screen hovers nothing first.</summary>
-    private void OnClick(IEnumerable<EventDataPoint> points)
+    /// <summary>
+    /// The page reports a click on a point. It shows what hover shows before what the click does itself: a tap on a
+    /// touch screen hovers nothing first.
+    /// </summary>
+    [JSInvokable]
+    public async Task OnPointClicked(int trace, int index)
     {
-        var point = points.Select(MapIndex).FirstOrDefault(i => i is not null);
-        if (point is not { } index) return;
-        _ = InvokeAsync(async () =>
-        {
-            await PointHovered.InvokeAsync(index);
-            await PointClicked.InvokeAsync(index);
-        });
+        if (MapIndex(trace, index) is not { } point) return;
+        await PointHovered.InvokeAsync(point);
+        await PointClicked.InvokeAsync(point);
     }
 
-    private int? MapIndex(EventDataPoint point)
+    private int? MapIndex(int trace, int index)
     {
-        var trace = ToInt(point.CurveNumber);
-        var index = ToInt(point.PointIndex) ?? ToInt(point.PointNumber);
-        if (trace is not { } t || index is not { } i || t < 0 || t >= _pointsOfTrace.Count) return null;
-        var members = _pointsOfTrace[t];
-        return i >= 0 && i < members.Length ? members[i] : null;
+        if (trace < 0 || trace >= _pointsOfTrace.Count) return null;
+        var members = _pointsOfTrace[trace];
+        return index >= 0 && index < members.Length ? members[index] : null;
     }
-
-    private static int? ToInt(object? value) => value switch
-    {
-        null => null,
-        JsonElement { ValueKind: JsonValueKind.Number } e => e.GetInt32(),
-        JsonElement => null,
-        IConvertible c => Convert.ToInt32(c, System.Globalization.CultureInfo.InvariantCulture),
-        _ => null,
-    };
 
     private static string Escape(string text) => System.Net.WebUtility.HtmlEncode(text);
 }
