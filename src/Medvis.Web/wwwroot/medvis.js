@@ -19,22 +19,34 @@ window.medvis = {
         }
         window.history.replaceState(window.history.state, "", url.toString());
     },
-    // Reports a map's zoom and its lassos to its component (ClassScatter's OnZoomed and OnLassoed): the axis ranges
+    // Reports the points hovered and clicked, a map's zoom and its lassos to its component (ClassScatter's OnPointHovered,
+    // OnPointClicked, OnZoomed and OnLassoed): the axis ranges
     // after every zoom, pan or reset by the person (null for the whole map), and a lasso's or box's outline in map
     // units with the traces hidden from the legend, which it does not select. Plotly may not have drawn the chart
-    // yet when this is called, so it waits for it (up to 20 s). The component is replaced on each call, once per element.
+    // yet when this is called, so it waits for it (up to 60 s). The component is replaced on each call, once per element.
     trackMap: function (elementId, component) {
         let tries = 0;
         const attach = function () {
             const element = document.getElementById(elementId);
             if (!element) return;
             if (!element.on || !element._fullLayout) {
-                if (++tries < 200) setTimeout(attach, 100);
+                if (++tries < 600) setTimeout(attach, 100);
                 return;
             }
             element.medvisComponent = component;
             if (element.medvisTracked) return;
             element.medvisTracked = true;
+            // The first point under the pointer or the click, as its trace and its index in that trace.
+            const report = function (method) {
+                return function (event) {
+                    const point = event && event.points && event.points[0];
+                    if (!point) return;
+                    const index = point.pointIndex !== undefined ? point.pointIndex : point.pointNumber;
+                    element.medvisComponent.invokeMethodAsync(method, point.curveNumber, index).catch(() => { });
+                };
+            };
+            element.on("plotly_hover", report("OnPointHovered"));
+            element.on("plotly_click", report("OnPointClicked"));
             element.on("plotly_relayout", function (change) {
                 if (element.medvisApplying || !change) return;
                 const axes = Object.keys(change).filter(k => k.startsWith("xaxis") || k.startsWith("yaxis"));
@@ -57,6 +69,10 @@ window.medvis = {
             });
         };
         attach();
+    },
+    // The window's width in pixels: a map lays itself out for a phone's narrow screen.
+    screenWidth: function () {
+        return window.innerWidth;
     },
     // Shows the axis ranges [x0, x1, y0, y1] (null: the whole map) on a drawn map without reporting them back.
     setMapRange: async function (elementId, range) {
@@ -141,3 +157,27 @@ window.medvis = {
         });
     }
 };
+
+// Plotly.Blazor queues each chart's first drawing until Plotly's script has loaded, then runs the queue in one loop,
+// looking the chart up by id only when it queued it. A chart removed meanwhile (runs picked one by one in Compare while
+// the script loads) makes its call throw, the loop stops, and every chart queued after it stays blank. Calls by the id
+// of an element that is gone are skipped instead: there is nothing left to draw or to purge.
+(function () {
+    let plotly;
+    const byIdOnly = ["newPlot", "react", "purge", "relayout", "restyle", "update", "extendTraces", "prependTraces"];
+    const skipGone = function (call) {
+        return function (target, ...rest) {
+            if (typeof target === "string" && !document.getElementById(target)) return Promise.resolve();
+            return call.call(this, target, ...rest);
+        };
+    };
+    Object.defineProperty(window, "Plotly", {
+        configurable: true,
+        get: function () { return plotly; },
+        set: function (value) {
+            plotly = value;
+            if (!value) return;
+            byIdOnly.filter(name => typeof value[name] === "function").forEach(name => { value[name] = skipGone(value[name]); });
+        }
+    });
+})();

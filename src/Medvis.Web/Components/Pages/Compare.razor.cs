@@ -66,11 +66,18 @@ public partial class Compare
     private PlotLayout _barsLayout = new();
     private double[]? _meanJaccard;
     private bool _large;
+    // Counts the choices of runs made and the comparisons shown. The parts of a comparison are keyed by the count that
+    // showed it, never by the choice alone: the page renders while a new choice is being compared, and parts keyed by
+    // the new choice would then be drawn with the old comparison (two maps in a grid of three columns sized for two)
+    // and kept. Charts take their element ids from it too (see ElementId).
+    private int _choices;
+    private int _shown;
 
     private string SetKey => string.Join(',', _chosen);
-    private object MapRevision => (SetKey, _mapVersion);
+    private object MapRevision => (_shown, _mapVersion);
     private IReadOnlySet<int>? SelectionOrNull => _selection.Count == 0 ? null : _selection;
     private int MapColumns => _comparison?.Runs.Count == 4 ? 2 : _comparison?.Runs.Count ?? 2;
+    private int MapRows => ((_comparison?.Runs.Count ?? 2) + MapColumns - 1) / MapColumns;
     private string BarsStyle => $"height: {ClassBars.HeightPixels(_comparison?.ClassNames.Count ?? 0, _comparison?.Runs.Count ?? 1, showLegend: true)}px";
 
     protected override async Task OnInitializedAsync()
@@ -91,6 +98,8 @@ public partial class Compare
     /// <summary>Runs picked in the list: a new comparison starts unzoomed, with nothing selected.</summary>
     private async Task OnChosenChangedAsync(IEnumerable<int>? chosen)
     {
+        // The list reports its values again when it closes: the same runs keep the maps they have.
+        if ((chosen ?? []).Distinct().Take(RunComparisons.MaxRuns).SequenceEqual(_chosen)) return;
         await ChooseAsync(chosen);
         await WriteViewAsync();
     }
@@ -98,11 +107,17 @@ public partial class Compare
     private async Task ChooseAsync(IEnumerable<int>? chosen)
     {
         _chosen = (chosen ?? []).Distinct().Take(RunComparisons.MaxRuns).ToList();
+        var choice = ++_choices;
         // The chosen runs stay in the URL, so the address bar is a link to this comparison.
         if (SetKey != (RunIds ?? "") && RendererInfo.IsInteractive)
             await Js.InvokeVoidAsync("medvis.replaceQuery", "runs", SetKey);
-        _large = HasLargeMap(_chosen);
-        var outcome = _large ? new ComparisonOutcome(null, null) : await Comparisons.CompareAsync(_caller, _chosen.ToList());
+        var runs = _chosen.ToList();
+        var large = HasLargeMap(runs);
+        var outcome = large ? new ComparisonOutcome(null, null) : await Comparisons.CompareAsync(_caller, runs);
+        // A later pick, made while this one was compared, shows its own comparison.
+        if (choice != _choices) return;
+        _shown = choice;
+        _large = large;
         _comparison = outcome.Comparison;
         _message = outcome.Problem;
         _meanJaccard = _comparison is { } c ? MeanJaccardOfOthers(c) : null;
@@ -217,7 +232,14 @@ public partial class Compare
             others.Select(r => comparison.Runs[r].Map.X[shared]).ToArray(), others.Select(r => comparison.Runs[r].Map.Y[shared]).ToArray());
     }
 
-    private static string MapId(int run) => $"compare-map-{run}";
+    private string MapId(int run) => ElementId($"compare-map-{run}");
+
+    /// <summary>
+    /// An element id unique to this choice of runs. Plotly finds its charts by id, and a chart removed for a new choice
+    /// is purged after its replacement was drawn: with a shared id the purge would empty the new chart, or delete its
+    /// layout while Plotly was still drawing into it.
+    /// </summary>
+    private string ElementId(string name) => $"{name}-{_shown}";
 
     /// <summary>Jaccard to the first map colours the later maps; the first map shows each image's mean over them.</summary>
     private double[]? ColourValues(int run) =>

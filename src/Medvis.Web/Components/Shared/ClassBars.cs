@@ -12,7 +12,7 @@ namespace Medvis.Web.Components.Shared;
 public static class ClassBars
 {
     private const int RowPixels = 22;
-    private const int ChromePixels = 80;
+    private const int ChromePixels = ChartTitles.TopMargin + 40;
 
     /// <summary>One horizontal bar per class; undefined values leave a gap.</summary>
     public static Bar Horizontal(IReadOnlyList<string> classNames, IReadOnlyList<double?> values, string? name = null, object? color = null) => new()
@@ -29,8 +29,8 @@ public static class ClassBars
     /// <summary>A layout with <paramref name="min"/>–<paramref name="max"/> along x and every class name as a y tick, first class on top.</summary>
     public static PlotLayout Layout(string title, double min, double max, bool showLegend = false) => new()
     {
-        Title = new Title { Text = title },
-        Margin = new Margin { L = 10, R = 10, T = 40, B = showLegend ? 60 : 30 },
+        Title = ChartTitles.Below(title),
+        Margin = new Margin { L = 10, R = 10, T = ChartTitles.TopMargin, B = showLegend ? 60 : 30 },
         ShowLegend = showLegend,
         Legend = showLegend ? [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = -0.15m }] : null,
         BarMode = BarModeEnum.Group,

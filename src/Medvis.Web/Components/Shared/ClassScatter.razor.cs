@@ -1,8 +1,6 @@
 using Microsoft.JSInterop;
-using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
-using Plotly.Blazor.Interop;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 using Plotly.Blazor.Traces.ScatterGlLib;
@@ -26,13 +24,16 @@ public partial class ClassScatter : IDisposable
     private object? _drawnRevision;
     private bool _plotted; // Plotly has drawn the first time: the loading sign goes
     private bool _rendered;
+    private bool _narrow; // drawn on a screen narrower than NarrowPixels (a phone): legend below, pan instead of lasso
+    private int _bottomMargin;
     private MapZoom? _zoom;          // what the chart shows now (null: the whole map)
     private MapZoom? _zoomParameter; // the last Zoom the parent passed
     private DotNetObjectReference<ClassScatter>? _self;
 
     [Inject] private IJSRuntime Js { get; set; } = default!;
 
-    [Parameter] public string? Id { get; set; }
+    /// <summary>Element id of the chart: hover, clicks, zoom and lassos are reported through it (see medvis.trackMap).</summary>
+    [Parameter, EditorRequired] public string Id { get; set; } = "";
     [Parameter, EditorRequired] public float[] X { get; set; } = [];
     [Parameter, EditorRequired] public float[] Y { get; set; } = [];
     [Parameter, EditorRequired] public int[] Labels { get; set; } = [];
@@ -99,9 +100,11 @@ public partial class ClassScatter : IDisposable
         _zoom = _zoomParameter = Zoom;
         _layout = new PlotLayout
         {
-            Title = Title is null ? null : new Title { Text = Title },
-            // The top margin holds Plotly's toolbar, so it never covers the legend, which starts at the plot's top.
-            Margin = new Margin { L = 30, R = 10, T = Title is null ? (ShowLegend ? 36 : 10) : 40, B = 30 },
+            Title = Title is null ? null : ChartTitles.Below(Title),
+            // The top margin holds Plotly's toolbar, so it never covers the legend, which starts at the plot's top, nor
+            // the points of a small map, where it would take the start of a lasso. A square chart keeps a square plot:
+            // as much margin across as down.
+            Margin = new Margin { L = 30, R = Square ? TopMargin : 10, T = TopMargin, B = 30 },
             DragMode = Selectable ? DragModeEnum.Lasso : DragModeEnum.Zoom,
             ShowLegend = ShowLegend,
             // Legend markers at a readable constant size, whatever the (tiny) marker size of a large map.
@@ -119,8 +122,9 @@ public partial class ClassScatter : IDisposable
         if (FontSize is { } size)
         {
             _layout.Font = new Plotly.Blazor.LayoutLib.Font { Size = size };
-            _layout.Margin = new Margin { L = 2 * size + 20, R = 10, T = Title is null ? 10 : 2 * size + 20, B = 2 * size + 10 };
+            _layout.Margin = new Margin { L = 2 * size + 20, R = 10, T = Title is null ? 10 : ChartTitles.TopMarginFor(size), B = 2 * size + 10 };
         }
+        _bottomMargin = (int)(_layout.Margin.B ?? 30);
         Fill();
     }
 
@@ -140,7 +144,7 @@ public partial class ClassScatter : IDisposable
             Fill();
             await _chart.React();
         }
-        else if (moved && Id is not null)
+        else if (moved)
             await Js.InvokeVoidAsync("medvis.setMapRange", Id, _zoom?.ToArray());
     }
 
@@ -149,7 +153,10 @@ public partial class ClassScatter : IDisposable
     private void Fill()
     {
         _drawnRevision = Revision;
-        if (Title is not null) _layout.Title = new Title { Text = Title };
+        if (Title is not null) _layout.Title = ChartTitles.Below(Title, FontSize);
+        // The colour bar gets a strip of its own at the chart's bottom: drawn inside the chart, never under the axis.
+        _layout.Margin.B = _bottomMargin + (HasColourBar ? ColourBarPixels : 0);
+        FitToWidth();
         // The zoom goes into every redraw: without it a redraw (rings, a new colouring) would show the whole map again.
         var (xAxis, yAxis) = (_layout.XAxis[0], _layout.YAxis[0]);
         xAxis.Range = _zoom is { } z ? [z.X0, z.X1] : null;
@@ -254,13 +261,15 @@ public partial class ClassScatter : IDisposable
                 CMin = (decimal)ColorMin,
                 CMax = (decimal)ColorMax,
                 ShowScale = ColorBarTitle is not null,
-                // Below the plot, so it never sits under the legend.
+                // Below the plot, so it never sits under the legend, in the strip the bottom margin keeps for it.
                 ColorBar = ColorBarTitle is null ? null : new Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBar
                 {
                     Title = new Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.Title { Text = Escape(ColorBarTitle) },
                     Orientation = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.OrientationEnum.H,
-                    Y = -0.08m,
-                    YAnchor = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.YAnchorEnum.Top,
+                    YRef = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.YRefEnum.Container,
+                    Y = 0,
+                    YPad = 4,
+                    YAnchor = Plotly.Blazor.Traces.ScatterGlLib.MarkerLib.ColorBarLib.YAnchorEnum.Bottom,
                     Len = 0.7m,
                     Thickness = 12,
                 },
@@ -271,7 +280,35 @@ public partial class ClassScatter : IDisposable
         });
     }
 
-    private string PlotStyle => Square ? "width: 100%; aspect-ratio: 1 / 1"
+    private int TopMargin => Title is null ? (ShowLegend ? 36 : ChartTitles.ToolbarPixels) : ChartTitles.TopMargin;
+
+    private bool HasColourBar => ColorValues is not null && ColorBarTitle is not null;
+
+    /// <summary>Height of the strip below the axis that holds the colour bar: its title, the bar and its tick labels.</summary>
+    private const int ColourBarPixels = 64;
+
+    /// <summary>
+    /// Screens narrower than this (a phone) get the legend below the plot and pan instead of the lasso. The screen, not
+    /// the map's column: Compare's maps sit in narrow columns of a wide screen and keep their lasso there.
+    /// </summary>
+    private const int NarrowPixels = 600;
+
+    /// <summary>
+    /// A phone's screen: the legend below the plot, so the plot keeps the width, and one finger pans, as on any map
+    /// app; Plotly's lasso takes no taps, panning does, and a tap reports a click (see <see cref="OnClick"/>).
+    /// </summary>
+    private void FitToWidth()
+    {
+        var legend = _layout.Legend[0];
+        legend.Orientation = _narrow ? Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H : null;
+        legend.X = _narrow ? 0 : null;
+        legend.Y = _narrow ? -0.12m : 1;
+        legend.YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Top;
+        _layout.DragMode = _narrow ? DragModeEnum.Pan : Selectable ? DragModeEnum.Lasso : DragModeEnum.Zoom;
+    }
+
+    /// <summary>A square map, no wider than the page allows through --medvis-map-side (Compare fits its grid to the window).</summary>
+    private string PlotStyle => Square ? "width: 100%; aspect-ratio: 1 / 1; max-width: var(--medvis-map-side, none); margin-inline: auto"
         : FillHeight ? "height: calc(100vh - var(--medvis-map-offset, 300px)); min-height: 340px" : $"height: {Height}px";
 
     private void SubscribeEvents()
@@ -279,19 +316,23 @@ public partial class ClassScatter : IDisposable
         if (_chart is null) return;
         _ = InvokeAsync(async () =>
         {
-            if (!_plotted) { _plotted = true; StateHasChanged(); }
-            await _chart.SubscribeHoverEvent();
-            if (PointClicked.HasDelegate)
+            if (!_plotted)
             {
-                await _chart.SubscribeClickEvent();
-                if (Selectable && Id is not null) await Js.InvokeVoidAsync("medvis.clicksInSelectModes", Id);
+                _plotted = true;
+                StateHasChanged();
+                if (await Js.InvokeAsync<double>("medvis.screenWidth") < NarrowPixels)
+                {
+                    _narrow = true;
+                    Fill();
+                    await _chart.React();
+                }
             }
-            // Every chart with an id keeps its zoom across redraws (a replay's frames, new rings); lassos only where selectable.
-            if (Id is not null)
-            {
-                _self ??= DotNetObjectReference.Create(this);
-                await Js.InvokeVoidAsync("medvis.trackMap", Id, _self);
-            }
+            if (Selectable) await Js.InvokeVoidAsync("medvis.clicksInSelectModes", Id);
+            // Hover and clicks too go through medvis.trackMap, not Plotly.Blazor's subscriptions: those look the chart up
+            // when Plotly's script has loaded and fail, stopping the charts queued after them, where it was removed
+            // meanwhile. The chart keeps its zoom across redraws (a replay's frames, new rings); lassos only where selectable.
+            _self ??= DotNetObjectReference.Create(this);
+            await Js.InvokeVoidAsync("medvis.trackMap", Id, _self);
         });
     }
 
@@ -302,7 +343,7 @@ public partial class ClassScatter : IDisposable
         _zoom = MapZoom.From(range);
         // Where the parent keeps no zoom of its own (the replay), "the whole map" is the view it gave, not this
         // frame's points: back to it, so the axes stay steady.
-        if (_zoom is null && Zoom is { } given && !ZoomChanged.HasDelegate && Id is not null)
+        if (_zoom is null && Zoom is { } given && !ZoomChanged.HasDelegate)
         {
             _zoom = given;
             await Js.InvokeVoidAsync("medvis.setMapRange", Id, given.ToArray());
@@ -345,35 +386,31 @@ public partial class ClassScatter : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private void OnHover(IEnumerable<EventDataPoint> points)
+    /// <summary>The page reports the point under the pointer: its trace and its index in that trace.</summary>
+    [JSInvokable]
+    public async Task OnPointHovered(int trace, int index)
     {
-        var point = points.Select(MapIndex).FirstOrDefault(i => i is not null);
-        if (point is { } index) _ = InvokeAsync(() => PointHovered.InvokeAsync(index));
+        if (MapIndex(trace, index) is { } point) await PointHovered.InvokeAsync(point);
     }
 
-    private void OnClick(IEnumerable<EventDataPoint> points)
+    /// <summary>
+    /// The page reports a click on a point. It shows what hover shows before what the click does itself: a tap on a
+    /// touch screen hovers nothing first.
+    /// </summary>
+    [JSInvokable]
+    public async Task OnPointClicked(int trace, int index)
     {
-        var point = points.Select(MapIndex).FirstOrDefault(i => i is not null);
-        if (point is { } index) _ = InvokeAsync(() => PointClicked.InvokeAsync(index));
+        if (MapIndex(trace, index) is not { } point) return;
+        await PointHovered.InvokeAsync(point);
+        await PointClicked.InvokeAsync(point);
     }
 
-    private int? MapIndex(EventDataPoint point)
+    private int? MapIndex(int trace, int index)
     {
-        var trace = ToInt(point.CurveNumber);
-        var index = ToInt(point.PointIndex) ?? ToInt(point.PointNumber);
-        if (trace is not { } t || index is not { } i || t < 0 || t >= _pointsOfTrace.Count) return null;
-        var members = _pointsOfTrace[t];
-        return i >= 0 && i < members.Length ? members[i] : null;
+        if (trace < 0 || trace >= _pointsOfTrace.Count) return null;
+        var members = _pointsOfTrace[trace];
+        return index >= 0 && index < members.Length ? members[index] : null;
     }
-
-    private static int? ToInt(object? value) => value switch
-    {
-        null => null,
-        JsonElement { ValueKind: JsonValueKind.Number } e => e.GetInt32(),
-        JsonElement => null,
-        IConvertible c => Convert.ToInt32(c, System.Globalization.CultureInfo.InvariantCulture),
-        _ => null,
-    };
 
     private static string Escape(string text) => System.Net.WebUtility.HtmlEncode(text);
 }

@@ -32,8 +32,8 @@ public partial class EpochChart
     {
         _layout = new PlotLayout
         {
-            Title = new Title { Text = Title },
-            Margin = new Margin { L = 50, R = 10, T = 40, B = 40 },
+            Title = ChartTitles.Below(Title),
+            Margin = new Margin { L = 50, R = 10, T = ChartTitles.TopMargin, B = 40 },
             XAxis = [new XAxis { Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = "epoch" } }],
             YAxis = [new YAxis { Type = LogScale ? Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log : null }],
         };
