@@ -21,7 +21,7 @@ public sealed class CompareOneByOneBrowserTests : IDisposable
 {
     private const int Images = 400;
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [SkippableFact]
     public async Task RunsPickedOneByOneWhileARunTrainsDrawEveryMapWithoutConsoleErrors()

@@ -18,7 +18,7 @@ public sealed class PhoneMapBrowserTests : IDisposable
     private const int Width = 390;
     private const int Height = 844;
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [SkippableFact]
     public async Task OnAPhoneThePlotTakesTheWidthTheLegendFoldsBelowAndATapShowsTheHoverPanel()

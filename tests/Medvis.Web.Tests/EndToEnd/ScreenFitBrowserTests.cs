@@ -20,7 +20,7 @@ public sealed class ScreenFitBrowserTests : IDisposable
     private const int Height = 900;
     private const int Images = 400;
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempFolder _dir = new();
 
     [SkippableFact]
     public async Task TabsTitlesColourBarAndFourComparedMapsFitA1400By900Window()
