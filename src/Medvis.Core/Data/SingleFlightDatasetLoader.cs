@@ -39,11 +39,16 @@ public sealed class SingleFlightDatasetLoader(Func<string, DatasetSplit, int, Im
         }
     }
 
-    /// <summary>One spelling per dataset: a full path for files and folders, the trimmed text otherwise (demo specs).</summary>
+    /// <summary>
+    /// One spelling per dataset: a full path for files and folders, a built-in name (demo specs) in lower case, and
+    /// the trimmed text otherwise, e.g. <c>folder|labels=…</c>: the spec is also what is loaded, and paths are
+    /// case-sensitive.
+    /// </summary>
     private static string Canonical(string spec)
     {
         var trimmed = spec.Trim();
-        return File.Exists(trimmed) || Directory.Exists(trimmed) ? Path.GetFullPath(trimmed) : trimmed.ToLowerInvariant();
+        if (File.Exists(trimmed) || Directory.Exists(trimmed)) return Path.GetFullPath(trimmed);
+        return trimmed.IndexOfAny(['/', '\\', '|']) < 0 ? trimmed.ToLowerInvariant() : trimmed;
     }
 
     private sealed record LoadKey(string Spec, DatasetSplit Split, int ImageSize);

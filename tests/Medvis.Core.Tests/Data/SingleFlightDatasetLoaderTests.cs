@@ -50,4 +50,19 @@ public class SingleFlightDatasetLoaderTests
         await Assert.ThrowsAsync<DatasetFormatException>(() => loader.LoadAsync("x.npz", DatasetSplit.Train, 28));
         Assert.Equal(2, loads);
     }
+
+    [Fact]
+    public async Task ASpecWithAPartAfterItsPathIsLoadedAsWrittenCapitalsIncluded()
+    {
+        string? loaded = null;
+        var loader = new SingleFlightDatasetLoader((spec, _, _) =>
+        {
+            loaded = spec;
+            return new ImageDataset("x", new byte[4], 1, 1, 2, 2, [0], ["a"]);
+        });
+
+        await loader.LoadAsync(" /tmp/Medvis-Test-AbC/images|labels=/tmp/Medvis-Test-AbC/metadata.csv|label=dx ", DatasetSplit.Train, 28);
+
+        Assert.Equal("/tmp/Medvis-Test-AbC/images|labels=/tmp/Medvis-Test-AbC/metadata.csv|label=dx", loaded);
+    }
 }

@@ -73,13 +73,9 @@ public sealed class LabelTableBrowserTests : IDisposable
         var options = new TrainingOptions { Backbone = "tiny", BatchSize = 32, EpochsPerStage = [1, 1, 1], Device = "cpu", Seed = 3 };
         var run = app.Services.GetRequiredService<RunPlanner>().Queue(Caller.System, new RunRequest(dataset.Id, DatasetSplit.Train, options)).Runs[0];
         var database = app.Services.GetRequiredService<IMedvisStore>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
-        while (database.Runs.Get(run.Id)!.Status is RunStatus.Queued or RunStatus.Running)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the tiny run did not finish within 5 minutes");
-            await Task.Delay(200);
-        }
-        Assert.Equal(RunStatus.Done, database.Runs.Get(run.Id)!.Status);
+        await Poll.UntilAsync(() => database.Runs.Get(run.Id)!.Status is not (RunStatus.Queued or RunStatus.Running), TimeSpan.FromMinutes(5), "the tiny run to end");
+        var ended = database.Runs.Get(run.Id)!;
+        Assert.True(ended.Status == RunStatus.Done, $"the tiny run ended {ended.Status}: {ended.Error}");
         return run.Id;
     }
 }
