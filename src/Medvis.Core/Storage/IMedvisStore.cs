@@ -36,6 +36,12 @@ public interface IMedvisStore : IDisposable
     /// <summary>The checkpoint store of one run (what the trainer resumes from).</summary>
     ICheckpointStore CheckpointsFor(int runId);
 
+    /// <summary>
+    /// How many datasets the store holds, asked once and at once: for readiness probes, which must answer within
+    /// seconds even while other calls wait for a database that went away.
+    /// </summary>
+    int CountDatasetsNow() => Datasets.All().Count;
+
     /// <summary>Drops a run's checkpoint (once the run is done, its model replaces it).</summary>
     void ClearCheckpoints(int runId);
 

@@ -22,6 +22,10 @@ public sealed class PostgresRestartTests
         checkpoints.Save(new TrainingCheckpoint(1, [1, 2, 3], DateTime.UtcNow));
 
         cluster.Pause();
+        // A readiness probe's question is answered at once, not after the 60-s window the other calls wait.
+        var probe = System.Diagnostics.Stopwatch.StartNew();
+        Assert.ThrowsAny<Npgsql.NpgsqlException>(() => store.CountDatasetsNow());
+        Assert.True(probe.Elapsed < TimeSpan.FromSeconds(10), $"the probe took {probe.Elapsed.TotalSeconds:F1} s");
         // What a worker does each epoch: record progress, save a checkpoint, check for a cancel.
         var progress = Task.Run(() => store.Runs.Update(run.Id, r => r.Name = "after"));
         var checkpoint = Task.Run(() => checkpoints.Save(new TrainingCheckpoint(2, new byte[1 << 20], DateTime.UtcNow)));
