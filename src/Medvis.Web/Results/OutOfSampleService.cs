@@ -33,6 +33,9 @@ public sealed record PlacedImages(ImageDataset Images, float[] X, float[] Y, IRe
 /// <summary>Places uploaded images (PNG/JPEG/TIFF files or one .npz) onto a finished run's map with its saved model.</summary>
 public sealed class OutOfSampleService(IMedvisStore database, IUploadDecoder decoder, IDatasetOpener opener, RunSimilarity similarity)
 {
+    /// <summary>The most files one placement may carry (the panel's picker and the API alike).</summary>
+    public const int MaxFiles = 500;
+
     /// <summary>Largest upload accepted per file.</summary>
     public const long MaxFileBytes = 200L * 1024 * 1024;
 

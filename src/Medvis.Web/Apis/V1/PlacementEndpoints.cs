@@ -6,9 +6,6 @@ namespace Medvis.Web.Apis.V1;
 /// <summary>New images placed on a finished run's map by its model, as the out-of-sample panel does.</summary>
 public static class PlacementEndpoints
 {
-    /// <summary>The most files one request may carry, as the panel allows.</summary>
-    public const int MaxFiles = 500;
-
     /// <summary>Maps the placement route onto the API's group.</summary>
     public static RouteGroupBuilder MapPlacementEndpoints(this RouteGroupBuilder api)
     {
@@ -26,7 +23,7 @@ public static class PlacementEndpoints
         if (results.Run(runId) is null) return ApiProblems.NotFound($"Run {runId} does not exist.");
         // Anything but multipart/form-data is answered 415 before this runs (the route accepts only that).
         var form = await request.ReadFormAsync(context.RequestAborted);
-        if (form.Files.Count > MaxFiles) return BadRequest($"{form.Files.Count} files; at most {MaxFiles} per request.");
+        if (form.Files.Count > OutOfSampleService.MaxFiles) return BadRequest($"{form.Files.Count} files; at most {OutOfSampleService.MaxFiles} per request.");
         var files = new List<UploadedFile>();
         foreach (var file in form.Files)
         {

@@ -7,8 +7,6 @@ namespace Medvis.Web.Components.Shared;
 /// <summary>Uploads images and shows where the run's model puts them on its map.</summary>
 public partial class OutOfSamplePanel
 {
-    private const int MaxFiles = 500;
-
     [Inject] private OutOfSampleService OutOfSample { get; set; } = default!;
     [Inject] private ThumbnailRenderer Renderer { get; set; } = default!;
     [Inject] private Auth.CurrentCaller CurrentCaller { get; set; } = default!;
@@ -34,7 +32,7 @@ public partial class OutOfSamplePanel
         try
         {
             var files = new List<UploadedFile>();
-            foreach (var file in e.GetMultipleFiles(MaxFiles))
+            foreach (var file in e.GetMultipleFiles(OutOfSampleService.MaxFiles))
             {
                 using var memory = new MemoryStream();
                 await using var stream = file.OpenReadStream(OutOfSampleService.MaxFileBytes);
