@@ -194,7 +194,7 @@ public sealed class FullDiskTests : IDisposable
     }).Id;
 
     private static RunExecution Execute(IMedvisStore db, int runId, IMapTrainer trainer, CancellationToken shutdown, IRunEvents? events = null) =>
-        new StoredRunExecutor(db, new MapRunPipeline(new FixedLoader(TrainingTestData.TwoClasses(40)), trainer),
+        new StoredRunExecutor(db, new MapRunPipeline(new Medvis.Core.Tests.Runs.FixedDatasetLoader(TrainingTestData.TwoClasses(40)), trainer),
             events ?? new RecordingEvents(), NullLogger<StoredRunExecutor>.Instance).Execute(runId, shutdown, shutdown);
 
     private static SnapshotPoint Snapshot(int epoch, int points) => new()
@@ -222,11 +222,6 @@ public sealed class FullDiskTests : IDisposable
             checkpoints.Save(new TrainingCheckpoint(2, Bytes(largeBytes, 6), DateTime.UtcNow));
             throw new InvalidOperationException("the large checkpoint should not have fitted");
         }
-    }
-
-    private sealed class FixedLoader(ImageDataset data) : IDatasetLoader
-    {
-        public ImageDataset Load(string spec, int imageSize, DatasetSplit split) => data;
     }
 
     private sealed class RecordingEvents : IRunEvents

@@ -89,13 +89,8 @@ public sealed class PostgresRestartTests
     }).Id;
 
     private static RunExecution Execute(IMedvisStore store, int runId, IRunEvents events) =>
-        new StoredRunExecutor(store, new MapRunPipeline(new FixedLoader(TrainingTestData.TwoClasses(40)), new TSimCneMapTrainer()),
+        new StoredRunExecutor(store, new MapRunPipeline(new Medvis.Core.Tests.Runs.FixedDatasetLoader(TrainingTestData.TwoClasses(40)), new TSimCneMapTrainer()),
             events, NullLogger<StoredRunExecutor>.Instance).Execute(runId, CancellationToken.None, CancellationToken.None);
-
-    private sealed class FixedLoader(ImageDataset data) : IDatasetLoader
-    {
-        public ImageDataset Load(string spec, int imageSize, DatasetSplit split) => data;
-    }
 
     /// <summary>Stops the database when the run's first epoch ends (null: never).</summary>
     private sealed class PauseAfterFirstEpoch(PostgresCluster? cluster) : IRunEvents
